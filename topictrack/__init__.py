@@ -1,0 +1,61 @@
+"""topictrack: themes and tone in earnings-call transcripts, quarter over quarter.
+
+Importing the package does no work: lexicons, models and NLTK load on first use.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+
+from topictrack.errors import (
+    ConfigError,
+    LexiconError,
+    ModelError,
+    TopictrackError,
+    TranscriptError,
+)
+
+__version__ = "0.1.0"
+
+logging.getLogger(__name__).addHandler(logging.NullHandler())
+
+# Public name -> module that defines it. Modules are imported on first access.
+_LAZY = {
+    "Transcript": "topictrack.transcripts",
+    "read_transcript": "topictrack.transcripts",
+    "read_transcripts": "topictrack.transcripts",
+    "sentences": "topictrack.text",
+    "themes": "topictrack.themes",
+    "tag": "topictrack.themes",
+    "explain": "topictrack.themes",
+    "sentiment": "topictrack.sentiment",
+    "sentiment_label": "topictrack.sentiment",
+    "explain_sentiment": "topictrack.sentiment",
+    "theme_tones": "topictrack.sentiment",
+    "score": "topictrack.pipeline",
+    "trends": "topictrack.trends",
+}
+
+__all__ = [
+    "ConfigError",
+    "LexiconError",
+    "ModelError",
+    "TopictrackError",
+    "TranscriptError",
+    "__version__",
+    *_LAZY,
+]
+
+
+def __getattr__(name: str):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'topictrack' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(__all__)
