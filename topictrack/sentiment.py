@@ -1,0 +1,806 @@
+"""Finance-aware sentiment: VADER at the core, a finance layer on top.
+
+A sentence is scored in four steps:
+
+1. **Direction-aware rules.** A metric ("net sales", "operating loss", "costs") followed
+   by a direction of change ("rose", "narrowed", "fell"), or preceded by one ("increase in
+   revenue", "lower costs"), scores the direction times whether more of the metric is good:
+   revenue up is good, loss up is bad, costs down is good. "improved" / "deteriorated" are
+   good / bad whatever the metric. A negation before the direction ("did not decline")
+   flips it.
+2. **Finance phrases** ("margin compression", "no material impact", "price war") with
+   their own valences; a negation just before a phrase flips it.
+3. **Words**: VADER's lexicon, with finance words re-weighted, added or removed
+   ("liability", "tax", "capital" are not negative; "headwinds" is). VADER's own rules for
+   boosters, negation and capitals apply to them.
+4. **Modifiers**: a contrast cue ("but", "however") scales the clause before it down and
+   the clause after it up; a concession cue ("although", "despite") scales the clause it
+   opens down; a hedge ("may", "could", "expects") scales the whole sentence down.
+
+The weighted valences are summed and squashed into [-1, 1] with VADER's normalisation
+``x / sqrt(x**2 + 15)``. The finance layer lives in a TOML file
+(``topictrack/resources/finance_sentiment.toml``) that a user can read and extend; pass
+your own with ``finance_lexicon=PATH``.
+
+Labels: ``sentiment_label`` says ``positive`` when the score is at least 0.25,
+``negative`` when it is at most -0.25, ``neutral`` otherwise (the ``[thresholds]`` of the
+finance lexicon file).
+"""
+
+from __future__ import annotations
+
+import bisect
+import copy
+import csv
+import functools
+import logging
+import math
+import re
+import string
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from topictrack.errors import LexiconError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+log = logging.getLogger(__name__)
+
+LABELS = ("negative", "neutral", "positive")
+
+_DEFAULT_FILE = "finance_sentiment.toml"
+_LIST_SECTIONS = {
+    "metrics": ("more_is_good", "more_is_bad"),
+    "directions": ("up", "down", "better", "worse"),
+    "cues": ("negation", "contrast", "concession", "hedges"),
+}
+_VALUE_SECTIONS = ("words", "phrases")
+_NUMBER_SECTIONS = {
+    "weights": (
+        "direction", "negation", "contrast_before", "contrast_after", "concession", "hedge",
+        "metric_gap", "direction_gap",
+    ),
+    "thresholds": ("positive", "negative"),
+}
+_TOKEN = re.compile(r"\S+")
+_CLAUSE_END = re.compile(r"[,;:]$")
+_ALPHA = 15.0  # VADER's normalisation constant
+
+
+# --------------------------------------------------------------------------- lexicon file
+
+
+@dataclass(eq=False)
+class FinanceLexicon:
+    """The finance layer: words, phrases, metric polarity, direction words, cues, weights.
+
+    Read it with :func:`load_finance_lexicon`. Attributes mirror the TOML sections:
+    ``words`` and ``phrases`` map lower-case text to a valence; ``more_is_good``,
+    ``more_is_bad``, ``up``, ``down``, ``better``, ``worse``, ``negation``, ``contrast``,
+    ``concession`` and ``hedges`` are tuples of lower-case words or phrases; ``weights`` and
+    ``thresholds`` map names to numbers; ``sources`` names the files it was read from.
+    """
+
+    words: dict[str, float]
+    phrases: dict[str, float]
+    more_is_good: tuple[str, ...]
+    more_is_bad: tuple[str, ...]
+    up: tuple[str, ...]
+    down: tuple[str, ...]
+    better: tuple[str, ...]
+    worse: tuple[str, ...]
+    negation: tuple[str, ...]
+    contrast: tuple[str, ...]
+    concession: tuple[str, ...]
+    hedges: tuple[str, ...]
+    weights: dict[str, float]
+    thresholds: dict[str, float]
+    sources: tuple[str, ...] = ()
+
+    @functools.cached_property
+    def scorer(self) -> _Scorer:
+        return _Scorer(self)
+
+    def label(self, score: float) -> str:
+        """``positive`` / ``neutral`` / ``negative`` for a score, by this lexicon's thresholds."""
+        if score >= self.thresholds["positive"]:
+            return "positive"
+        if score <= self.thresholds["negative"]:
+            return "negative"
+        return "neutral"
+
+
+def _read_toml(path: Path) -> dict:
+    try:
+        with open(path, "rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise LexiconError(path, "file not found") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise LexiconError(path, f"not valid TOML: {exc}") from None
+    except OSError as exc:
+        raise LexiconError(path, f"cannot be read: {exc.strerror}") from None
+
+
+def _check(path: Path, data: dict) -> None:
+    known = {"replace", *_LIST_SECTIONS, *_VALUE_SECTIONS, *_NUMBER_SECTIONS}
+    for key, value in data.items():
+        if key not in known:
+            raise LexiconError(path, f"unknown section [{key}]; expected one of {', '.join(sorted(known))}")
+        if key == "replace":
+            if not isinstance(value, bool):
+                raise LexiconError(path, "'replace' must be true or false")
+            continue
+        if not isinstance(value, dict):
+            raise LexiconError(path, f"[{key}] must be a table")
+        if key in _VALUE_SECTIONS:
+            for entry, number in value.items():
+                if isinstance(number, bool) or not isinstance(number, (int, float)):
+                    raise LexiconError(path, f"[{key}] {entry!r} must be a number, got {number!r}")
+        elif key in _NUMBER_SECTIONS:
+            for name, number in value.items():
+                if name not in _NUMBER_SECTIONS[key]:
+                    raise LexiconError(
+                        path, f"unknown [{key}] entry {name!r}; expected one of {', '.join(_NUMBER_SECTIONS[key])}"
+                    )
+                if isinstance(number, bool) or not isinstance(number, (int, float)):
+                    raise LexiconError(path, f"[{key}] {name} must be a number, got {number!r}")
+        else:
+            for name, items in value.items():
+                if name not in _LIST_SECTIONS[key]:
+                    raise LexiconError(
+                        path, f"unknown [{key}] entry {name!r}; expected one of {', '.join(_LIST_SECTIONS[key])}"
+                    )
+                if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+                    raise LexiconError(path, f"[{key}] {name} must be a list of strings")
+
+
+def _merge(layers: list[tuple[Path, dict]]) -> FinanceLexicon:
+    words: dict[str, float] = {}
+    phrases: dict[str, float] = {}
+    lists: dict[str, list[str]] = {name: [] for names in _LIST_SECTIONS.values() for name in names}
+    numbers: dict[str, dict[str, float]] = {key: {} for key in _NUMBER_SECTIONS}
+    for _, data in layers:
+        for entry, value in data.get("words", {}).items():
+            words[" ".join(entry.lower().split())] = float(value)
+        for entry, value in data.get("phrases", {}).items():
+            phrases[" ".join(entry.lower().split())] = float(value)
+        for section, names in _LIST_SECTIONS.items():
+            for name in names:
+                for item in data.get(section, {}).get(name, []):
+                    item = " ".join(item.lower().split())
+                    if item and item not in lists[name]:
+                        lists[name].append(item)
+        for section in _NUMBER_SECTIONS:
+            numbers[section].update({k: float(v) for k, v in data.get(section, {}).items()})
+    for section, names in _NUMBER_SECTIONS.items():
+        missing = [n for n in names if n not in numbers[section]]
+        if missing:
+            raise LexiconError(layers[-1][0], f"[{section}] lacks {', '.join(missing)}")
+    if numbers["thresholds"]["negative"] >= numbers["thresholds"]["positive"]:
+        raise LexiconError(layers[-1][0], "[thresholds] negative must be below positive")
+    return FinanceLexicon(
+        words=words,
+        phrases=phrases,
+        **{name: tuple(items) for name, items in lists.items()},
+        weights=numbers["weights"],
+        thresholds=numbers["thresholds"],
+        sources=tuple(str(p) for p, _ in layers),
+    )
+
+
+def load_finance_lexicon(path=None) -> FinanceLexicon:
+    """Read the finance layer: the shipped file, extended by the user's TOML file at ``path``.
+
+    A user file has the same sections as the shipped one (all optional): ``[words]`` and
+    ``[phrases]`` add or override valences, lists in ``[metrics]``, ``[directions]`` and
+    ``[cues]`` are added to, ``[weights]`` and ``[thresholds]`` values replace. With
+    ``replace = true`` at its top, the user's words, phrases and lists are used alone
+    (weights and thresholds not given still come from the shipped file).
+    Raises :class:`~topictrack.errors.LexiconError` for a missing or malformed file.
+    """
+    return _load_finance_lexicon(None if path is None else str(Path(path).expanduser().resolve()))
+
+
+@functools.lru_cache(maxsize=16)
+def _load_finance_lexicon(path: str | None) -> FinanceLexicon:
+    from topictrack._resources import resource_dir
+
+    shipped = resource_dir() / _DEFAULT_FILE
+    base = _read_toml(shipped)
+    if path is None:
+        return _merge([(shipped, base)])
+    user_path = Path(path)
+    user = _read_toml(user_path)
+    _check(user_path, user)
+    if user.get("replace"):
+        numbers_only = {key: base[key] for key in _NUMBER_SECTIONS}
+        return _merge([(shipped, numbers_only), (user_path, user)])
+    return _merge([(shipped, base), (user_path, user)])
+
+
+def _lexicon(finance_lexicon) -> FinanceLexicon:
+    if isinstance(finance_lexicon, FinanceLexicon):
+        return finance_lexicon
+    return load_finance_lexicon(finance_lexicon)
+
+
+# --------------------------------------------------------------------------- scorer
+
+
+@functools.lru_cache(maxsize=1)
+def _vader():
+    """The one VADER analyser of the process (its lexicon file is read once)."""
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    return SentimentIntensityAnalyzer()
+
+
+def _alternation(items) -> str:
+    # longest first so "net sales" wins over "sales"; spaces match any whitespace
+    parts = sorted({re.escape(i).replace(r"\ ", r"\s+") for i in items}, key=len, reverse=True)
+    return "|".join(parts) if parts else r"(?!x)x"
+
+
+def _compile(items) -> re.Pattern:
+    return re.compile(rf"(?<![\w-])(?:{_alternation(items)})(?![\w-])", re.IGNORECASE)
+
+
+def _vader_word(token: str) -> str:
+    # VADER's own token clean-up: strip surrounding punctuation unless that leaves <= 2 chars
+    stripped = token.strip(string.punctuation)
+    return token if len(stripped) <= 2 else stripped
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """One term or rule that moved a sentence's score.
+
+    ``valence`` is on VADER's scale (about -4..4) before modifiers; ``weight`` is the product
+    of contrast, concession and hedge factors; ``contribution = valence * weight`` is what
+    was summed.
+    """
+
+    term: str
+    rule: str
+    valence: float
+    weight: float
+
+    @property
+    def contribution(self) -> float:
+        return self.valence * self.weight
+
+
+@dataclass(frozen=True)
+class SentenceExplanation:
+    """How one sentence was scored: its contributions, the modifiers seen, the score."""
+
+    text: str
+    score: float
+    contributions: tuple[Contribution, ...]
+    modifiers: tuple[str, ...]
+
+    @property
+    def total(self) -> float:
+        """Sum of the contributions (the value squashed into the score)."""
+        return sum(c.contribution for c in self.contributions)
+
+
+@dataclass(frozen=True)
+class SentimentExplanation:
+    """What :func:`explain_sentiment` returns.
+
+    ``score`` and ``label`` are those of :func:`sentiment` and :func:`sentiment_label`;
+    ``sentences`` holds one :class:`SentenceExplanation` per sentence (the text's score is
+    their mean). ``to_frame()`` gives one row per contribution with columns ``sentence``
+    (index), ``term``, ``rule``, ``valence``, ``weight``, ``contribution``. ``str()``
+    renders a readable account.
+    """
+
+    text: str
+    score: float
+    label: str
+    sentences: tuple[SentenceExplanation, ...]
+
+    @property
+    def contributions(self) -> list[Contribution]:
+        return [c for s in self.sentences for c in s.contributions]
+
+    def to_frame(self):
+        import pandas as pd
+
+        rows = [
+            (i, c.term, c.rule, c.valence, c.weight, c.contribution)
+            for i, s in enumerate(self.sentences)
+            for c in s.contributions
+        ]
+        return pd.DataFrame(rows, columns=["sentence", "term", "rule", "valence", "weight", "contribution"])
+
+    def __str__(self) -> str:
+        lines = [f"score {self.score:+.3f}  label {self.label}"]
+        for i, s in enumerate(self.sentences):
+            if len(self.sentences) > 1:
+                lines.append(f"[{i}] {s.score:+.3f}  {s.text}")
+            for c in s.contributions:
+                lines.append(f"    {c.contribution:+6.2f}  {c.term!r:30} {c.rule}"
+                             + (f"  (valence {c.valence:+.2f} x weight {c.weight:.2f})" if c.weight != 1 else ""))
+            for m in s.modifiers:
+                lines.append(f"    modifier: {m}")
+            if not s.contributions:
+                lines.append("    no sentiment terms")
+        return "\n".join(lines)
+
+
+class _Scorer:
+    """Compiled form of a :class:`FinanceLexicon`, bound to the shared VADER analyser."""
+
+    def __init__(self, lex: FinanceLexicon):
+        from vaderSentiment.vaderSentiment import BOOSTER_DICT, SentiText, allcap_differential
+
+        self.lex = lex
+        self._SentiText = SentiText
+        self._allcap_differential = allcap_differential
+        self._boosters = BOOSTER_DICT
+        self.vader = copy.copy(_vader())  # shares the emoji table, gets its own lexicon
+        vocabulary = dict(self.vader.lexicon)
+        for word, value in lex.words.items():
+            if value == 0:
+                vocabulary.pop(word, None)
+            else:
+                vocabulary[word] = value
+        self.vader.lexicon = vocabulary
+        self.finance_words = frozenset(lex.words)
+
+        polarity = {m: 1 for m in lex.more_is_good}
+        polarity.update({m: -1 for m in lex.more_is_bad})
+        self.metric_polarity = {" ".join(m.split()): p for m, p in polarity.items()}
+        self.metric_re = _compile(polarity)
+        kinds = {}
+        for kind, items in (("up", lex.up), ("down", lex.down), ("better", lex.better), ("worse", lex.worse)):
+            for item in items:
+                kinds.setdefault(item, kind)
+        self.direction_kind = kinds
+        self.direction_re = _compile(kinds)
+        self.phrase_re = _compile(lex.phrases)
+        self.negation = frozenset(lex.negation)
+        self.contrast_re = _compile(lex.contrast)
+        self.concession_re = _compile(lex.concession)
+        self.hedge_re = _compile(lex.hedges)
+        w = lex.weights
+        self.w_direction = w["direction"]
+        self.w_negation = w["negation"]
+        self.w_before, self.w_after = w["contrast_before"], w["contrast_after"]
+        self.w_concession = w["concession"]
+        self.w_hedge = w["hedge"]
+        self.metric_gap = int(w["metric_gap"])
+        self.direction_gap = int(w["direction_gap"])
+
+    # -- helpers --------------------------------------------------------------------
+
+    def _negated(self, lower: list[str], start: int) -> bool:
+        for j in range(max(0, start - 3), start):
+            if lower[j] in self.negation:
+                return True
+        return False
+
+    @staticmethod
+    def _tok(starts: list[int], pos: int) -> int:
+        return bisect.bisect_right(starts, pos) - 1
+
+    def _spans(self, pattern: re.Pattern, text: str, starts: list[int]):
+        for m in pattern.finditer(text):
+            yield self._tok(starts, m.start()), self._tok(starts, m.end() - 1), m.group(0)
+
+    # -- scoring --------------------------------------------------------------------
+
+    def analyse(self, text: str, explain: bool = False):
+        """Score one sentence. Returns the score, or (score, contributions, modifiers)."""
+        matches = list(_TOKEN.finditer(text))
+        if not matches:
+            return (0.0, (), ()) if explain else 0.0
+        starts = [m.start() for m in matches]
+        raw = [m.group(0) for m in matches]
+        words = [_vader_word(t) for t in raw]
+        lower = [w.lower() for w in words]
+        n = len(words)
+        covered = [False] * n
+        found: list[tuple[int, str, str, float]] = []  # (token, term, rule, valence)
+
+        # 1. metric x direction
+        metrics = list(self._spans(self.metric_re, text, starts))
+        if metrics:
+            directions = list(self._spans(self.direction_re, text, starts))
+            if directions:
+                self._pair(metrics, directions, lower, raw, covered, found)
+
+        # 2. finance phrases
+        for a, b, matched in self._spans(self.phrase_re, text, starts):
+            if any(covered[a:b + 1]):
+                continue
+            valence = self.lex.phrases[" ".join(matched.lower().split())]
+            rule = "finance phrase"
+            if valence and self._negated(lower, a):
+                valence *= self.w_negation
+                rule = "negated finance phrase"
+            for k in range(a, b + 1):
+                covered[k] = True
+            if valence:
+                found.append((a, matched, rule, valence))
+
+        # 3. words: VADER with the finance-adjusted lexicon
+        vocabulary = self.vader.lexicon
+        sentitext = None
+        for i, lw in enumerate(lower):
+            if covered[i] or lw not in vocabulary or lw in self._boosters:
+                continue
+            if sentitext is None:
+                sentitext = self._SentiText("")
+                sentitext.words_and_emoticons = words
+                sentitext.is_cap_diff = self._allcap_differential(words)
+            valence = self.vader.sentiment_valence(0, sentitext, words[i], i, [])[-1]
+            if valence:
+                rule = "finance word" if lw in self.finance_words else "vader word"
+                found.append((i, words[i], rule, valence))
+
+        if not found:
+            return (0.0, (), ()) if explain else 0.0
+
+        # 4. modifiers
+        weights = [1.0] * n
+        modifiers = []
+        contrast = self.contrast_re.search(text)
+        if contrast:
+            c0 = self._tok(starts, contrast.start())
+            c1 = self._tok(starts, contrast.end() - 1)
+            for k in range(n):
+                if k < c0:
+                    weights[k] *= self.w_before
+                elif k > c1:
+                    weights[k] *= self.w_after
+            modifiers.append(f"contrast {contrast.group(0)!r}: before x{self.w_before}, after x{self.w_after}")
+        for m in self.concession_re.finditer(text):
+            k = self._tok(starts, m.start())
+            end = k
+            while end < n - 1 and not _CLAUSE_END.search(raw[end]):
+                end += 1
+            for j in range(k, end + 1):
+                weights[j] *= self.w_concession
+            modifiers.append(f"concession {m.group(0)!r}: its clause x{self.w_concession}")
+        hedge = self.hedge_re.search(text)
+        if hedge:
+            weights = [w * self.w_hedge for w in weights]
+            modifiers.append(f"hedge {hedge.group(0)!r}: sentence x{self.w_hedge}")
+
+        total = 0.0
+        for k, _, _, valence in found:
+            total += valence * weights[k]
+        score = total / math.sqrt(total * total + _ALPHA)
+        score = max(-1.0, min(1.0, score))
+        if not explain:
+            return score
+        found.sort(key=lambda f: f[0])
+        contributions = tuple(Contribution(term, rule, valence, weights[k]) for k, term, rule, valence in found)
+        return score, contributions, tuple(modifiers)
+
+    def _pair(self, metrics, directions, lower, raw, covered, found) -> None:
+        """Pair each metric with the direction after it (or just before it) and score."""
+        used_directions = set()
+        for idx, (ma, mb, metric) in enumerate(metrics):
+            chosen = None
+            # a direction after the metric: "net sales in Q3 increased"
+            for d in directions:
+                da = d[0]
+                if da <= mb:
+                    continue
+                if da - mb - 1 > self.metric_gap or self._breaks(lower, raw, mb, da):
+                    break
+                # another metric in between ends the search unless it is coordinated
+                # with this one ("net sales and operating profit rose")
+                between = [m for m in metrics[idx + 1:] if mb < m[0] < da]
+                if between and not self._coordinated(metrics[idx:], da):
+                    break
+                chosen = d
+                break
+            if chosen is None:
+                # a direction just before the metric: "increase in operating profit"
+                for d in reversed(directions):
+                    db = d[1]
+                    if db >= ma or d in used_directions:
+                        continue
+                    if ma - db - 1 <= self.direction_gap and not self._breaks(lower, raw, db, ma):
+                        chosen = d
+                    break
+            if chosen is None:
+                continue
+            used_directions.add(chosen)
+            da, db, direction = chosen
+            kind = self.direction_kind[" ".join(direction.lower().split())]
+            polarity = self.metric_polarity[" ".join(metric.lower().split())]
+            if kind == "better":
+                sign = 1
+            elif kind == "worse":
+                sign = -1
+            else:
+                sign = (1 if kind == "up" else -1) * polarity
+            valence = sign * self.w_direction
+            rule = f"{'more is good' if polarity > 0 else 'more is bad'} x {kind}"
+            if self._negated(lower, da):
+                valence *= self.w_negation
+                rule = "negated " + rule
+            for k in list(range(ma, mb + 1)) + list(range(da, db + 1)):
+                covered[k] = True
+            found.append((min(ma, da), f"{metric} .. {direction}" if ma < da else f"{direction} .. {metric}",
+                          rule, valence))
+
+    @staticmethod
+    def _breaks(lower, raw, a, b) -> bool:
+        """Is there a clause break between tokens a and b (exclusive)?"""
+        for k in range(a, b):
+            if k > a and lower[k] in ("while", "whereas", "but", "however", "although", "though"):
+                return True
+            if k >= a and raw[k].endswith(";"):
+                return True
+        return False
+
+    @staticmethod
+    def _coordinated(metrics, direction_start) -> bool:
+        # metrics joined by at most one token ("and", ",") before the direction
+        prev_end = metrics[0][1]
+        for ma, mb, _ in metrics[1:]:
+            if ma >= direction_start:
+                break
+            if ma - prev_end - 1 > 1:
+                return False
+            prev_end = mb
+        return True
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def _split(text: str) -> list[str]:
+    from topictrack.text import sentences
+
+    return sentences(text)
+
+
+def _check_text(text, name: str) -> None:
+    if not isinstance(text, str):
+        raise TypeError(f"{name}() expects a str, got {type(text).__name__}")
+
+
+def score_sentences(sentences, *, finance_lexicon=None) -> list[float]:
+    """Score each item of ``sentences`` as one sentence: the fast batch path.
+
+    Returns one float in [-1, 1] per item; equal to :func:`sentiment` of each sentence
+    that :func:`topictrack.text.sentences` would not split further. A bare ``str`` is
+    rejected (pass a list of sentences).
+    """
+    if isinstance(sentences, str):
+        raise TypeError("score_sentences() expects a list of sentences, not a single str")
+    analyse = _lexicon(finance_lexicon).scorer.analyse
+    out = []
+    for s in sentences:
+        if not isinstance(s, str):
+            raise TypeError(f"score_sentences() expects str items, got {type(s).__name__}")
+        out.append(analyse(s))
+    return out
+
+
+def sentiment(text: str, *, finance_lexicon=None) -> float:
+    """Finance-aware tone of ``text`` in [-1, 1]: the mean score of its sentences.
+
+    0.0 for text without sentences. ``finance_lexicon``: a path to your own TOML finance
+    lexicon (extends the shipped one) or a :class:`FinanceLexicon`.
+    """
+    _check_text(text, "sentiment")
+    parts = _split(text)
+    if not parts:
+        return 0.0
+    scores = score_sentences(parts, finance_lexicon=finance_lexicon)
+    return sum(scores) / len(scores)
+
+
+def sentiment_label(text: str, *, finance_lexicon=None) -> str:
+    """``positive`` (score >= 0.25), ``negative`` (score <= -0.25) or ``neutral``.
+
+    The thresholds are the ``[thresholds]`` of the finance lexicon in use.
+    """
+    lex = _lexicon(finance_lexicon)
+    return lex.label(sentiment(text, finance_lexicon=lex))
+
+
+def score_label(score: float, *, finance_lexicon=None) -> str:
+    """The label :func:`sentiment_label` gives a text with this score."""
+    return _lexicon(finance_lexicon).label(score)
+
+
+def explain_sentiment(text: str, *, finance_lexicon=None) -> SentimentExplanation:
+    """The terms and rules that fired in each sentence of ``text``, with contributions.
+
+    Returns a :class:`SentimentExplanation`; its ``score`` equals :func:`sentiment`.
+    """
+    _check_text(text, "explain_sentiment")
+    lex = _lexicon(finance_lexicon)
+    parts = _split(text)
+    explained = []
+    for part in parts:
+        score, contributions, modifiers = lex.scorer.analyse(part, explain=True)
+        explained.append(SentenceExplanation(part, score, contributions, modifiers))
+    score = sum(s.score for s in explained) / len(explained) if explained else 0.0
+    return SentimentExplanation(text, score, lex.label(score), tuple(explained))
+
+
+def theme_tones(text: str, *, lexicons=None, finance_lexicon=None) -> dict[str, float]:
+    """Tone of each theme that :func:`topictrack.themes.tag` assigns to ``text``.
+
+    A theme's tone is the mean sentence score over the sentences that carry it (theme tags
+    per sentence from ``get_tagger(lexicons).tag_sentences``). A theme assigned to the text
+    but to none of its sentences gets the tone of the whole text.
+    """
+    _check_text(text, "theme_tones")
+    from topictrack import themes as theme_module
+
+    assigned = theme_module.tag(text, lexicons=lexicons)
+    if not assigned:
+        return {}
+    parts = _split(text)
+    tags = theme_module.get_tagger(lexicons).tag_sentences(parts) if parts else []
+    scores = score_sentences(parts, finance_lexicon=finance_lexicon)
+    whole = sum(scores) / len(scores) if scores else 0.0
+    tones = {}
+    for theme in assigned:
+        carried = [s for s, t in zip(scores, tags) if theme in t]
+        tones[theme] = sum(carried) / len(carried) if carried else whole
+    return tones
+
+
+# --------------------------------------------------------------------------- Loughran-McDonald
+
+
+_LM_CATEGORIES = ("positive", "negative", "uncertainty")
+_LM_WORD = re.compile(r"[A-Za-z]+(?:['-][A-Za-z]+)*")
+
+
+@dataclass(frozen=True)
+class LMDictionary:
+    """Loughran-McDonald positive, negative and uncertainty word sets (lower case)."""
+
+    positive: frozenset[str]
+    negative: frozenset[str]
+    uncertainty: frozenset[str]
+    source: str = ""
+
+    def counts(self, text: str) -> dict[str, int]:
+        """Counts of LM words in ``text``: ``lm_positive``, ``lm_negative``, ``lm_uncertainty``."""
+        _check_text(text, "counts")
+        pos = neg = unc = 0
+        for m in _LM_WORD.finditer(text):
+            w = m.group(0).lower()
+            pos += w in self.positive
+            neg += w in self.negative
+            unc += w in self.uncertainty
+        return {"lm_positive": pos, "lm_negative": neg, "lm_uncertainty": unc}
+
+
+def load_lm_dictionary(path) -> LMDictionary:
+    """Read a Loughran-McDonald dictionary you hold a licence for (none ships with topictrack).
+
+    Accepted layouts:
+
+    - a folder of per-category word lists, one word per line with optional extra
+      comma-separated columns (``LoughranMcDonald_Positive.csv``, ``..._Negative.csv``,
+      ``..._Uncertainty.csv``: the file name must contain the category name);
+    - a WordStat ``.cat`` file (``Loughran_and_McDonald_2014.cat``, also with ``.txt``
+      appended): a category name on its own line, then one indented ``WORD (1)`` per entry;
+    - the master dictionary CSV with a ``Word`` column and ``Positive``, ``Negative``,
+      ``Uncertainty`` columns (non-zero = member).
+
+    Raises :class:`~topictrack.errors.LexiconError` when the file or a category is missing.
+    """
+    return _load_lm(str(Path(path).expanduser().resolve()))
+
+
+@functools.lru_cache(maxsize=4)
+def _load_lm(path: str) -> LMDictionary:
+    p = Path(path)
+    if p.is_dir():
+        sets = _lm_folder(p)
+    elif p.is_file():
+        head = _read_lm_text(p)[:4096]
+        first = head.lstrip("\ufeff").splitlines()[0] if head.strip() else ""
+        if "," in first and "word" in first.lower().split(",")[0]:
+            sets = _lm_master_csv(p)
+        else:
+            sets = _lm_cat(p)
+    else:
+        raise LexiconError(p, "Loughran-McDonald dictionary not found")
+    for category in _LM_CATEGORIES:
+        if not sets.get(category):
+            raise LexiconError(p, f"no {category} words found; expected a {category} list")
+    return LMDictionary(*(frozenset(sets[c]) for c in _LM_CATEGORIES), source=str(p))
+
+
+def _read_lm_text(p: Path) -> str:
+    try:
+        return p.read_bytes().decode("utf-8-sig", errors="replace")
+    except OSError as exc:
+        raise LexiconError(p, f"cannot be read: {exc.strerror}") from None
+
+
+def _lm_folder(p: Path) -> dict[str, set[str]]:
+    sets: dict[str, set[str]] = {}
+    for f in sorted(p.iterdir()):
+        if not f.is_file() or f.suffix.lower() not in (".csv", ".txt"):
+            continue
+        name = f.name.lower()
+        for category in _LM_CATEGORIES:
+            if category in name:
+                words = sets.setdefault(category, set())
+                for line in _read_lm_text(f).splitlines():
+                    word = line.split(",")[0].strip().lower()
+                    if word and _LM_WORD.fullmatch(word):
+                        words.add(word)
+    if not sets:
+        raise LexiconError(
+            p, "no Loughran-McDonald lists in this folder; expected files named like *Positive.csv, "
+               "*Negative.csv, *Uncertainty.csv"
+        )
+    return sets
+
+
+def _lm_cat(p: Path) -> dict[str, set[str]]:
+    sets: dict[str, set[str]] = {}
+    current = None
+    for number, line in enumerate(_read_lm_text(p).splitlines(), 1):
+        if not line.strip():
+            continue
+        if not line[0].isspace():
+            current = line.strip().lower()
+            continue
+        if current is None:
+            raise LexiconError(p, "entry before any category name", number)
+        word = line.strip().split(" (")[0].strip().lower()
+        if current in _LM_CATEGORIES and word:
+            sets.setdefault(current, set()).add(word)
+    if current is None:
+        raise LexiconError(p, "not a Loughran-McDonald .cat file: no category names")
+    return sets
+
+
+def _lm_master_csv(p: Path) -> dict[str, set[str]]:
+    reader = csv.DictReader(_read_lm_text(p).splitlines())
+    columns = {c.lower(): c for c in reader.fieldnames or []}
+    missing = [c for c in ("word", *_LM_CATEGORIES) if c not in columns]
+    if missing:
+        raise LexiconError(p, f"CSV lacks column(s) {', '.join(missing)}")
+    sets: dict[str, set[str]] = {c: set() for c in _LM_CATEGORIES}
+    for row in reader:
+        word = (row[columns["word"]] or "").strip().lower()
+        for category in _LM_CATEGORIES:
+            value = (row[columns[category]] or "").strip()
+            if word and value not in ("", "0"):
+                sets[category].add(word)
+    return sets
+
+
+__all__ = [
+    "Contribution",
+    "FinanceLexicon",
+    "LABELS",
+    "LMDictionary",
+    "SentenceExplanation",
+    "SentimentExplanation",
+    "explain_sentiment",
+    "load_finance_lexicon",
+    "load_lm_dictionary",
+    "score_label",
+    "score_sentences",
+    "sentiment",
+    "sentiment_label",
+    "theme_tones",
+]
