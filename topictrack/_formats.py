@@ -1,0 +1,577 @@
+"""Transcript layouts: detect which one a text is in and split it into raw turns.
+
+Each parser returns a :class:`Parsed`: the layout name, the kind of document, the
+raw turns as ``(speaker, role, section, text)`` tuples and a few header lines
+and organisation names that the metadata stage uses. Cleaning (loops,
+boilerplate, duplicates, language) happens later, on the raw turns.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+
+from topictrack.errors import UnknownFormatError
+
+RawTurn = tuple  # (speaker: str | None, role: str, section: str, text: str)
+
+FORMATS = (
+    "speaker_blocks",
+    "unlabelled",
+    "seeking_alpha",
+    "motley_fool_json",
+    "sentence_lines",
+    "name_colon",
+    "summary",
+)
+
+
+@dataclass
+class Parsed:
+    source_format: str
+    kind: str
+    turns: list
+    header: str = ""  # title / first lines, where a call names itself
+    organisations: list = field(default_factory=list)  # companies named in speaker titles
+
+
+# --------------------------------------------------------------------------- roles
+
+_OPERATOR_NAME = re.compile(r"^(?:the )?(?:conference |call )?operator$", re.I)
+_ANALYST_TITLE = re.compile(
+    r"\banalysts?\b|research|securities|capital markets|investment bank|\bbank\b|"
+    r"partners|\bllc\b|asset management|advisors|& co\b|\bisi\b",
+    re.I,
+)
+_MANAGEMENT_TITLE = re.compile(
+    r"officer|\bc[efot]o\b|president|chair|director|investor relations|\bir\b|head of|"
+    r"founder|treasurer|controller|manager|vice|\bsvp\b|\bevp\b|\bvp\b|secretary|counsel|"
+    r"general|executive|partner|principal|lead|chief",
+    re.I,
+)
+_INTERPRETER = re.compile(r"interpret|translat", re.I)
+
+
+def role_from_title(name: str | None, title: str = "") -> str:
+    """Role of a labelled speaker from their name and title line."""
+    name = (name or "").strip()
+    if _OPERATOR_NAME.match(name) or re.search(r"\boperator\b", title, re.I):
+        return "operator"
+    if _INTERPRETER.search(name) or _INTERPRETER.search(title):
+        return "interpreter"
+    if re.search(r"\banalysts?\b", title, re.I) or re.search(r"\banalyst\b", name, re.I):
+        return "analyst"
+    if _MANAGEMENT_TITLE.search(title):
+        return "management"
+    if _ANALYST_TITLE.search(title):
+        return "analyst"
+    if re.search(r"\b(?:company representative|executive|management)\b", name, re.I):
+        return "management"
+    return "unknown"
+
+
+# Operator turns opening the Q&A, or handing over to the next questioner.
+_QA_START = re.compile(
+    r"(?:first|next|following) question|question comes from|questions? (?:is|are) from|"
+    r"(?:will|shall|'ll) now (?:begin|take|open|start|conduct|move to) (?:the |our |your )?"
+    r"(?:question|Q ?& ?A|first question)|"
+    r"(?:now )?open (?:up )?the (?:call|line|floor|lines) (?:up )?(?:for|to) (?:your )?questions|"
+    r"as a reminder, to ask a question|begin the question|"
+    r"we(?: will|'ll| are)? (?:now )?(?:be )?(?:happy to )?tak(?:e|ing) (?:your |our )?questions",
+    re.I,
+)
+_NEXT_ASKER = re.compile(
+    r"(?:question|questions) (?:comes?|is|will come) (?:from|is from)\s+(?:the line of\s+)?"
+    r"(?:Mr\.?\s+|Ms\.?\s+|Mrs\.?\s+)?"
+    r"([A-Z][A-Za-z'\-]+(?: [A-Z][A-Za-z'\-.]*){0,3})"
+    r"(?:\s+(?:from|with|of|at)\s+([A-Z][^.,;?]{1,60}))?"
+)
+
+
+# --------------------------------------------------------------------------- detection
+
+_SPEAKER_LINE = re.compile(r"^speaker\s*$", re.I | re.M)
+_SA_HEADINGS = re.compile(
+    r"^(?:Company Participants|Corporate Participants|Conference Call Participants|Presentation|"
+    r"Question-and-Answer Session|Questions and Answers|Q&A|Operator)\s*$",
+    re.M,
+)
+_NAME = r"[A-Z][A-Za-z'\-.]+(?:\s[A-Z][A-Za-z'\-.]*){0,4}"
+_DASH_HEADER = re.compile(rf"^({_NAME})\s*(?:--|—|–)\s*(\S.{{0,120}})$", re.M)
+_COLON_LINE = re.compile(rf"^({_NAME}|Operator):\s+(\S.*)$", re.M)
+_BULLET = re.compile(r"^\s*(?:[-•*▪◦]|\d{1,2}[.)])\s+\S", re.M)
+_SENTENCE_END = re.compile(r"[.?!][\"'”’)\]]*$")
+_INNER_SENTENCE = re.compile(r"[a-z0-9%)][.?!]\s+[A-Z]")
+_CALL_WORDS = re.compile(
+    r"\b(?:operator|conference call|earnings call|question|thank you|good (?:morning|afternoon|evening|day)|"
+    r"we|our|I)\b",
+    re.I,
+)
+_DELIMITED = re.compile(r"^[^,\t;|]*(?:[,\t;|][^,\t;|]*){2,}$")
+
+
+def detect(text: str) -> str:
+    """Name of the layout ``text`` is in; raise :class:`ValueError` when none fits."""
+    head = text.lstrip()[:1]
+    if head in "{[":
+        return "motley_fool_json"
+    if len(_SPEAKER_LINE.findall(text, 0, 200000)) >= 2:
+        return "speaker_blocks"
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    if not lines or not _has_prose(lines):
+        raise ValueError("no sentences found")
+    if len(_SA_HEADINGS.findall(text)) >= 2:
+        return "seeking_alpha"
+    dash = len(_DASH_HEADER.findall(text))
+    colon = len(_COLON_LINE.findall(text))
+    if dash >= 2 or colon >= 3 and colon >= 0.2 * len(lines):
+        return "name_colon"
+    if _looks_like_summary(text, lines):
+        return "summary"
+    multi = sum(1 for ln in lines if _INNER_SENTENCE.search(ln))
+    if len(lines) >= 8 and multi <= 0.25 * len(lines):
+        return "sentence_lines"
+    return "unlabelled"
+
+
+def _has_prose(lines: list[str]) -> bool:
+    """At least a few lines read as sentences rather than table rows."""
+    delimited = sum(1 for ln in lines[:400] if _DELIMITED.match(ln) and not _INNER_SENTENCE.search(ln))
+    if delimited > 0.5 * min(len(lines), 400):
+        return False
+    words = 0
+    for ln in lines:
+        if len(ln.split()) >= 5 and re.search(r"[A-Za-z]{2,}.*[.?!。？！]", ln):
+            words += 1
+            if words >= 2:
+                return True
+        elif re.search(r"[\u4e00-\u9fff]{8,}", ln):
+            return True
+    return False
+
+
+def _looks_like_summary(text: str, lines: list[str]) -> bool:
+    bullets = len(_BULLET.findall(text))
+    headings = sum(1 for ln in lines if _is_heading(ln))
+    operator_cues = len(re.findall(r"\boperator\b|ladies and gentlemen|question comes from|"
+                                   r"standing by|please go ahead", text, re.I))
+    return bullets >= 2 and headings >= 3 and operator_cues == 0
+
+
+def _is_heading(line: str) -> bool:
+    words = line.split()
+    if re.match(r"^\d{1,2}[.)]\s", line) and len(words) <= 10 and not _SENTENCE_END.search(line):
+        return True
+    return (
+        0 < len(words) <= 8
+        and not _SENTENCE_END.search(line)
+        and not _BULLET.match(line)
+        and line[0].isupper()
+        and not line.startswith('"')
+    ) or line.rstrip().endswith(":") and len(words) <= 6
+
+
+# --------------------------------------------------------------------------- parsers
+
+
+def parse(text: str, path) -> Parsed:
+    """Detect the layout of ``text`` and parse it; raise UnknownFormatError if none fits."""
+    try:
+        fmt = detect(text)
+    except ValueError:
+        raise UnknownFormatError(
+            path, "no transcript found: the text has no sentences (a table or data export?)"
+        ) from None
+    parsed = _PARSERS[fmt](text, path)
+    if not parsed.turns:
+        raise UnknownFormatError(path, f"layout looks like {fmt} but no speaker turns were found")
+    return parsed
+
+
+def _parse_json(text: str, path) -> Parsed:
+    try:
+        data = json.loads(text)
+    except ValueError:
+        raise UnknownFormatError(path, "file starts like JSON but is not valid JSON") from None
+    if not isinstance(data, dict) or not (
+        isinstance(data.get("prepared_remarks"), list) or isinstance(data.get("q_and_a"), list)
+    ):
+        raise UnknownFormatError(
+            path, "JSON holds no 'prepared_remarks' or 'q_and_a' list of speaker turns"
+        )
+    titles = {}
+    for entry in data.get("participants") or []:
+        if isinstance(entry, str) and "--" in entry:
+            name, _, title = entry.partition("--")
+            titles[name.strip()] = title.strip()
+    turns, organisations = [], []
+    for key, section in (("prepared_remarks", "prepared"), ("q_and_a", "qa")):
+        for item in data.get(key) or []:
+            if not isinstance(item, dict):
+                continue
+            speaker = str(item.get("speaker") or "").strip() or None
+            speech = str(item.get("speech") or "").strip()
+            if not speech:
+                continue
+            role = role_from_title(speaker, titles.get(speaker or "", ""))
+            turns.append((speaker, role, section, speech))
+    header = " ".join(t[3][:600] for t in turns[:2])
+    return Parsed("motley_fool_json", "transcript", _qa_from_operator(turns), header, organisations)
+
+
+def _parse_speaker_blocks(text: str, path) -> Parsed:
+    blocks = _SPEAKER_LINE.split(text)
+    turns, organisations = [], []
+    preamble = blocks[0].strip()
+    if preamble:
+        turns.append((None, "unknown", "prepared", preamble))
+    for block in blocks[1:]:
+        lines = block.strip("\n").split("\n")
+        lines = [ln.strip() for ln in lines]
+        while lines and not lines[0]:
+            lines.pop(0)
+        if not lines:
+            continue
+        name, title, rest = lines[0], "", lines[1:]
+        if rest and rest[0] and (len(rest) == 1 or not rest[1]) and len(rest[0]) < 150:
+            title, rest = rest[0], rest[1:]
+        body = "\n".join(ln for ln in rest if ln).strip()
+        if not body:
+            continue
+        role = role_from_title(name, title)
+        if role == "management" and "," in title:
+            organisations.append(title.rsplit(",", 1)[1].strip())
+        turns.append((name, role, "prepared", body))
+    header = " ".join(t[3][:600] for t in turns[:2])
+    return Parsed("speaker_blocks", "transcript", _qa_from_operator(turns), header, organisations)
+
+
+def _qa_from_operator(turns: list) -> list:
+    """Set section to "qa" from the first operator turn that opens questions (or first analyst)."""
+    out, in_qa = [], False
+    for speaker, role, section, body in turns:
+        if not in_qa and (
+            section == "qa" or role == "analyst" or role == "operator" and _QA_START.search(body)
+        ):
+            in_qa = True
+        out.append((speaker, role, "qa" if in_qa else "prepared", body))
+    return out
+
+
+_PARTICIPANT = re.compile(r"^(.{2,60}?)\s+[-–—]{1,2}\s+(.{2,160})$")
+_GLUED_LIMIT = 6  # words a glued speaker name may have
+
+
+def _parse_seeking_alpha(text: str, path) -> Parsed:
+    lines = text.splitlines()
+    header = "\n".join(ln for ln in lines[:3] if ln.strip())
+    titles: dict[str, str] = {}
+    roles: dict[str, str] = {"Operator": "operator"}
+    group = None
+    body_start = 0
+    for i, raw in enumerate(lines):
+        line = raw.strip()
+        if line in ("Company Participants", "Corporate Participants"):
+            group = "management"
+            continue
+        if line == "Conference Call Participants":
+            group = "analyst"
+            continue
+        if group and line:
+            m = _PARTICIPANT.match(line)
+            if m:
+                name = m.group(1).strip()
+                titles[name] = m.group(2).strip()
+                roles[name] = group
+                body_start = i + 1
+                continue
+            group = None
+            body_start = i
+            break
+        if not group and line in ("Presentation", "Operator") and i > 0:
+            body_start = i
+            break
+    organisations = [t.rsplit(",", 1)[1].strip() for n, t in titles.items()
+                     if roles[n] == "management" and "," in t]
+    names = sorted(roles, key=len, reverse=True)
+    glued = re.compile(
+        r"(?:(?<=[.?!\"”’)\]])|(?<=[.?!]\s))\s*(" + "|".join(re.escape(n) for n in names)
+        + r"|Unidentified (?:Analyst|Participant|Company Representative|Speaker))\s*$"
+    )
+    turns: list = []
+    speaker, section, buffer = None, "prepared", []
+
+    def flush():
+        body = "\n".join(buffer).strip()
+        if body:
+            role = roles.get(speaker or "", None) or role_from_title(speaker, titles.get(speaker or "", ""))
+            turns.append((speaker, role, section, body))
+        buffer.clear()
+
+    for para in _paragraphs(lines[body_start:]):
+        if para == "Presentation":
+            continue
+        if para in ("Question-and-Answer Session", "Questions and Answers", "Q&A"):
+            flush()
+            section = "qa"
+            continue
+        first, _, rest = para.partition("\n")
+        name = _speaker_name(first, roles)
+        if name is not None:
+            flush()
+            speaker = name
+            para = rest.strip()
+            if not para:
+                continue
+        m = glued.search(para)
+        if m and len(m.group(1).split()) <= _GLUED_LIMIT and m.start(1) > 0:
+            buffer.append(para[: m.start(1)].rstrip())
+            flush()
+            speaker = m.group(1)
+            continue
+        buffer.append(para)
+    flush()
+    return Parsed("seeking_alpha", "transcript", _qa_from_operator(turns), header, organisations)
+
+
+def _speaker_name(line: str, roles: dict) -> str | None:
+    """``line`` is a speaker label ("Lydia Lu", "Operator", "Jane Doe - CFO"), else None."""
+    line = line.strip()
+    if line in roles:
+        return line
+    if re.fullmatch(r"Unidentified (?:Analyst|Participant|Company Representative|Speaker)", line):
+        return line
+    m = _PARTICIPANT.match(line)
+    if m and m.group(1).strip() in roles:
+        return m.group(1).strip()
+    return None
+
+
+def _paragraphs(lines) -> list[str]:
+    out, current = [], []
+    for raw in lines:
+        line = raw.strip()
+        if line:
+            current.append(line)
+        elif current:
+            out.append("\n".join(current))
+            current = []
+    if current:
+        out.append("\n".join(current))
+    return out
+
+
+def _parse_name_colon(text: str, path) -> Parsed:
+    turns: list = []
+    organisations: list = []
+    speaker, role, buffer = None, "unknown", []
+    header_lines: list = []
+
+    def flush():
+        body = "\n".join(buffer).strip()
+        if body:
+            turns.append((speaker, role, "prepared", body))
+        buffer.clear()
+
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line:
+            continue
+        m = _DASH_HEADER.match(line)
+        if m and not _SENTENCE_END.search(m.group(2)) and len(m.group(2).split()) <= 15:
+            flush()
+            speaker, title = m.group(1).strip(), m.group(2).strip()
+            title = re.sub(r"\s*--\s*", ", ", title)
+            role = role_from_title(speaker, title)
+            if role == "management" and "," in title:
+                organisations.append(title.rsplit(",", 1)[1].strip())
+            continue
+        m = _COLON_LINE.match(line)
+        if m and len(m.group(1).split()) <= 5:
+            flush()
+            speaker = m.group(1).strip()
+            role = role_from_title(speaker, "")
+            buffer.append(m.group(2))
+            continue
+        if speaker is None and not turns and not buffer:
+            header_lines.append(line)
+            if len(header_lines) <= 3 and not _SENTENCE_END.search(line):
+                continue
+        buffer.append(line)
+    flush()
+    turns = _roles_from_flow(turns)
+    header = "\n".join(header_lines[:3]) + "\n" + " ".join(t[3][:600] for t in turns[:2])
+    return Parsed("name_colon", "transcript", _qa_from_operator(turns), header, organisations)
+
+
+def _roles_from_flow(turns: list) -> list:
+    """Give unknown roles from the call's flow: the asker the operator names is an analyst."""
+    askers: set = set()
+    for _, role, _, body in turns:
+        if role == "operator":
+            askers.update(m.group(1) for m in _NEXT_ASKER.finditer(body))
+    out = []
+    for speaker, role, section, body in turns:
+        if role == "unknown" and speaker:
+            role = "analyst" if speaker in askers else "management"
+        out.append((speaker, role, section, body))
+    return out
+
+
+# ---- unlabelled paragraphs and sentence lines: turns from discourse cues
+
+_OPERATOR_OPENING = re.compile(
+    r"^(?:Thank you[.,!]?\s+(?:and\s+)?)?(?:"
+    r"good (?:day|morning|afternoon|evening)(?:,)? (?:and thank you for standing by|ladies|everyone,? and welcome to)|"
+    r"ladies and gentlemen|thank you for standing by|welcome to (?:the )?.{0,80}?(?:conference|earnings) call|"
+    r"(?:our|the|your) (?:first|next|last|final) question (?:comes|is|will come) from|"
+    r"as a reminder, to (?:ask|register)|to ask a question|"
+    r"(?:we will|we'll|i will|i'll) now (?:begin|take|open|move|turn)|"
+    r"please (?:continue to )?stand ?by|"
+    r"this concludes (?:today's|the|our) (?:conference|call|question)|"
+    r"(?:there are|we have) no (?:further|more) questions|"
+    r"speakers?,? (?:please|you may)|speak as you may|your line is open|"
+    r"(?:the )?next question comes|one moment"
+    r")",
+    re.I,
+)
+_OPERATOR_INNER = re.compile(
+    r"(?<=[.?!])\s+(?=(?:Thank you\.\s+)?(?:(?:Our|The) (?:first|next) question|As a reminder, to ask|"
+    r"Ladies and gentlemen|This concludes today's|Please stand ?by|We will now (?:begin|take|open)))"
+)
+_TRANSLATE = re.compile(
+    r"^(?:\[?interpret\w*\]?|let me (?:translate|interpret)|i(?:'ll| will) (?:translate|interpret)|"
+    r"(?:this is|here is) (?:the|our) (?:translation|interpretation))",
+    re.I,
+)
+_HAND_TO = re.compile(
+    r"(?:over|call|floor|conference) to (?:our |your )?(?:speaker today, |host(?: today)?, )?"
+    r"(?:(?:CEO|CFO|Chairman|President|Director)\s+)?"
+    r"([A-Z][a-z]+(?: [A-Z][a-z]+){0,2})"
+)
+_DISCLAIMER = re.compile(r"transcript was computer generated|provided for information purposes|"
+                         r"makes no representation", re.I)
+_DATE_LINE = re.compile(
+    r"^(?:\d{1,2}/\d{1,2}/\d{2,4}|\d{4}-\d{2}-\d{2}|[A-Z][a-z]+ \d{1,2}, \d{4})(?:\s.*)?$"
+)
+_NEW_SPEAKER_CUE = re.compile(
+    r"^(?:thank you|thanks)(?:,| very much,| so much,)? (?:operator|[A-Z][a-z]+)\b|"
+    r"^(?:good (?:morning|afternoon|evening)|hello|hi),? (?:everyone|everybody|all)\b",
+    re.I,
+)
+
+
+def _parse_cue_units(text: str, path, fmt: str) -> Parsed:
+    raw_lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    header = "\n".join(raw_lines[:3])
+    units: list[str] = []
+    for line in raw_lines:
+        if _DATE_LINE.match(line) and len(line) < 60:
+            continue
+        units.extend(p for p in _OPERATOR_INNER.split(line) if p.strip())
+    merge = fmt == "sentence_lines"
+    turns: list = []
+    section = "prepared"
+    pending_speaker, pending_role = None, None
+    for unit in units:
+        if _OPERATOR_OPENING.match(unit) or _looks_operator(unit):
+            role, speaker = "operator", "Operator"
+            if _QA_START.search(unit):
+                section = "qa"
+            m = None
+            for m in _NEXT_ASKER.finditer(unit):
+                pass
+            if m:
+                pending_speaker, pending_role = m.group(1), "analyst"
+            else:
+                hand = _HAND_TO.search(unit)
+                pending_speaker = hand.group(1) if hand else None
+                pending_role = "management"
+        elif _TRANSLATE.match(unit):
+            role, speaker = "interpreter", None
+        elif not turns and _DISCLAIMER.search(unit):
+            role, speaker = "unknown", None
+        elif pending_role:
+            role, speaker = pending_role, pending_speaker
+            pending_speaker, pending_role = None, None
+        else:
+            role, speaker = "management", None
+            if section == "qa" and turns and turns[-1][1] == "operator":
+                role = "analyst"
+            hand = _HAND_TO.search(unit[-200:]) if turns else None
+        if (
+            merge
+            and turns
+            and turns[-1][1] == role
+            and turns[-1][2] == section
+            and role != "operator"
+            and not _NEW_SPEAKER_CUE.match(unit)
+        ):
+            prev = turns[-1]
+            turns[-1] = (prev[0], prev[1], prev[2], prev[3] + "\n" + unit)
+        elif merge and turns and role == "operator" and turns[-1][1] == "operator":
+            prev = turns[-1]
+            turns[-1] = (prev[0], prev[1], prev[2], prev[3] + "\n" + unit)
+        else:
+            turns.append((speaker, role, section, unit))
+        if role == "analyst":
+            pending_speaker, pending_role = None, "management"
+        elif role == "management" and pending_role is None and section == "prepared":
+            hand = _HAND_TO.search(unit[-250:])
+            if hand and re.search(r"\b(?:turn|pass|hand)\w*\b", unit[-250:], re.I):
+                pending_speaker, pending_role = hand.group(1), "management"
+    return Parsed(fmt, "transcript", turns, header, [])
+
+
+def _looks_operator(unit: str) -> bool:
+    if len(unit) > 900:
+        return False
+    return bool(
+        re.search(r"press (?:star|\*)|listen[- ]only mode|your line is open|"
+                  r"(?:next|first) question comes from|you may (?:now )?disconnect", unit, re.I)
+    )
+
+
+def _parse_unlabelled(text: str, path) -> Parsed:
+    return _parse_cue_units(text, path, "unlabelled")
+
+
+def _parse_sentence_lines(text: str, path) -> Parsed:
+    return _parse_cue_units(text, path, "sentence_lines")
+
+
+# ---- analyst summaries
+
+_ATTRIBUTION = re.compile(r"^[-–—]?\s*([A-Z][A-Za-z'\-.]+(?: [A-Z][A-Za-z'\-.]+){1,3}),\s+(.{2,80})$")
+
+
+def _parse_summary(text: str, path) -> Parsed:
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    header = "\n".join(lines[:2])
+    turns: list = []
+    for line in lines:
+        m = _ATTRIBUTION.match(line)
+        if m and not _SENTENCE_END.search(line) and turns and turns[-1][0] is None and \
+                turns[-1][3].startswith(('"', "“")):
+            prev = turns[-1]
+            turns[-1] = (m.group(1), role_from_title(m.group(1), m.group(2)) if
+                         role_from_title(m.group(1), m.group(2)) != "unknown" else "management",
+                         prev[2], prev[3])
+            continue
+        if _is_heading(line) and not _BULLET.match(line):
+            continue
+        body = re.sub(r"^\s*[-•*▪◦]\s+", "", line)
+        turns.append((None, "unknown", "prepared", body))
+    return Parsed("summary", "summary", turns, header, [])
+
+
+_PARSERS = {
+    "motley_fool_json": _parse_json,
+    "speaker_blocks": _parse_speaker_blocks,
+    "seeking_alpha": _parse_seeking_alpha,
+    "name_colon": _parse_name_colon,
+    "summary": _parse_summary,
+    "sentence_lines": _parse_sentence_lines,
+    "unlabelled": _parse_unlabelled,
+}

@@ -1,0 +1,244 @@
+"""Call metadata from text and file name: fiscal period, call date, company.
+
+The period is taken, in order, from the document's title lines, from the first
+sentence that announces the call ("Welcome to X's first quarter 2025 earnings
+call"), from the file name (``TICKER_q2_2021``, ``BABA_1Q26``), and last from the
+quarter the text mentions most often.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import Counter
+from datetime import date as _date
+
+_ORDINALS = {
+    "first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
+}
+_ORD = r"(first|second|third|fourth|1st|2nd|3rd|4th)"
+_YEAR = r"'?((?:19|20)\d\d|\d\d)(?![\d,.%])"
+_FISCAL = r"(?:fiscal(?: year)?|FY)\s?"
+
+_PERIOD_PATTERNS = [
+    # Q1 2025, Q3 FY2026, Q4'24, Q2 fiscal 2021
+    re.compile(rf"\bQ([1-4])\s*(?:of\s+)?(?:{_FISCAL})?{_YEAR}", re.I),
+    # 1Q25, 4Q 2024, 3QFY26
+    re.compile(rf"\b([1-4])Q\s?(?:{_FISCAL})?{_YEAR}", re.I),
+    # first quarter 2025, fourth quarter and full year 2024, second quarter of fiscal 2022,
+    # fiscal first quarter 2022
+    re.compile(
+        rf"\b{_ORD}[\s-]+(?:fiscal\s+)?quarter(?:\s+(?:and|&)\s+(?:the\s+)?(?:full|fiscal)[\s-]+year)?"
+        rf"(?:\s+of)?(?:\s+the)?\s+(?:{_FISCAL})?(?:year\s+)?{_YEAR}",
+        re.I,
+    ),
+    # fiscal 2021 third quarter, 2021 first quarter, FY26 second quarter
+    re.compile(rf"\b(?:{_FISCAL})?((?:19|20)\d\d|'\d\d|(?<=FY)\d\d)\s+(?:fiscal\s+)?{_ORD}[\s-]+quarter", re.I),
+]
+_ANNOUNCE = re.compile(
+    r"earnings|results|conference call|earnings call|\bcall\b|webcast|welcome", re.I
+)
+_FILE_PERIOD = [
+    (re.compile(r"(?:^|[_\-\s.])q([1-4])[_\-\s]?((?:19|20)\d\d)(?:$|[_\-\s.])", re.I), False),
+    (re.compile(r"(?:^|[_\-\s.])([1-4])q[_\-]?(\d\d(?:\d\d)?)(?:$|[_\-\s.])", re.I), False),
+    (re.compile(r"(?:^|[_\-\s.])((?:19|20)\d\d)[_\-\s]?q([1-4])(?:$|[_\-\s.])", re.I), True),
+]
+
+
+def _year(text: str) -> int | None:
+    digits = text.lstrip("'")
+    if len(digits) == 2:
+        return 2000 + int(digits)
+    year = int(digits)
+    return year if 1990 <= year <= 2099 else None
+
+
+def _period_of(match: re.Match) -> str | None:
+    a, b = match.group(1), match.group(2)
+    if a.lower() in _ORDINALS:
+        quarter, year = _ORDINALS[a.lower()], _year(b)
+    elif b.lower() in _ORDINALS:
+        quarter, year = _ORDINALS[b.lower()], _year(a)
+    else:
+        quarter, year = int(a), _year(b)
+    if year is None or not 1990 <= year <= 2099:
+        return None
+    return f"{year}Q{quarter}"
+
+
+def _periods(text: str):
+    """(position, period) of every quarter mention in ``text``, in order."""
+    found = []
+    for pattern in _PERIOD_PATTERNS:
+        for m in pattern.finditer(text):
+            period = _period_of(m)
+            if period:
+                found.append((m.start(), m.end(), period))
+    found.sort()
+    return found
+
+
+def period_from_text(header: str, body: str) -> tuple[str | None, str | None]:
+    """(strong, weak) period: strong from title or call announcement, weak = most mentioned."""
+    for _, _, period in _periods(header[:400]):
+        return period, None
+    opening = body[:8000]
+    for start, end, period in _periods(opening):
+        context = opening[max(0, start - 120): end + 80]
+        if _ANNOUNCE.search(context):
+            return period, None
+    counts = Counter(p for _, _, p in _periods(body[:200000]))
+    weak = counts.most_common(1)[0][0] if counts else None
+    return None, weak
+
+
+def period_from_name(name: str) -> str | None:
+    """Fiscal period written in a file name: ``AAPL_q2_2021``, ``BABA_1Q26``, ``x_2025Q1``."""
+    for pattern, year_first in _FILE_PERIOD:
+        m = pattern.search(name)
+        if m:
+            year_text, quarter = (m.group(1), m.group(2)) if year_first else (m.group(2), m.group(1))
+            year = _year(year_text)
+            if year:
+                return f"{year}Q{quarter}"
+    return None
+
+
+_MONTHS = {m: i for i, m in enumerate(
+    "january february march april may june july august september october november december".split(), 1)}
+_DATE_PATTERNS = (
+    re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b"),
+    re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b"),
+    re.compile(r"\b(January|February|March|April|May|June|July|August|September|October|November|"
+               r"December)\s+(\d{1,2}),?\s+(\d{4})\b"),
+)
+
+
+def date_from_header(header: str) -> str | None:
+    """ISO date of the call when the title lines state one."""
+    for i, pattern in enumerate(_DATE_PATTERNS):
+        m = pattern.search(header)
+        if not m:
+            continue
+        try:
+            if i == 0:
+                value = _date(int(m.group(3)), int(m.group(1)), int(m.group(2)))
+            elif i == 1:
+                value = _date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            else:
+                value = _date(int(m.group(3)), _MONTHS[m.group(1).lower()], int(m.group(2)))
+        except ValueError:
+            continue
+        return value.isoformat()
+    return None
+
+
+# --------------------------------------------------------------------------- company
+
+_TITLE_COMPANY = re.compile(
+    r"^\s*(?:The\s+)?([A-Z0-9][^()\n]{1,80}?)\s*\((?:(?:NYSE|NASDAQ|Nasdaq|NasdaqGS|NYSEAMERICAN|"
+    r"NYSE American|OTC|OTCQX|TSX|HKEX|HKG|SEHK|LSE|AMEX|TSE)\s*:\s*)?[A-Z0-9.]{1,8}\)"
+)
+_CAP = r"[A-Z0-9][\w&.\-]*"
+_NAME_WORDS = rf"(?:{_CAP}|&)(?:\s+(?:{_CAP}|&|of|de|and)){{0,5}}"
+_WELCOME = re.compile(
+    rf"\bwelcome\s+(?:you\s+)?(?:all\s+)?(?:everyone\s+)?to\s+(?:the\s+)?({_NAME_WORDS}?)(?:'s|’s|s')?\s+"
+    rf"(?:{_ORD}|Q[1-4]|[1-4]Q|fiscal|FY|full[- ]year|\d{{4}}|20\d\d|earnings|quarterly|conference|"
+    rf"financial|second|results|annual|investor)",
+)
+_POSSESSIVE = re.compile(
+    rf"({_NAME_WORDS})(?:'s|’s)\s+(?:{_ORD}\s+quarter|Q[1-4]|fiscal|full[- ]year|20\d\d\s+{_ORD}|"
+    rf"earnings call|conference call)"
+)
+_SUFFIX = re.compile(
+    r"(?:,?\s+(?:Inc|Incorporated|Corp|Corporation|Co|Company|Ltd|Limited|L\.?P|LLC|plc|PLC|N\.?V|"
+    r"S\.?A|AG|SE|Holdings?|Group Holding)\.?)+\s*$"
+)
+_NOT_COMPANY = re.compile(
+    r"^(?:the|our|this|today|everyone|all|us|you|fiscal|first|second|third|fourth|full|Q[1-4]|"
+    r"ladies|conference|earnings|quarter|year)$",
+    re.I,
+)
+
+
+def clean_company(name: str) -> str | None:
+    """Company name without legal suffixes and stray punctuation, or None if it is not a name."""
+    name = re.sub(r"\s+", " ", name).strip(" ,.'’\"")
+    name = re.sub(r"^(?:the)\s+", "", name, flags=re.I)
+    for _ in range(3):
+        stripped = _SUFFIX.sub("", name).strip(" ,")
+        if stripped == name or not stripped:
+            break
+        name = stripped
+    if not name or _NOT_COMPANY.match(name) or not re.search(r"[A-Za-z]", name) or len(name) > 60:
+        return None
+    return name
+
+
+def company_from_text(header: str, body: str, organisations: list[str]) -> str | None:
+    """Company the call is about, repaired against the names the text spells most cleanly."""
+    candidate = None
+    m = _TITLE_COMPANY.search(header)
+    if m:
+        candidate = clean_company(m.group(1))
+    if candidate is None:
+        opening = body[:6000]
+        for pattern in (_WELCOME, _POSSESSIVE):
+            m = pattern.search(opening)
+            if m:
+                candidate = clean_company(m.group(1))
+                if candidate:
+                    break
+    known = [c for c in (clean_company(o) for o in organisations) if c]
+    if candidate is None:
+        if known:
+            return Counter(known).most_common(1)[0][0]
+        return None
+    return repair_company(candidate, known, body)
+
+
+def _letters(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+def similar(a: str, b: str) -> float:
+    """Similarity of two company spellings (0-1), ignoring case, spaces and punctuation."""
+    a, b = _letters(a), _letters(b)
+    if not a or not b:
+        return 0.0
+    if a == b:
+        return 1.0
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def repair_company(candidate: str, known: list[str], body: str = "") -> str:
+    """Replace an ASR-damaged spelling ("Kings of Clouds") by a known or more frequent one."""
+    best, best_score = None, 0.0
+    for name in set(known):
+        score = similar(candidate, name)
+        if score > best_score:
+            best, best_score = name, score
+    if best is not None and best_score >= 0.7:
+        return best
+    if body:
+        words = len(candidate.split())
+        phrase = re.compile(r"\b[A-Z][a-z]+(?:\s[A-Z][a-z]+){%d}\b" % max(words - 1, 0))
+        counts = Counter(phrase.findall(body[:100000]))
+        own = counts.get(candidate, 0)
+        options = [(n, c) for c, n in counts.items() if c != candidate and n > own and n >= 3
+                   and similar(candidate, c) >= 0.8]
+        if options:
+            return max(options)[1]
+    return candidate
+
+
+def ticker_from_name(name: str) -> str | None:
+    """Ticker leading a file name such as ``AAPL_q2_2021`` or ``BABA_1Q26``."""
+    m = re.match(r"^([A-Za-z][A-Za-z0-9.\-]{0,9})_(?:q[1-4]_\d{4}|[1-4]Q\d{2})$", name, re.I)
+    return m.group(1).upper() if m else None
+
+
+def valid_period(period: str) -> bool:
+    """True for ``"2025Q1"``-style periods (year 1990-2099, quarter 1-4)."""
+    m = re.fullmatch(r"((?:19|20)\d\d)Q([1-4])", period)
+    return bool(m)

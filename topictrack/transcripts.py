@@ -1,0 +1,249 @@
+"""Transcript files -> calls with clean speaker turns and call metadata.
+
+:func:`read_transcript` reads one file in any of the supported layouts (detected
+automatically) and returns a :class:`Transcript`; :func:`read_transcripts` reads
+many and never stops on a bad file: every input ends up read or listed in
+``failures``.
+
+The ``turns`` frame has one row per speaker turn:
+
+==================  ==========================================================
+``turn``            int, 0-based position in the call
+``speaker``         name as written, ``"Operator"``, or None when unknown
+``role``            ``operator`` | ``management`` | ``analyst`` | ``interpreter`` | ``unknown``
+``section``         ``prepared`` (remarks) | ``qa`` (question-and-answer)
+``text``            the turn's text, ASR loops collapsed
+``language``        ``en`` | ``zh`` (mostly CJK) | ``mixed`` (both, CJK 10-30%)
+``boilerplate``     bool: operator turn, or mostly safe-harbour / housekeeping text
+``duplicate_of``    Int64, on the later turn of an interpretation pair: the ``turn``
+                    it restates; <NA> otherwise
+``loops_collapsed`` int, ASR loops collapsed in this turn
+==================  ==========================================================
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from topictrack import _cleaning, _formats, _metadata
+from topictrack._decode import MAX_FILE_BYTES, read_text
+from topictrack.errors import ConfigError, TranscriptError
+from topictrack.text import cjk_ratio
+
+__all__ = [
+    "MAX_FILE_BYTES",
+    "TURN_COLUMNS",
+    "ReadResult",
+    "Transcript",
+    "expand_paths",
+    "load_manifest",
+    "read_transcript",
+    "read_transcripts",
+]
+
+logger = logging.getLogger(__name__)
+
+TURN_COLUMNS = [
+    "turn", "speaker", "role", "section", "text", "language", "boilerplate", "duplicate_of",
+    "loops_collapsed",
+]
+
+
+@dataclass
+class Transcript:
+    """One call: metadata plus a ``turns`` frame (columns in the module docstring)."""
+
+    path: str
+    company: str | None
+    period: str | None
+    date: str | None
+    kind: str
+    source_format: str
+    turns: pd.DataFrame
+
+
+@dataclass
+class ReadResult:
+    """Calls read and files that failed (``failures`` columns: ``path``, ``error``)."""
+
+    calls: list
+    failures: pd.DataFrame
+
+
+def _language(text: str) -> str:
+    ratio = cjk_ratio(text)
+    if ratio > 0.3:
+        return "zh"
+    if ratio > 0.1:
+        return "mixed"
+    return "en"
+
+
+def _turns_frame(raw_turns: list, kind: str) -> pd.DataFrame:
+    texts, loops, languages = [], [], []
+    for _, _, _, body in raw_turns:
+        text, n = _cleaning.collapse_loops(body)
+        texts.append(text)
+        loops.append(n)
+        languages.append(_language(text))
+    roles = [t[1] for t in raw_turns]
+    if kind == "transcript":
+        duplicates = _cleaning.link_duplicates(texts, roles, languages)
+    else:
+        duplicates = [None] * len(texts)
+    rows = [
+        (i, t[0], t[1], t[2], texts[i], languages[i], _cleaning.is_boilerplate(texts[i], t[1]),
+         duplicates[i], loops[i])
+        for i, t in enumerate(raw_turns)
+    ]
+    frame = pd.DataFrame(rows, columns=TURN_COLUMNS)
+    frame["duplicate_of"] = frame["duplicate_of"].astype("Int64")
+    frame["boilerplate"] = frame["boilerplate"].astype(bool)
+    frame["loops_collapsed"] = frame["loops_collapsed"].astype("int64")
+    frame["turn"] = frame["turn"].astype("int64")
+    return frame
+
+
+def read_transcript(path, *, company: str | None = None, manifest=None,
+                    known_companies=()) -> Transcript:
+    """Read one transcript file into a :class:`Transcript`.
+
+    ``company`` overrides the company found in the text. ``manifest`` (a path to a
+    CSV or a dict from :func:`load_manifest`) overrides company, period and date
+    for the files it lists. ``known_companies`` are spellings to repair ASR-damaged
+    names against. Raises a :class:`~topictrack.errors.TranscriptError` subclass
+    whose message names the file when it cannot be read.
+    """
+    path = Path(path)
+    if isinstance(manifest, (str, os.PathLike)):
+        manifest = load_manifest(manifest)
+    text = read_text(path)
+    parsed = _formats.parse(text, path)
+    body = "\n".join(t[3] for t in parsed.turns[:60])
+    entry = _manifest_entry(manifest, path) if manifest else {}
+    known = list(known_companies) + [e["company"] for e in (manifest or {}).values() if e.get("company")]
+
+    period = entry.get("period")
+    if not period:
+        strong, weak = _metadata.period_from_text(parsed.header, body)
+        period = strong or _metadata.period_from_name(path.stem) or weak
+    found = _metadata.company_from_text(parsed.header, body, parsed.organisations + known)
+    if found is None:
+        found = _metadata.ticker_from_name(path.stem)
+    elif known:
+        found = _metadata.repair_company(found, known)
+    call_company = company or entry.get("company") or found
+    call_date = entry.get("date") or _metadata.date_from_header(parsed.header)
+    return Transcript(
+        path=str(path),
+        company=call_company,
+        period=period,
+        date=call_date,
+        kind=parsed.kind,
+        source_format=parsed.source_format,
+        turns=_turns_frame(parsed.turns, parsed.kind),
+    )
+
+
+def read_transcripts(paths, *, company: str | None = None, manifest=None) -> ReadResult:
+    """Read many transcripts (files or folders); bad files are listed, never fatal.
+
+    Company spellings are repaired across the calls read: a name that is a close
+    ASR-style variant of a name another call (or the manifest) uses is replaced by
+    the more common spelling.
+    """
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    if isinstance(manifest, (str, os.PathLike)):
+        manifest = load_manifest(manifest)
+    calls, failures = [], []
+    for path in expand_paths(paths):
+        try:
+            calls.append(read_transcript(path, company=company, manifest=manifest))
+        except TranscriptError as exc:
+            logger.warning("%s", exc)
+            failures.append((str(path), str(exc)))
+    if company is None:
+        _harmonise_companies(calls)
+    return ReadResult(calls, pd.DataFrame(failures, columns=["path", "error"]))
+
+
+def _harmonise_companies(calls: list) -> None:
+    counts: dict = {}
+    for call in calls:
+        if call.company:
+            counts[call.company] = counts.get(call.company, 0) + 1
+    names = sorted(counts, key=lambda n: (-counts[n], n))
+    for call in calls:
+        if not call.company:
+            continue
+        for name in names:
+            if name == call.company or counts[name] <= counts[call.company]:
+                continue
+            if len(name) >= 6 and _metadata.similar(name, call.company) >= 0.8:
+                call.company = name
+                break
+
+
+def expand_paths(paths) -> list[Path]:
+    """Files as given; folders searched recursively; sorted; hidden files skipped."""
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    out = set()
+    for item in paths:
+        item = Path(item)
+        if item.is_dir():
+            for child in item.rglob("*"):
+                rel = child.relative_to(item).parts
+                if child.is_file() and not any(p.startswith(".") for p in rel) \
+                        and child.name != "__init__.py":
+                    out.add(child)
+        else:
+            out.add(item)
+    return sorted(out)
+
+
+def load_manifest(path) -> dict:
+    """Read a manifest CSV (columns ``path,company,period,date``) into ``{path: entry}``.
+
+    Paths are matched against files by full path, then by file name. Empty cells
+    mean "take it from the text". Periods must look like ``2025Q1``.
+    """
+    path = Path(path)
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            rows = list(csv.DictReader(handle))
+    except OSError as exc:
+        raise ConfigError(f"manifest {path} cannot be read ({exc.strerror or exc})") from None
+    if not rows or "path" not in rows[0]:
+        raise ConfigError(f"manifest {path} needs a header row with a 'path' column "
+                          "(path,company,period,date)")
+    entries = {}
+    for n, row in enumerate(rows, start=2):
+        period = (row.get("period") or "").strip().upper() or None
+        if period and not _metadata.valid_period(period):
+            raise ConfigError(f"manifest {path} line {n}: period {period!r} is invalid; "
+                              "expected a year and quarter 1-4 like 2025Q1")
+        entries[(row.get("path") or "").strip()] = {
+            "company": (row.get("company") or "").strip() or None,
+            "period": period,
+            "date": (row.get("date") or "").strip() or None,
+        }
+    return entries
+
+
+def _manifest_entry(manifest: dict, path: Path) -> dict:
+    for key in (str(path), path.as_posix(), path.name, path.stem):
+        if key in manifest:
+            return manifest[key]
+    resolved = path.resolve()
+    for key, entry in manifest.items():
+        if key and Path(key).name == path.name and Path(key).resolve() == resolved:
+            return entry
+    return {}
