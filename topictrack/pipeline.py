@@ -1,0 +1,596 @@
+"""Scoring: transcript files -> one row per speaker turn with themes, tone and evidence.
+
+``pipeline`` composes the stages: :mod:`topictrack.transcripts` reads a file into turns,
+:func:`topictrack.text.sentences` splits each turn once, and the same sentences go to the theme
+tagger (:meth:`topictrack.themes.ThemeTagger.tag_sentences`) and to the sentiment scorer
+(:func:`topictrack.sentiment.score_sentences`).
+
+Scored turn table (one row per turn, calls in input order, then by ``turn``):
+
+=====================  =====================================================================
+column                 meaning
+=====================  =====================================================================
+``call_id``            ``<file stem>-<first 10 hex of the SHA-256 of the file's bytes>``
+``path``               the file as given (folders expanded)
+``company``            company name (str or null)
+``period``             fiscal quarter, e.g. ``"2025Q1"`` (str or null)
+``date``               call date, ISO (str or null)
+``kind``               ``"transcript"`` or ``"summary"``
+``source_format``      layout the reader detected
+``turn`` .. ``loops_collapsed``  the reader's turn columns (see "Reading transcripts")
+``counted``            bool: not boilerplate, not an interpretation duplicate, language not zh
+``n_sentences``        English sentences in the turn (int)
+``n_words``            words in those sentences (int)
+``sentiment``          mean sentence sentiment in [-1, 1]; NaN when the turn has none
+``themes``             theme names carried by any sentence, sorted, ";"-joined ("" if none)
+``conf_<T>``           highest sentence confidence for theme T (0.0 when absent)
+``mentions_<T>``       sentences carrying T (int)
+``tone_<T>``           mean sentiment of those sentences (NaN when none)
+``quote_<T>``          the sentence with the highest confidence for T (null when none)
+``lm_positive`` ..     with an LM dictionary: Loughran-McDonald positive, negative and
+``lm_uncertainty``     uncertainty word counts of the turn's English text (int)
+=====================  =====================================================================
+
+There is a ``conf_/mentions_/tone_/quote_`` group for every theme of the lexicon set in use,
+so a user's own themes appear like the shipped ones.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+import math
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from topictrack import cache as _cache
+from topictrack import engines, text
+from topictrack._resources import lexicon_dir, resource_dir
+from topictrack.errors import ConfigError, TranscriptError
+
+logger = logging.getLogger(__name__)
+
+CALL_COLUMNS = ["call_id", "path", "company", "period", "date", "kind", "source_format"]
+TURN_COLUMNS = ["turn", "speaker", "role", "section", "text", "language", "boilerplate",
+                "duplicate_of", "loops_collapsed"]
+SCORE_COLUMNS = ["counted", "n_sentences", "n_words", "sentiment", "themes"]
+THEME_PREFIXES = ("conf_", "mentions_", "tone_", "quote_")
+LM_COLUMNS = ["lm_positive", "lm_negative", "lm_uncertainty"]
+
+_STR = {"call_id", "path", "company", "period", "date", "kind", "source_format", "speaker",
+        "role", "section", "text", "language", "themes"}
+_INT = {"turn", "loops_collapsed", "n_sentences", "n_words", *LM_COLUMNS}
+_BOOL = {"boilerplate", "counted"}
+
+_BATCH_FILES = 4          # files per task sent to a worker
+_ROWS_PER_GROUP = 50_000  # rows per Parquet row group when writing as we go
+_SMALL_RUN = 8            # fewer files than this to score: no worker pool unless jobs is given
+
+
+@dataclass
+class ScoreResult:
+    """What :func:`run` returns.
+
+    ``table``: the scored turn table (None when it was written to ``output`` instead);
+    ``failures``: one row per file that could not be scored, columns ``path`` and ``error``
+    (a one-line reason); ``n_calls``/``n_rows``: calls and turns scored; ``n_cached``: calls
+    taken from the cache rather than scored again.
+    """
+
+    table: pd.DataFrame | None
+    failures: pd.DataFrame
+    n_calls: int = 0
+    n_rows: int = 0
+    n_cached: int = 0
+    output: Path | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True when every file was scored."""
+        return self.failures.empty
+
+
+# --------------------------------------------------------------------------- schema
+
+
+def columns(themes: list[str], *, lm: bool = False) -> list[str]:
+    """Column names of the scored table for a theme set, in order."""
+    names = CALL_COLUMNS + TURN_COLUMNS + SCORE_COLUMNS
+    for theme in themes:
+        names += [prefix + theme for prefix in THEME_PREFIXES]
+    return names + (LM_COLUMNS if lm else [])
+
+
+def _dtype(name: str):
+    if name in _STR or name.startswith("quote_"):
+        return "str"
+    if name in _INT or name.startswith("mentions_"):
+        return "int64"
+    if name in _BOOL:
+        return "bool"
+    if name == "duplicate_of":
+        return "Int64"
+    return "float64"  # sentiment, conf_*, tone_*
+
+
+def _frame(data: dict[str, list], names: list[str]) -> pd.DataFrame:
+    """Build the typed table from column lists in one go."""
+    return pd.DataFrame({name: pd.array(data[name], dtype=_dtype(name)) for name in names})
+
+
+# --------------------------------------------------------------------------- one call
+
+
+@functools.lru_cache(maxsize=8)
+def _tagger(lexicons):
+    from topictrack.themes import get_tagger
+
+    return get_tagger(lexicons)
+
+
+@functools.lru_cache(maxsize=4)
+def _lm_from_path(path: str):
+    from topictrack.sentiment import load_lm_dictionary
+
+    return load_lm_dictionary(path)
+
+
+def _lm(lm_dictionary):
+    if lm_dictionary is None or hasattr(lm_dictionary, "counts"):
+        return lm_dictionary
+    return _lm_from_path(str(lm_dictionary))
+
+
+def _themes_of(lexicons) -> list[str]:
+    return list(_tagger(_lexicon_key(lexicons)).themes)
+
+
+def _lexicon_key(lexicons):
+    return None if lexicons is None else str(lexicons)
+
+
+def _call_id(name: str, digest: str) -> str:
+    return f"{Path(name).stem}-{digest[:10]}"
+
+
+def _score_columns(transcript, tagger, lm) -> dict[str, list]:
+    """The scored columns of one call, as column lists (no ``call_id``/``path``)."""
+    from topictrack.sentiment import score_sentences
+
+    turns = transcript.turns
+    n = len(turns)
+    get = turns.get
+    texts = [t if isinstance(t, str) else "" for t in turns["text"].tolist()]
+    languages = get("language")
+    languages = languages.tolist() if languages is not None else [text.language(t) for t in texts]
+    boilerplate = get("boilerplate")
+    boilerplate = [bool(b) for b in boilerplate.tolist()] if boilerplate is not None else [False] * n
+    duplicate = get("duplicate_of")
+    duplicate = ([None if pd.isna(d) else int(d) for d in duplicate.tolist()]
+                 if duplicate is not None else [None] * n)
+    loops = get("loops_collapsed")
+    loops = [int(x) for x in loops.tolist()] if loops is not None else [0] * n
+    speakers = get("speaker")
+    speakers = ([None if s is None or (isinstance(s, float) and math.isnan(s)) else str(s)
+                 for s in speakers.tolist()] if speakers is not None else [None] * n)
+
+    # Split every turn once; the same sentences feed tagging and sentiment.
+    turn_sentences = []
+    for body, lang in zip(texts, languages):
+        if lang == "zh":
+            turn_sentences.append([])
+            continue
+        found = text.sentences(body)
+        if lang == "mixed":
+            found = [s for s in found if text.language(s) == "en"]
+        turn_sentences.append(found)
+    flat = [s for found in turn_sentences for s in found]
+    groups = [i for i, found in enumerate(turn_sentences) for _ in found]
+    scores = score_sentences(flat) if flat else []
+    # One tagger call per call; ``groups`` keeps each turn's sentences as each other's context.
+    tags = tagger.tag_sentences(flat, groups=groups) if flat else []
+    themes = list(tagger.themes)
+
+    data = {name: [] for name in SCORE_COLUMNS}
+    for theme in themes:
+        for prefix in THEME_PREFIXES:
+            data[prefix + theme] = []
+    if lm is not None:
+        for name in LM_COLUMNS:
+            data[name] = []
+
+    start = 0
+    for i, found in enumerate(turn_sentences):
+        end = start + len(found)
+        turn_scores = scores[start:end]
+        turn_tags = tags[start:end]
+        start = end
+        data["counted"].append(not boilerplate[i] and duplicate[i] is None and languages[i] != "zh")
+        data["n_sentences"].append(len(found))
+        data["n_words"].append(sum(len(s.split()) for s in found))
+        data["sentiment"].append(sum(turn_scores) / len(turn_scores) if turn_scores else math.nan)
+        best = {}
+        for sentence, score, tagged in zip(found, turn_scores, turn_tags):
+            for theme, conf in tagged.items():
+                entry = best.get(theme)
+                if entry is None:
+                    best[theme] = [conf, 1, score, sentence]
+                else:
+                    entry[1] += 1
+                    entry[2] += score
+                    if conf > entry[0]:
+                        entry[0], entry[3] = conf, sentence
+        data["themes"].append(";".join(sorted(best)))
+        for theme in themes:
+            entry = best.get(theme)
+            if entry is None:
+                data["conf_" + theme].append(0.0)
+                data["mentions_" + theme].append(0)
+                data["tone_" + theme].append(math.nan)
+                data["quote_" + theme].append(None)
+            else:
+                data["conf_" + theme].append(float(entry[0]))
+                data["mentions_" + theme].append(entry[1])
+                data["tone_" + theme].append(entry[2] / entry[1])
+                data["quote_" + theme].append(entry[3])
+        if lm is not None:
+            counts = lm.counts(" ".join(found))
+            for name in LM_COLUMNS:
+                data[name].append(int(counts.get(name, 0)))
+
+    data["turn"] = [int(t) for t in turns["turn"].tolist()] if "turn" in turns else list(range(n))
+    data["speaker"] = speakers
+    for name in ("role", "section"):
+        column = get(name)
+        data[name] = [str(v) for v in column.tolist()] if column is not None else ["unknown"] * n
+    data["text"] = texts
+    data["language"] = languages
+    data["boilerplate"] = boilerplate
+    data["duplicate_of"] = duplicate
+    data["loops_collapsed"] = loops
+    for name in ("company", "period", "date", "kind", "source_format"):
+        data[name] = [getattr(transcript, name, None)] * n
+    return data
+
+
+def _finish(data: dict[str, list], path: str, digest: str) -> dict[str, list]:
+    n = len(data["turn"])
+    data["path"] = [path] * n
+    data["call_id"] = [_call_id(path, digest)] * n
+    return data
+
+
+def score_call(transcript, *, lexicons=None, lm_dictionary=None) -> pd.DataFrame:
+    """Score one :class:`~topictrack.transcripts.Transcript`: one row per turn.
+
+    Columns are described in this module's docstring.
+    """
+    tagger = _tagger(_lexicon_key(lexicons))
+    lm = _lm(lm_dictionary)
+    data = _score_columns(transcript, tagger, lm)
+    try:
+        digest = _cache.file_digest(transcript.path)
+    except OSError:
+        digest = hashlib.sha256("\n".join(data["text"]).encode("utf-8", "surrogatepass")).hexdigest()
+    _finish(data, str(transcript.path), digest)
+    return _frame(data, columns(list(tagger.themes), lm=lm is not None))
+
+
+# --------------------------------------------------------------------------- many calls
+
+
+@dataclass(frozen=True)
+class _Settings:
+    """Everything a worker needs to score a file; small and picklable."""
+
+    lexicons: str | None
+    manifest: object
+    company: str | None
+    lm_dictionary: object
+    cache_root: str | None
+    fingerprint: str
+
+
+@dataclass(frozen=True)
+class _Task:
+    index: int
+    path: str
+    digest: str
+    key: str | None
+
+
+def _read(path: str, settings: _Settings):
+    from topictrack.transcripts import read_transcript
+
+    return read_transcript(path, company=settings.company, manifest=settings.manifest)
+
+
+def _one_line(exc: BaseException) -> str:
+    """The reason a file failed, on one line (the path is reported beside it)."""
+    if isinstance(exc, TranscriptError):
+        message = exc.problem
+    else:
+        message = f"{type(exc).__name__}: {exc}"
+    lines = [line.strip() for line in message.splitlines() if line.strip()]
+    return " ".join(lines) or type(exc).__name__
+
+
+def _score_file(settings: _Settings, task: _Task):
+    """Read and score one file -> ``(columns, None)`` or ``(None, reason)``. Never raises
+    for a bad file; stores the result in the cache when one is configured."""
+    try:
+        transcript = _read(task.path, settings)
+        data = _score_columns(transcript, _tagger(settings.lexicons), _lm(settings.lm_dictionary))
+    except Exception as exc:  # isolate every failure to its file
+        logger.info("failed %s: %s", task.path, exc)
+        return None, _one_line(exc)
+    if task.key is not None and settings.cache_root is not None:
+        try:
+            _cache.ScoreCache(settings.cache_root, settings.fingerprint).put(task.key, data)
+        except OSError as exc:
+            logger.warning("could not write the cache entry of %s: %s", task.path, exc)
+    return data, None
+
+
+def _score_batch(settings: _Settings, batch: list[_Task]):
+    return [_score_file(settings, task) for task in batch]
+
+
+def _warm_up(settings: _Settings) -> None:
+    """Load lexicons, model and sentiment once per worker process, before the first file."""
+    from topictrack.sentiment import score_sentences
+
+    _tagger(settings.lexicons)
+    _lm(settings.lm_dictionary)
+    score_sentences(["Revenue grew."])
+
+
+def _expand(paths) -> tuple[list[Path], list[tuple[str, str]]]:
+    """Files to score and the given paths that do not exist."""
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    paths = list(paths)
+    missing = [(str(p), "no such file or directory") for p in paths
+               if not os.path.lexists(p)]
+    present = [p for p in paths if os.path.lexists(p)]
+    try:
+        from topictrack.transcripts import expand_paths
+    except ImportError:  # the reader's helper is not there: do the same here
+        expand_paths = _expand_paths
+    return list(expand_paths(present)), missing
+
+
+def _expand_paths(paths) -> list[Path]:
+    out = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            out.extend(sorted(p for p in path.rglob("*") if p.is_file()
+                              and not any(part.startswith(".") for part in p.relative_to(path).parts)))
+        else:
+            out.append(path)
+    return out
+
+
+def _fingerprint(lexicons, lm_dictionary) -> str:
+    sources = [Path(__file__).parent, resource_dir(), lexicon_dir()]
+    if lexicons is not None:
+        sources.append(Path(lexicons))
+    if lm_dictionary is not None and not hasattr(lm_dictionary, "counts"):
+        sources.append(Path(lm_dictionary))
+    digest = _cache.fingerprint(sources)
+    if lm_dictionary is not None and hasattr(lm_dictionary, "counts"):
+        digest = hashlib.sha256((digest + repr(lm_dictionary)).encode()).hexdigest()
+    return digest
+
+
+def _override(path: str, settings: _Settings) -> str:
+    """The part of the settings that changes what the reader returns for this file."""
+    manifest = settings.manifest
+    entry = None
+    if isinstance(manifest, dict):
+        resolved = str(Path(path).resolve())
+        for candidate in (path, resolved, Path(path).name, Path(path), Path(resolved)):
+            if candidate in manifest:
+                entry = manifest[candidate]
+                break
+    return repr((settings.company, entry))
+
+
+def _load_manifest(manifest):
+    if manifest is None or isinstance(manifest, dict):
+        return manifest
+    from topictrack.transcripts import load_manifest
+
+    return load_manifest(manifest)
+
+
+def _batches(tasks, size):
+    batch = []
+    for task in tasks:
+        batch.append(task)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+class _Sink:
+    """Collects scored calls: into memory, or into a Parquet file row group by row group."""
+
+    def __init__(self, names: list[str], output: Path | None):
+        self.names = names
+        self.output = output
+        self.rows = 0
+        self._data = {name: [] for name in names}
+        self._buffered = 0
+        self._writer = None
+        self._temp = None
+        if output is not None:
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            self._schema = pa.Schema.from_pandas(_frame(self._data, names), preserve_index=False)
+            output.parent.mkdir(parents=True, exist_ok=True)
+            self._temp = output.with_name(f".{output.name}.partial")
+            self._writer = pq.ParquetWriter(self._temp, self._schema)
+
+    def add(self, data: dict[str, list]) -> None:
+        for name in self.names:
+            self._data[name].extend(data[name])
+        n = len(data["turn"])
+        self.rows += n
+        self._buffered += n
+        if self._writer is not None and self._buffered >= _ROWS_PER_GROUP:
+            self._flush()
+
+    def _flush(self) -> None:
+        import pyarrow as pa
+
+        if self._buffered:
+            frame = _frame(self._data, self.names)
+            self._writer.write_table(pa.Table.from_pandas(frame, schema=self._schema,
+                                                          preserve_index=False))
+        self._data = {name: [] for name in self.names}
+        self._buffered = 0
+
+    def close(self) -> pd.DataFrame | None:
+        if self._writer is None:
+            return _frame(self._data, self.names)
+        self._flush()
+        self._writer.close()
+        os.replace(self._temp, self.output)
+        return None
+
+    def abort(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+            try:
+                os.unlink(self._temp)
+            except OSError:
+                pass
+
+
+def run(paths, *, lexicons=None, manifest=None, company=None, jobs=None, cache=None,
+        engine="local", scheduler=None, progress=False, lm_dictionary=None,
+        output=None) -> ScoreResult:
+    """Score every transcript under ``paths`` (files, or folders searched recursively).
+
+    - ``jobs``: worker processes of the local engine (default: every core; 1 scores in this
+      process).
+    - ``cache``: a folder, ``True``/None for the default folder
+      (:func:`topictrack.cache.default_cache_dir`), or ``False`` for no cache. Calls whose file,
+      lexicons, model and code are unchanged are read from the cache instead of scored again;
+      each call is stored as soon as it is scored, so an interrupted run resumes.
+    - ``engine``: ``"local"`` or ``"dask"`` (with ``scheduler``: an address, a
+      ``distributed.Client``, or None for a local cluster).
+    - ``progress``: show a progress bar on stderr (only when stderr is a terminal).
+    - ``output``: a ``.parquet`` path; rows are written there as they come, memory stays flat,
+      and the result's ``table`` is None.
+
+    A file that cannot be read or scored never stops the others: it is listed in
+    ``failures`` with a one-line reason.
+    """
+    if engine not in engines.ENGINES:
+        raise ConfigError(f"engine {engine!r} is unknown; expected one of: {', '.join(engines.ENGINES)}")
+    runner = engines.make_engine(engine, jobs=jobs, scheduler=scheduler)
+    lexicons = _lexicon_key(lexicons)
+    names = columns(_themes_of(lexicons), lm=lm_dictionary is not None)
+    if isinstance(lm_dictionary, (str, os.PathLike)):
+        _lm(lm_dictionary)  # a bad dictionary fails here, once, not once per file
+        lm_dictionary = str(lm_dictionary)
+    settings_manifest = _load_manifest(manifest)
+
+    store = None
+    if cache is not False:
+        root = _cache.default_cache_dir() if cache in (None, True) else Path(cache)
+        store = _cache.ScoreCache(root, _fingerprint(lexicons, lm_dictionary))
+    settings = _Settings(
+        lexicons=lexicons,
+        manifest=settings_manifest,
+        company=company,
+        lm_dictionary=lm_dictionary,
+        cache_root=str(store.root) if store is not None and engine == "local" else None,
+        fingerprint=store.fingerprint if store is not None else "",
+    )
+
+    files, failures = _expand(paths)
+    failures = list(failures)
+    plan = []  # (task, cached?) in input order; metadata only, never the text
+    for index, path in enumerate(files):
+        path = str(path)
+        try:
+            digest = _cache.file_digest(path)
+        except OSError as exc:
+            failures.append((path, exc.strerror or str(exc)))
+            continue
+        key = store.key(digest, Path(path).name, _override(path, settings)) if store else None
+        hit = key is not None and store.has(key)
+        plan.append((_Task(index, path, digest, key), hit))
+
+    if jobs is None and engine == "local" and sum(not hit for _, hit in plan) < _SMALL_RUN:
+        runner = engines.LocalEngine(1)  # a pool costs more than it saves on a few files
+    output = Path(output) if output is not None else None
+    sink = _Sink(names, output)
+    bar = _progress(len(plan) + len(failures), progress)
+    bar.update(len(failures))
+    n_calls = n_cached = 0
+    work = _batches((task for task, hit in plan if not hit), _BATCH_FILES)
+    mapped = runner.imap(functools.partial(_score_batch, settings), work,
+                         initializer=_warm_up, initargs=(settings,))
+    results = (item for batch in mapped for item in batch)
+    try:
+        for task, hit in plan:
+            data = store.get(task.key) if hit else None
+            if data is not None:
+                n_cached += 1
+            else:
+                if hit:  # the entry vanished or is damaged: score it here
+                    data, error = _score_file(settings, task)
+                else:
+                    data, error = next(results)
+                if data is None:
+                    failures.append((task.path, error))
+                    bar.update(1)
+                    continue
+                if store is not None and settings.cache_root is None:
+                    store.put(task.key, data)
+            sink.add(_finish(data, task.path, task.digest))
+            n_calls += 1
+            bar.update(1)
+    except BaseException:
+        sink.abort()
+        raise
+    finally:
+        mapped.close()
+        bar.close()
+    table = sink.close()
+    failed = pd.DataFrame(sorted(failures), columns=["path", "error"], dtype="str")
+    return ScoreResult(table=table, failures=failed, n_calls=n_calls, n_rows=sink.rows,
+                       n_cached=n_cached, output=output)
+
+
+def score(paths, *, lexicons=None, manifest=None, company=None, jobs=None, cache=None,
+          engine="local", scheduler=None, progress=False, lm_dictionary=None) -> pd.DataFrame:
+    """The scored turn table of every readable call under ``paths`` (see :func:`run`).
+
+    Files that fail are left out and logged; use :func:`run` to get them as a table.
+    """
+    result = run(paths, lexicons=lexicons, manifest=manifest, company=company, jobs=jobs,
+                 cache=cache, engine=engine, scheduler=scheduler, progress=progress,
+                 lm_dictionary=lm_dictionary)
+    for path, error in result.failures.itertuples(index=False):
+        logger.warning("not scored: %s", error)
+    return result.table
+
+
+def _progress(total: int, enabled: bool):
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="call", desc="scoring", file=sys.stderr, dynamic_ncols=True,
+                disable=True if not enabled else None)
