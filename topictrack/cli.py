@@ -54,6 +54,111 @@ def main(verbose: bool) -> None:
 # Commands are added below, one per library entry point.
 
 
+# ---------------------------------------------------------------- report, evidence (trends and reports)
+
+REPORT_FORMATS = ("table", "markdown", "json", "csv", "html")
+
+
+def _scored_for_report(paths, *, company, manifest, lexicons, scored_file):
+    """(scored turn table, number of failed files): read from --from, or scored from PATHS or the bundled calls."""
+    from pathlib import Path
+
+    from topictrack import report as report_module
+
+    if scored_file is not None:
+        if paths or company or manifest or lexicons:
+            raise click.UsageError(
+                "--from reads an already scored table; it cannot be combined with PATHS, "
+                "--company, --manifest or --lexicons"
+            )
+        return report_module.read_scored(scored_file), 0
+
+    from topictrack import pipeline
+    from topictrack._resources import sample_calls
+
+    inputs = list(paths) if paths else sample_calls()
+    result = pipeline.run(inputs, lexicons=lexicons, manifest=manifest, company=company)
+    failures = result.failures
+    for row in failures.itertuples(index=False):
+        click.echo(f"Failed: {row.path}: {row.error}", err=True)
+    if result.table.empty:
+        if len(failures):
+            raise TopictrackError(f"none of the {len(failures)} input file(s) could be read")
+        raise TopictrackError("no transcript files found in " + ", ".join(str(Path(p)) for p in inputs))
+    return result.table, len(failures)
+
+
+def _emit(text: str, output) -> None:
+    if output is None:
+        click.echo(text, nl=not text.endswith("\n"))
+        return
+    with open(output, "w", encoding="utf-8", newline="\n") as handle:
+        handle.write(text)
+    click.echo(f"Wrote {output}", err=True)
+
+
+_existing_paths = click.argument("paths", nargs=-1, type=click.Path(exists=True))
+_company_option = click.option("--company", metavar="NAME",
+                               help="Company name for every call (overrides what the text says).")
+_manifest_option = click.option("--manifest", type=click.Path(exists=True, dir_okay=False),
+                                help="CSV path,company,period,date overriding call metadata.")
+_report_lexicons_option = click.option("--lexicons", type=click.Path(exists=True, file_okay=False),
+                                       help="Folder of extra theme lexicons.")
+_from_option = click.option("--from", "scored_file", type=click.Path(exists=True, dir_okay=False),
+                            metavar="SCORED.parquet",
+                            help="Report from a table written by 'topictrack score' instead of scoring.")
+
+
+@main.command("report")
+@_existing_paths
+@_company_option
+@_manifest_option
+@_report_lexicons_option
+@click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default="table", show_default=True,
+              help="Output format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE instead of stdout.")
+@_from_option
+@click.pass_context
+def report_command(ctx, paths, company, manifest, lexicons, fmt, output, scored_file):
+    """Quarter-over-quarter theme trends of the calls in PATHS (default: the bundled sample calls).
+
+    Folders are searched recursively. Shows, per company, each theme's share of sentences and tone
+    in the previous and the latest period, the change with its interval and the trend, with an
+    evidence quote per cell.
+    """
+    from topictrack.report import render
+    from topictrack.trends import trends
+
+    scored, failed = _scored_for_report(paths, company=company, manifest=manifest,
+                                        lexicons=lexicons, scored_file=scored_file)
+    _emit(render(trends(scored), fmt), output)
+    if failed:
+        ctx.exit(1)
+
+
+@main.command("evidence")
+@click.argument("theme")
+@_existing_paths
+@click.option("--period", metavar="P", help="Only this period, e.g. 2025Q1.")
+@_company_option
+@_manifest_option
+@_report_lexicons_option
+@_from_option
+@click.pass_context
+def evidence_command(ctx, theme, paths, period, company, manifest, lexicons, scored_file):
+    """The quotes behind a theme: every counted turn carrying THEME, with speaker, role and period.
+
+    PATHS default to the bundled sample calls.
+    """
+    from topictrack.report import evidence, format_evidence
+
+    scored, failed = _scored_for_report(paths, company=company, manifest=manifest,
+                                        lexicons=lexicons, scored_file=scored_file)
+    click.echo(format_evidence(evidence(scored, theme, period=period), theme), nl=False)
+    if failed:
+        ctx.exit(1)
+
+
 # ---------------------------------------------------------------- score (scoring many calls)
 
 

@@ -1,0 +1,270 @@
+"""Quarter-over-quarter trends: scored turns -> one row per company x kind x period x theme.
+
+The input is the scored turn table of :func:`topictrack.pipeline.score` (one row per turn, with
+``counted``, ``n_sentences``, ``n_words`` and, per theme ``T``, ``mentions_T``, ``tone_T``,
+``conf_T`` and ``quote_T``). Only counted turns enter the figures: boilerplate, the later half of
+an interpretation pair and Chinese-only turns are left out, so a statement given twice (original
+and interpretation) is counted once.
+
+Calls of kind ``"summary"`` (analyst write-ups) are trended in their own series: the ``kind``
+column is part of the key, and a summary's previous period is the same company's previous
+*summary*. Transcripts and summaries never mix in one row or one delta.
+
+Columns of :func:`trends` (see the README, section "Trends and reports", for the formulas):
+
+``company``, ``kind``, ``period``, ``theme``
+    The key. ``period`` is ``"2025Q1"`` style; rows sort chronologically within a company.
+``calls``
+    Number of calls aggregated into the row (several calls of one company in one period add up).
+``sentences``, ``words``
+    English sentences and words of the counted turns of those calls (the denominators).
+``mentions``
+    Sentences of counted turns that carry the theme.
+``share``
+    ``mentions / sentences``.
+``per_1k_words``
+    ``1000 * mentions / words``.
+``tone``
+    Mean sentiment of the theme's sentences, ``sum(tone_T * mentions_T) / sum(mentions_T)`` over
+    turns; null without mentions.
+``mgmt_share``, ``analyst_share``
+    Fraction of the mentions spoken by management / by analysts (the rest: operator, interpreter,
+    unknown speakers). Null without mentions.
+``prepared_share``, ``qa_share``
+    Fraction of the mentions in prepared remarks / in the Q&A. Null without mentions.
+``previous_period``
+    The same company's previous period of the same kind present in the table (null for the first).
+``delta_share``, ``delta_share_low``, ``delta_share_high``
+    ``share - previous share`` and its Newcombe hybrid-score interval (Wilson score intervals of
+    both proportions combined, 95% by default).
+``delta_tone``
+    ``tone - previous tone``; null when either side has no mentions.
+``trend``
+    ``absent`` (no mentions either period), ``new`` (none before, some now), ``gone`` (some
+    before, none now), ``rising`` / ``falling`` (mentions in both periods and the interval on
+    ``delta_share`` lies wholly above / below zero), else ``steady``. Null for the first period.
+``quote``, ``quote_speaker``, ``quote_role``, ``quote_section``
+    The evidence quote of the cell: the ``quote_T`` of the counted turn with the highest ``conf_T``
+    (ties: more mentions, then earlier call and turn). Null without mentions.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+
+import pandas as pd
+
+from topictrack.errors import ConfigError
+
+logger = logging.getLogger(__name__)
+
+TREND_LABELS = ("new", "rising", "steady", "falling", "gone", "absent")
+
+COLUMNS = [
+    "company", "kind", "period", "theme", "calls", "sentences", "words", "mentions", "share",
+    "per_1k_words", "tone", "mgmt_share", "analyst_share", "prepared_share", "qa_share",
+    "previous_period", "delta_share", "delta_share_low", "delta_share_high", "delta_tone", "trend",
+    "quote", "quote_speaker", "quote_role", "quote_section",
+]
+
+_REQUIRED = ["call_id", "company", "period", "kind", "turn", "speaker", "role", "section",
+             "counted", "n_sentences", "n_words"]
+_PERIOD = re.compile(r"^(?:FY)?(\d{4})\s*Q([1-4])$", re.IGNORECASE)
+_KIND_ORDER = {"transcript": 0, "summary": 1}
+
+
+def period_key(period) -> tuple:
+    """Chronological sort key of a period such as ``"2025Q1"``; unknown forms sort last, by text."""
+    if period is None or (isinstance(period, float) and math.isnan(period)):
+        return (1, 0, 0, "")
+    match = _PERIOD.match(str(period).strip())
+    if match:
+        return (0, int(match.group(1)), int(match.group(2)), "")
+    return (0, 10_000, 0, str(period))
+
+
+def theme_names(scored: pd.DataFrame) -> list[str]:
+    """The themes a scored turn table carries, in column order (from its ``mentions_T`` columns)."""
+    return [c[len("mentions_"):] for c in scored.columns if c.startswith("mentions_")]
+
+
+def wilson_interval(successes: int, trials: int, z: float = 1.959963984540054) -> tuple[float, float]:
+    """Wilson score interval of a binomial proportion; ``(0, 1)`` when there are no trials."""
+    if trials <= 0:
+        return 0.0, 1.0
+    p = successes / trials
+    denominator = 1 + z * z / trials
+    centre = (p + z * z / (2 * trials)) / denominator
+    half = z * math.sqrt(p * (1 - p) / trials + z * z / (4 * trials * trials)) / denominator
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def share_difference_interval(x1: int, n1: int, x0: int, n0: int,
+                              z: float = 1.959963984540054) -> tuple[float, float]:
+    """Newcombe's hybrid score interval for ``x1/n1 - x0/n0`` (Newcombe 1998, method 10)."""
+    p1 = x1 / n1 if n1 else 0.0
+    p0 = x0 / n0 if n0 else 0.0
+    low1, high1 = wilson_interval(x1, n1, z)
+    low0, high0 = wilson_interval(x0, n0, z)
+    delta = p1 - p0
+    low = delta - math.sqrt((p1 - low1) ** 2 + (high0 - p0) ** 2)
+    high = delta + math.sqrt((high1 - p1) ** 2 + (p0 - low0) ** 2)
+    return low, high
+
+
+def classify(mentions: int, previous_mentions, low: float, high: float) -> str | None:
+    """The trend label of one theme in one period (see the module docstring)."""
+    if previous_mentions is None:
+        return None
+    if mentions == 0 and previous_mentions == 0:
+        return "absent"
+    if previous_mentions == 0:
+        return "new"
+    if mentions == 0:
+        return "gone"
+    if low > 0:
+        return "rising"
+    if high < 0:
+        return "falling"
+    return "steady"
+
+
+def _z_for(confidence: float) -> float:
+    if not 0 < confidence < 1:
+        raise ConfigError(f"confidence {confidence!r} is invalid; expected a number between 0 and 1")
+    from statistics import NormalDist
+
+    return NormalDist().inv_cdf(0.5 + confidence / 2)
+
+
+def _check(scored) -> list[str]:
+    if not isinstance(scored, pd.DataFrame):
+        raise ConfigError(
+            f"trends() expects the scored turn table (a pandas DataFrame), got {type(scored).__name__}"
+        )
+    missing = [c for c in _REQUIRED if c not in scored.columns]
+    if missing:
+        raise ConfigError(
+            "the scored table lacks column(s) " + ", ".join(missing)
+            + "; pass the table returned by topictrack.score()"
+        )
+    themes = theme_names(scored)
+    for theme in themes:
+        absent = [f"{p}_{theme}" for p in ("tone", "conf", "quote") if f"{p}_{theme}" not in scored]
+        if absent:
+            raise ConfigError(f"the scored table lacks column(s) {', '.join(absent)}")
+    return themes
+
+
+def _none(value):
+    """NaN/NA -> None so rows compare, sort and serialise cleanly."""
+    if value is None:
+        return None
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return value
+
+
+def _cell(turns: pd.DataFrame, theme: str) -> dict:
+    """Counts, tone, who/where and evidence of one theme over the counted turns of one group."""
+    mentions = turns[f"mentions_{theme}"].fillna(0).astype(int)
+    total = int(mentions.sum())
+    cell = {"mentions": total, "tone": None, "mgmt_share": None, "analyst_share": None,
+            "prepared_share": None, "qa_share": None, "quote": None, "quote_speaker": None,
+            "quote_role": None, "quote_section": None}
+    if total == 0:
+        return cell
+    tones = turns[f"tone_{theme}"]
+    toned = int(mentions[tones.notna()].sum())
+    weighted = float((tones.fillna(0.0) * mentions).sum())
+    cell["tone"] = weighted / toned if toned else None
+    cell["mgmt_share"] = int(mentions[turns["role"] == "management"].sum()) / total
+    cell["analyst_share"] = int(mentions[turns["role"] == "analyst"].sum()) / total
+    cell["prepared_share"] = int(mentions[turns["section"] == "prepared"].sum()) / total
+    cell["qa_share"] = int(mentions[turns["section"] == "qa"].sum()) / total
+    with_quote = turns[(mentions > 0) & turns[f"quote_{theme}"].notna()]
+    if len(with_quote):
+        ranked = with_quote.assign(_conf=with_quote[f"conf_{theme}"].fillna(0.0),
+                                   _mentions=mentions[with_quote.index])
+        ranked = ranked.sort_values(["_conf", "_mentions", "call_id", "turn"],
+                                    ascending=[False, False, True, True], kind="mergesort")
+        best = ranked.iloc[0]
+        cell["quote"] = str(best[f"quote_{theme}"])
+        cell["quote_speaker"] = _none(best["speaker"])
+        cell["quote_role"] = _none(best["role"])
+        cell["quote_section"] = _none(best["section"])
+    return cell
+
+
+def trends(scored: pd.DataFrame, *, confidence: float = 0.95) -> pd.DataFrame:
+    """Quarter-over-quarter theme trends of a scored turn table.
+
+    Returns a long DataFrame, one row per company x kind x period x theme, with the columns listed
+    in :data:`COLUMNS` and documented in this module's docstring. Rows sort by company, kind
+    (transcripts first), period (chronologically) and theme (in the scored table's order).
+    ``confidence`` sets the level of the interval on ``delta_share`` (and so of the rising/falling
+    calls).
+    """
+    themes = _check(scored)
+    z = _z_for(confidence)
+    if scored.empty or not themes:
+        return pd.DataFrame(columns=COLUMNS)
+    counted = scored[scored["counted"].fillna(False).astype(bool)]
+
+    groups: dict[tuple, dict] = {}
+    for call_id, call in scored.groupby("call_id", sort=True):
+        first = call.iloc[0]
+        key = (_none(first["company"]), _none(first["kind"]) or "transcript", _none(first["period"]))
+        group = groups.setdefault(key, {"calls": [], "sentences": 0, "words": 0})
+        group["calls"].append(call_id)
+    for key, group in groups.items():
+        turns = counted[counted["call_id"].isin(group["calls"])]
+        group["turns"] = turns
+        group["sentences"] = int(turns["n_sentences"].fillna(0).sum())
+        group["words"] = int(turns["n_words"].fillna(0).sum())
+
+    def order(key):
+        company, kind, period = key
+        return (company is None, company or "", _KIND_ORDER.get(kind, 2), kind, period_key(period))
+
+    rows = []
+    previous: dict[tuple, tuple] = {}  # (company, kind, theme) -> (period, mentions, sentences, share, tone)
+    for key in sorted(groups, key=order):
+        company, kind, period = key
+        group = groups[key]
+        n = group["sentences"]
+        for theme in themes:
+            cell = _cell(group["turns"], theme)
+            x = cell["mentions"]
+            share = x / n if n else 0.0
+            prior = previous.get((company, kind, theme)) if period is not None else None
+            delta = low = high = delta_tone = None
+            label = None
+            if prior is not None:
+                prior_period, x0, n0, share0, tone0 = prior
+                delta = share - share0
+                low, high = share_difference_interval(x, n, x0, n0, z)
+                if cell["tone"] is not None and tone0 is not None:
+                    delta_tone = cell["tone"] - tone0
+                label = classify(x, x0, low, high)
+            rows.append((
+                company, kind, period, theme, len(group["calls"]), n, group["words"], x, share,
+                1000 * x / group["words"] if group["words"] else 0.0, cell["tone"],
+                cell["mgmt_share"], cell["analyst_share"], cell["prepared_share"], cell["qa_share"],
+                prior[0] if prior else None, delta, low, high, delta_tone, label,
+                cell["quote"], cell["quote_speaker"], cell["quote_role"], cell["quote_section"],
+            ))
+            if period is not None:
+                previous[(company, kind, theme)] = (period, x, n, share, cell["tone"])
+    table = pd.DataFrame(rows, columns=COLUMNS)
+    for column in ("calls", "sentences", "words", "mentions"):
+        table[column] = table[column].astype("int64")
+    for column in ("share", "per_1k_words", "tone", "mgmt_share", "analyst_share", "prepared_share",
+                   "qa_share", "delta_share", "delta_share_low", "delta_share_high", "delta_tone"):
+        table[column] = table[column].astype("float64")
+    return table
