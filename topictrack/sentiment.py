@@ -29,10 +29,10 @@ finance lexicon file).
 
 from __future__ import annotations
 
-import bisect
 import copy
 import csv
 import functools
+import importlib
 import logging
 import math
 import re
@@ -66,8 +66,8 @@ _NUMBER_SECTIONS = {
     ),
     "thresholds": ("positive", "negative"),
 }
-_TOKEN = re.compile(r"\S+")
-_CLAUSE_END = re.compile(r"[,;:]$")
+_PUNCTUATION = string.punctuation
+_CLAUSE_WORDS = frozenset({"while", "whereas", "but", "however", "although", "though"})
 _ALPHA = 15.0  # VADER's normalisation constant
 
 
@@ -240,20 +240,41 @@ def _vader():
     return SentimentIntensityAnalyzer()
 
 
-def _alternation(items) -> str:
-    # longest first so "net sales" wins over "sales"; spaces match any whitespace
-    parts = sorted({re.escape(i).replace(r"\ ", r"\s+") for i in items}, key=len, reverse=True)
-    return "|".join(parts) if parts else r"(?!x)x"
+class _PhraseIndex:
+    """Finds listed words and phrases in a token sequence by dictionary look-up.
 
+    Entries are lower-case, space-separated; matching is longest first, left to right,
+    without overlaps, on tokens stripped of surrounding punctuation.
+    """
 
-def _compile(items) -> re.Pattern:
-    return re.compile(rf"(?<![\w-])(?:{_alternation(items)})(?![\w-])", re.IGNORECASE)
+    def __init__(self, entries):
+        by_first: dict[str, list[tuple[str, ...]]] = {}
+        for entry in entries:
+            words = tuple(entry.split())
+            if words:
+                by_first.setdefault(words[0], []).append(words)
+        self._by_first = {k: sorted(v, key=len, reverse=True) for k, v in by_first.items()}
 
+    def find(self, keys: list[str]) -> list[tuple[int, int, str]]:
+        """(first token, last token, entry) of each match."""
+        out = []
+        by_first = self._by_first
+        i, n = 0, len(keys)
+        while i < n:
+            candidates = by_first.get(keys[i])
+            if candidates:
+                for words in candidates:
+                    size = len(words)
+                    if size == 1 or tuple(keys[i:i + size]) == words:
+                        out.append((i, i + size - 1, " ".join(words)))
+                        i += size - 1
+                        break
+            i += 1
+        return out
 
-def _vader_word(token: str) -> str:
-    # VADER's own token clean-up: strip surrounding punctuation unless that leaves <= 2 chars
-    stripped = token.strip(string.punctuation)
-    return token if len(stripped) <= 2 else stripped
+    def first(self, keys: list[str]):
+        found = self.find(keys)
+        return found[0] if found else None
 
 
 @dataclass(frozen=True)
@@ -357,19 +378,19 @@ class _Scorer:
 
         polarity = {m: 1 for m in lex.more_is_good}
         polarity.update({m: -1 for m in lex.more_is_bad})
-        self.metric_polarity = {" ".join(m.split()): p for m, p in polarity.items()}
-        self.metric_re = _compile(polarity)
-        kinds = {}
+        self.metric_polarity = polarity
+        self.metrics = _PhraseIndex(polarity)
+        kinds: dict[str, str] = {}
         for kind, items in (("up", lex.up), ("down", lex.down), ("better", lex.better), ("worse", lex.worse)):
             for item in items:
                 kinds.setdefault(item, kind)
         self.direction_kind = kinds
-        self.direction_re = _compile(kinds)
-        self.phrase_re = _compile(lex.phrases)
+        self.directions = _PhraseIndex(kinds)
+        self.phrases = _PhraseIndex(lex.phrases)
         self.negation = frozenset(lex.negation)
-        self.contrast_re = _compile(lex.contrast)
-        self.concession_re = _compile(lex.concession)
-        self.hedge_re = _compile(lex.hedges)
+        self.contrast = _PhraseIndex(lex.contrast)
+        self.concession = _PhraseIndex(lex.concession)
+        self.hedges = _PhraseIndex(lex.hedges)
         w = lex.weights
         self.w_direction = w["direction"]
         self.w_negation = w["negation"]
@@ -379,72 +400,64 @@ class _Scorer:
         self.metric_gap = int(w["metric_gap"])
         self.direction_gap = int(w["direction_gap"])
 
-    # -- helpers --------------------------------------------------------------------
-
-    def _negated(self, lower: list[str], start: int) -> bool:
+    def _negated(self, keys: list[str], start: int) -> bool:
+        """Is one of the three tokens before ``start`` a negation cue?"""
         for j in range(max(0, start - 3), start):
-            if lower[j] in self.negation:
+            if keys[j] in self.negation:
                 return True
         return False
 
-    @staticmethod
-    def _tok(starts: list[int], pos: int) -> int:
-        return bisect.bisect_right(starts, pos) - 1
-
-    def _spans(self, pattern: re.Pattern, text: str, starts: list[int]):
-        for m in pattern.finditer(text):
-            yield self._tok(starts, m.start()), self._tok(starts, m.end() - 1), m.group(0)
-
-    # -- scoring --------------------------------------------------------------------
-
     def analyse(self, text: str, explain: bool = False):
         """Score one sentence. Returns the score, or (score, contributions, modifiers)."""
-        matches = list(_TOKEN.finditer(text))
-        if not matches:
+        raw = text.split()
+        if not raw:
             return (0.0, (), ()) if explain else 0.0
-        starts = [m.start() for m in matches]
-        raw = [m.group(0) for m in matches]
-        words = [_vader_word(t) for t in raw]
-        lower = [w.lower() for w in words]
-        n = len(words)
+        n = len(raw)
+        keys = []  # tokens for finance matching: punctuation stripped, lower case
+        words = []  # tokens as VADER sees them
+        for token in raw:
+            stripped = token.strip(_PUNCTUATION)
+            keys.append(stripped.lower())
+            words.append(token if len(stripped) <= 2 else stripped)
         covered = [False] * n
         found: list[tuple[int, str, str, float]] = []  # (token, term, rule, valence)
 
         # 1. metric x direction
-        metrics = list(self._spans(self.metric_re, text, starts))
+        metrics = self.metrics.find(keys)
         if metrics:
-            directions = list(self._spans(self.direction_re, text, starts))
+            directions = self.directions.find(keys)
             if directions:
-                self._pair(metrics, directions, lower, raw, covered, found)
+                self._pair(metrics, directions, keys, raw, covered, found)
 
         # 2. finance phrases
-        for a, b, matched in self._spans(self.phrase_re, text, starts):
+        for a, b, phrase in self.phrases.find(keys):
             if any(covered[a:b + 1]):
                 continue
-            valence = self.lex.phrases[" ".join(matched.lower().split())]
+            valence = self.lex.phrases[phrase]
             rule = "finance phrase"
-            if valence and self._negated(lower, a):
+            if valence and self._negated(keys, a):
                 valence *= self.w_negation
                 rule = "negated finance phrase"
             for k in range(a, b + 1):
                 covered[k] = True
             if valence:
-                found.append((a, matched, rule, valence))
+                found.append((a, " ".join(raw[a:b + 1]), rule, valence))
 
         # 3. words: VADER with the finance-adjusted lexicon
         vocabulary = self.vader.lexicon
         sentitext = None
-        for i, lw in enumerate(lower):
+        for i, word in enumerate(words):
+            lw = word.lower()
             if covered[i] or lw not in vocabulary or lw in self._boosters:
                 continue
             if sentitext is None:
                 sentitext = self._SentiText("")
                 sentitext.words_and_emoticons = words
                 sentitext.is_cap_diff = self._allcap_differential(words)
-            valence = self.vader.sentiment_valence(0, sentitext, words[i], i, [])[-1]
+            valence = self.vader.sentiment_valence(0, sentitext, word, i, [])[-1]
             if valence:
                 rule = "finance word" if lw in self.finance_words else "vader word"
-                found.append((i, words[i], rule, valence))
+                found.append((i, word, rule, valence))
 
         if not found:
             return (0.0, (), ()) if explain else 0.0
@@ -452,56 +465,52 @@ class _Scorer:
         # 4. modifiers
         weights = [1.0] * n
         modifiers = []
-        contrast = self.contrast_re.search(text)
+        contrast = self.contrast.first(keys)
         if contrast:
-            c0 = self._tok(starts, contrast.start())
-            c1 = self._tok(starts, contrast.end() - 1)
+            c0, c1, cue = contrast
             for k in range(n):
                 if k < c0:
                     weights[k] *= self.w_before
                 elif k > c1:
                     weights[k] *= self.w_after
-            modifiers.append(f"contrast {contrast.group(0)!r}: before x{self.w_before}, after x{self.w_after}")
-        for m in self.concession_re.finditer(text):
-            k = self._tok(starts, m.start())
+            modifiers.append(f"contrast {cue!r}: before x{self.w_before}, after x{self.w_after}")
+        for k, _, cue in self.concession.find(keys):
             end = k
-            while end < n - 1 and not _CLAUSE_END.search(raw[end]):
+            while end < n - 1 and not raw[end].endswith((",", ";", ":")):
                 end += 1
             for j in range(k, end + 1):
                 weights[j] *= self.w_concession
-            modifiers.append(f"concession {m.group(0)!r}: its clause x{self.w_concession}")
-        hedge = self.hedge_re.search(text)
+            modifiers.append(f"concession {cue!r}: its clause x{self.w_concession}")
+        hedge = self.hedges.first(keys)
         if hedge:
             weights = [w * self.w_hedge for w in weights]
-            modifiers.append(f"hedge {hedge.group(0)!r}: sentence x{self.w_hedge}")
+            modifiers.append(f"hedge {hedge[2]!r}: sentence x{self.w_hedge}")
 
         total = 0.0
         for k, _, _, valence in found:
             total += valence * weights[k]
-        score = total / math.sqrt(total * total + _ALPHA)
-        score = max(-1.0, min(1.0, score))
+        score = max(-1.0, min(1.0, total / math.sqrt(total * total + _ALPHA)))
         if not explain:
             return score
         found.sort(key=lambda f: f[0])
         contributions = tuple(Contribution(term, rule, valence, weights[k]) for k, term, rule, valence in found)
         return score, contributions, tuple(modifiers)
 
-    def _pair(self, metrics, directions, lower, raw, covered, found) -> None:
+    def _pair(self, metrics, directions, keys, raw, covered, found) -> None:
         """Pair each metric with the direction after it (or just before it) and score."""
-        used_directions = set()
+        used = set()
         for idx, (ma, mb, metric) in enumerate(metrics):
             chosen = None
-            # a direction after the metric: "net sales in Q3 increased"
+            # a direction after the metric: "net sales in the third quarter increased"
             for d in directions:
                 da = d[0]
                 if da <= mb:
                     continue
-                if da - mb - 1 > self.metric_gap or self._breaks(lower, raw, mb, da):
+                if da - mb - 1 > self.metric_gap or self._breaks(keys, raw, mb, da):
                     break
                 # another metric in between ends the search unless it is coordinated
                 # with this one ("net sales and operating profit rose")
-                between = [m for m in metrics[idx + 1:] if mb < m[0] < da]
-                if between and not self._coordinated(metrics[idx:], da):
+                if any(mb < m[0] < da for m in metrics[idx + 1:]) and not self._coordinated(metrics[idx:], da):
                     break
                 chosen = d
                 break
@@ -509,17 +518,17 @@ class _Scorer:
                 # a direction just before the metric: "increase in operating profit"
                 for d in reversed(directions):
                     db = d[1]
-                    if db >= ma or d in used_directions:
+                    if db >= ma:
                         continue
-                    if ma - db - 1 <= self.direction_gap and not self._breaks(lower, raw, db, ma):
+                    if d not in used and ma - db - 1 <= self.direction_gap and not self._breaks(keys, raw, db, ma):
                         chosen = d
                     break
             if chosen is None:
                 continue
-            used_directions.add(chosen)
+            used.add(chosen)
             da, db, direction = chosen
-            kind = self.direction_kind[" ".join(direction.lower().split())]
-            polarity = self.metric_polarity[" ".join(metric.lower().split())]
+            kind = self.direction_kind[direction]
+            polarity = self.metric_polarity[metric]
             if kind == "better":
                 sign = 1
             elif kind == "worse":
@@ -528,27 +537,29 @@ class _Scorer:
                 sign = (1 if kind == "up" else -1) * polarity
             valence = sign * self.w_direction
             rule = f"{'more is good' if polarity > 0 else 'more is bad'} x {kind}"
-            if self._negated(lower, da):
+            if self._negated(keys, da):
                 valence *= self.w_negation
                 rule = "negated " + rule
-            for k in list(range(ma, mb + 1)) + list(range(da, db + 1)):
+            for k in (*range(ma, mb + 1), *range(da, db + 1)):
                 covered[k] = True
-            found.append((min(ma, da), f"{metric} .. {direction}" if ma < da else f"{direction} .. {metric}",
-                          rule, valence))
+            term = " ".join(raw[ma:mb + 1]) + " .. " + " ".join(raw[da:db + 1])
+            if da < ma:
+                term = " ".join(raw[da:db + 1]) + " .. " + " ".join(raw[ma:mb + 1])
+            found.append((min(ma, da), term, rule, valence))
 
     @staticmethod
-    def _breaks(lower, raw, a, b) -> bool:
-        """Is there a clause break between tokens a and b (exclusive)?"""
+    def _breaks(keys, raw, a, b) -> bool:
+        """Is there a clause break between tokens a and b?"""
         for k in range(a, b):
-            if k > a and lower[k] in ("while", "whereas", "but", "however", "although", "though"):
+            if k > a and keys[k] in _CLAUSE_WORDS:
                 return True
-            if k >= a and raw[k].endswith(";"):
+            if raw[k].endswith(";"):
                 return True
         return False
 
     @staticmethod
     def _coordinated(metrics, direction_start) -> bool:
-        # metrics joined by at most one token ("and", ",") before the direction
+        """Are the metrics before the direction joined by at most one token ("and", ",")?"""
         prev_end = metrics[0][1]
         for ma, mb, _ in metrics[1:]:
             if ma >= direction_start:
@@ -643,7 +654,7 @@ def theme_tones(text: str, *, lexicons=None, finance_lexicon=None) -> dict[str, 
     but to none of its sentences gets the tone of the whole text.
     """
     _check_text(text, "theme_tones")
-    from topictrack import themes as theme_module
+    theme_module = importlib.import_module("topictrack.themes")
 
     assigned = theme_module.tag(text, lexicons=lexicons)
     if not assigned:
