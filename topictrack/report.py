@@ -164,26 +164,28 @@ def to_table(table: pd.DataFrame, *, width: int = 100) -> str:
     for company, kind, periods, rows in _series(table):
         current = periods[-1]
         previous = periods[-2] if len(periods) > 1 else None
+        themes = _themes(rows)
+        name_width = max(12, min(24, max(len(t) for t in themes) + 2))
         lines.append(f"{_company(company)} · {KIND_LABELS.get(kind, kind)} · "
                      + " → ".join(_period(p) for p in periods))
-        theme_width = max(12, min(22, max(len(t) for t in _themes(rows)) + 1))
-        head = (f"{'theme':<{theme_width}}{_period(previous) if previous else '':>16}"
-                f"{_period(current):>16}  {'Δ share pts [95% CI]':<24}{'trend':<10}")
-        sub = f"{'':<{theme_width}}{'share  tone':>16}{'share  tone':>16}"
-        lines += [head.rstrip(), sub.rstrip(), "-" * min(width, len(head.rstrip()))]
-        for theme in _themes(rows):
+        head = (f"{'':<{name_width}}{_period(previous) if previous else '(none)':^16}"
+                f"{_period(current):^16}  {'change in share':<26}{'trend'}")
+        sub = (f"{'theme':<{name_width}}{'share':>8}{'tone':>7} {'share':>8}{'tone':>7}   "
+               f"{'pts [95% interval]':<25}")
+        lines += [head.rstrip(), sub.rstrip(), "-" * (name_width + 32 + 2 + 26 + 10)]
+        for theme in themes:
             now = _cell(rows, theme, current) or {}
             before = _cell(rows, theme, previous) if previous else None
-            name = theme if len(theme) < theme_width else theme[: theme_width - 2] + "…"
-            prev_text = (f"{_pct(before['share']):>7}{_signed(before['tone']):>7}" if before
-                         else "")
+            name = theme if len(theme) < name_width - 1 else theme[: name_width - 2] + "…"
+            prev_text = (f"{_pct(before['share']):>8}{_signed(before['tone']):>7}" if before
+                         else f"{'':>15}")
             change = ""
             if now.get("delta_share") is not None:
                 change = (f"{_pts(now['delta_share'])} [{_pts(now['delta_share_low'])},"
                           f" {_pts(now['delta_share_high'])}]")
-            lines.append((f"{name:<{theme_width}}{prev_text:>16}"
-                          f"{_pct(now.get('share')):>9}{_signed(now.get('tone')):>7}  "
-                          f"{change:<24}{TREND_SYMBOLS.get(now.get('trend'), '–'):<10}").rstrip())
+            trend = TREND_SYMBOLS.get(now.get("trend"), "first period")
+            lines.append((f"{name:<{name_width}}{prev_text} {_pct(now.get('share')):>8}"
+                          f"{_signed(now.get('tone')):>7}   {change:<25}{trend}").rstrip())
         lines.append("")
     if not lines:
         return "No calls to report on.\n"

@@ -44,8 +44,10 @@ Columns of :func:`trends` (see the README, section "Trends and reports", for the
     before, none now), ``rising`` / ``falling`` (mentions in both periods and the interval on
     ``delta_share`` lies wholly above / below zero), else ``steady``. Null for the first period.
 ``quote``, ``quote_speaker``, ``quote_role``, ``quote_section``
-    The evidence quote of the cell: the ``quote_T`` of the counted turn with the highest ``conf_T``
-    (ties: more mentions, then earlier call and turn). Null without mentions.
+    The evidence quote of the cell: the ``quote_T`` of the counted turn with the highest ``conf_T``;
+    among equal confidences the most specific, readable quote (no Chinese characters, not the quote
+    of another theme too, 40-300 characters), then the turn with more mentions, then the earlier
+    call and turn. Null without mentions.
 """
 
 from __future__ import annotations
@@ -170,7 +172,26 @@ def _none(value):
     return value
 
 
-def _cell(turns: pd.DataFrame, theme: str) -> dict:
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
+
+
+def _quote_penalty(row, theme: str, themes: list[str]) -> int:
+    """How poor a turn's quote is as evidence, among quotes of equal confidence (0 = good).
+
+    +2 when it holds Chinese characters (the English reader cannot check it), +1 when the same
+    sentence is the turn's quote for another theme too (it is not specific to this one), +1 when
+    it is shorter than 40 or longer than 300 characters.
+    """
+    quote = str(row[f"quote_{theme}"])
+    penalty = 2 if _CJK.search(quote) else 0
+    if any(other != theme and row.get(f"quote_{other}") == quote for other in themes):
+        penalty += 1
+    if not 40 <= len(quote) <= 300:
+        penalty += 1
+    return penalty
+
+
+def _cell(turns: pd.DataFrame, theme: str, themes: list[str]) -> dict:
     """Counts, tone, who/where and evidence of one theme over the counted turns of one group."""
     mentions = turns[f"mentions_{theme}"].fillna(0).astype(int)
     total = int(mentions.sum())
@@ -190,9 +211,11 @@ def _cell(turns: pd.DataFrame, theme: str) -> dict:
     with_quote = turns[(mentions > 0) & turns[f"quote_{theme}"].notna()]
     if len(with_quote):
         ranked = with_quote.assign(_conf=with_quote[f"conf_{theme}"].fillna(0.0),
+                                   _penalty=[_quote_penalty(row, theme, themes)
+                                             for _, row in with_quote.iterrows()],
                                    _mentions=mentions[with_quote.index])
-        ranked = ranked.sort_values(["_conf", "_mentions", "call_id", "turn"],
-                                    ascending=[False, False, True, True], kind="mergesort")
+        ranked = ranked.sort_values(["_conf", "_penalty", "_mentions", "call_id", "turn"],
+                                    ascending=[False, True, False, True, True], kind="mergesort")
         best = ranked.iloc[0]
         cell["quote"] = str(best[f"quote_{theme}"])
         cell["quote_speaker"] = _none(best["speaker"])
@@ -239,7 +262,7 @@ def trends(scored: pd.DataFrame, *, confidence: float = 0.95) -> pd.DataFrame:
         group = groups[key]
         n = group["sentences"]
         for theme in themes:
-            cell = _cell(group["turns"], theme)
+            cell = _cell(group["turns"], theme, themes)
             x = cell["mentions"]
             share = x / n if n else 0.0
             prior = previous.get((company, kind, theme)) if period is not None else None
