@@ -56,13 +56,13 @@ _DEFAULT_FILE = "finance_sentiment.toml"
 _LIST_SECTIONS = {
     "metrics": ("more_is_good", "more_is_bad"),
     "directions": ("up", "down", "better", "worse"),
-    "cues": ("negation", "contrast", "concession", "hedges"),
+    "cues": ("negation", "contrast", "concession", "hedges", "questions"),
 }
 _VALUE_SECTIONS = ("words", "phrases")
 _NUMBER_SECTIONS = {
     "weights": (
         "direction", "negation", "contrast_before", "contrast_after", "concession", "hedge",
-        "metric_gap", "direction_gap",
+        "question", "metric_gap", "direction_gap",
     ),
     "thresholds": ("positive", "negative"),
 }
@@ -81,7 +81,7 @@ class FinanceLexicon:
     Read it with :func:`load_finance_lexicon`. Attributes mirror the TOML sections:
     ``words`` and ``phrases`` map lower-case text to a valence; ``more_is_good``,
     ``more_is_bad``, ``up``, ``down``, ``better``, ``worse``, ``negation``, ``contrast``,
-    ``concession`` and ``hedges`` are tuples of lower-case words or phrases; ``weights`` and
+    ``concession``, ``hedges`` and ``questions`` are tuples of lower-case words or phrases; ``weights`` and
     ``thresholds`` map names to numbers; ``sources`` names the files it was read from.
     """
 
@@ -97,6 +97,7 @@ class FinanceLexicon:
     contrast: tuple[str, ...]
     concession: tuple[str, ...]
     hedges: tuple[str, ...]
+    questions: tuple[str, ...]
     weights: dict[str, float]
     thresholds: dict[str, float]
     sources: tuple[str, ...] = ()
@@ -391,12 +392,14 @@ class _Scorer:
         self.contrast = _PhraseIndex(lex.contrast)
         self.concession = _PhraseIndex(lex.concession)
         self.hedges = _PhraseIndex(lex.hedges)
+        self.questions = _PhraseIndex(lex.questions)
         w = lex.weights
         self.w_direction = w["direction"]
         self.w_negation = w["negation"]
         self.w_before, self.w_after = w["contrast_before"], w["contrast_after"]
         self.w_concession = w["concession"]
         self.w_hedge = w["hedge"]
+        self.w_question = w["question"]
         self.metric_gap = int(w["metric_gap"])
         self.direction_gap = int(w["direction_gap"])
 
@@ -485,6 +488,11 @@ class _Scorer:
         if hedge:
             weights = [w * self.w_hedge for w in weights]
             modifiers.append(f"hedge {hedge[2]!r}: sentence x{self.w_hedge}")
+        question = "?" if raw[-1].endswith("?") else self.questions.first(keys)
+        if question:
+            weights = [w * self.w_question for w in weights]
+            cue = "?" if question == "?" else question[2]
+            modifiers.append(f"question {cue!r}: sentence x{self.w_question}")
 
         total = 0.0
         for k, _, _, valence in found:
