@@ -14,7 +14,7 @@ import sys
 import click
 
 from topictrack import __version__
-from topictrack.errors import TopictrackError
+from topictrack.errors import ConfigError, TopictrackError
 
 
 def _friendly_errors(func):
@@ -83,8 +83,8 @@ def _scored_for_report(paths, *, company, manifest, lexicons, scored_file):
         click.echo(f"Failed: {row.path}: {row.error}", err=True)
     if result.table.empty:
         if len(failures):
-            raise TopictrackError(f"none of the {len(failures)} input file(s) could be read")
-        raise TopictrackError("no transcript files found in " + ", ".join(str(Path(p)) for p in inputs))
+            raise ConfigError(f"none of the {len(failures)} input file(s) could be read")
+        raise ConfigError("no transcript files found in " + ", ".join(str(Path(p)) for p in inputs))
     return result.table, len(failures)
 
 
@@ -152,6 +152,12 @@ def evidence_command(ctx, theme, paths, period, company, manifest, lexicons, sco
     """
     from topictrack.report import evidence, format_evidence
 
+    if scored_file is None:
+        from topictrack.themes import themes
+
+        known = themes(lexicons)
+        if theme not in known:  # fail before scoring anything
+            raise ConfigError(f"unknown theme {theme!r}; known themes: {', '.join(sorted(known))}")
     scored, failed = _scored_for_report(paths, company=company, manifest=manifest,
                                         lexicons=lexicons, scored_file=scored_file)
     click.echo(format_evidence(evidence(scored, theme, period=period), theme), nl=False)
