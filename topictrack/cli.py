@@ -218,3 +218,30 @@ def score_command(paths, output, jobs, cache_dir, no_cache, engine, scheduler, l
         )
     if not result.ok:
         sys.exit(1)
+
+
+@main.command("sentiment")
+@click.argument("text_or_path")
+@click.option("--finance-lexicon", type=click.Path(exists=True, dir_okay=False), metavar="TOML",
+              help="Your finance sentiment file; extends the shipped one.")
+@click.option("--brief", is_flag=True, help="Print only the score and label.")
+def sentiment_command(text_or_path, finance_lexicon, brief):
+    """Score the tone of TEXT_OR_PATH (a sentence, or a text file) and explain it.
+
+    Prints the score in [-1, 1], the label (positive >= 0.25, negative <= -0.25, else
+    neutral) and, per sentence, the finance rules and words that fired with their
+    contributions.
+    """
+    from pathlib import Path
+
+    from topictrack.sentiment import explain_sentiment
+
+    path = Path(text_or_path)
+    text = text_or_path
+    if len(text_or_path) < 4096 and path.is_file():
+        text = path.read_bytes().decode("utf-8-sig", errors="replace")
+    explanation = explain_sentiment(text, finance_lexicon=finance_lexicon)
+    if brief:
+        click.echo(f"{explanation.score:+.3f} {explanation.label}")
+    else:
+        click.echo(str(explanation))

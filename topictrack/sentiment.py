@@ -428,9 +428,7 @@ class _Scorer:
         # 1. metric x direction
         metrics = self.metrics.find(keys)
         if metrics:
-            directions = self.directions.find(keys)
-            if directions:
-                self._pair(metrics, directions, keys, raw, covered, found)
+            self._pair(metrics, self.directions.find(keys), keys, raw, covered, found)
 
         # 2. finance phrases
         for a, b, phrase in self.phrases.find(keys):
@@ -532,10 +530,12 @@ class _Scorer:
                         chosen = d
                     break
             if chosen is None:
+                chosen = self._compare_numbers(keys, mb)
+            if chosen is None:
                 continue
             used.add(chosen)
             da, db, direction = chosen
-            kind = self.direction_kind[direction]
+            kind = self.direction_kind.get(direction) or direction.split()[0]
             polarity = self.metric_polarity[metric]
             if kind == "better":
                 sign = 1
@@ -554,6 +554,35 @@ class _Scorer:
             if da < ma:
                 term = " ".join(raw[da:db + 1]) + " .. " + " ".join(raw[ma:mb + 1])
             found.append((min(ma, da), term, rule, valence))
+
+    def _compare_numbers(self, keys, metric_end):
+        """A change told by numbers after the metric: "from EUR 8.7 mn to EUR 13.1 mn",
+        "EUR 13.1 mn compared with EUR 8.7 mn". Returns a direction span or None."""
+        limit = min(len(keys), metric_end + 2 + self.metric_gap)
+        k = metric_end + 1
+        while k < limit:
+            key = keys[k]
+            if key == "from":
+                x, xi = _number_after(keys, k + 1)
+                if x is not None:
+                    for t in range(xi + 1, min(xi + 4, len(keys))):
+                        if keys[t] == "to":
+                            y, yi = _number_after(keys, t + 1)
+                            if y is not None and y != x:
+                                return (k, yi, "up (numbers)" if y > x else "down (numbers)")
+                            break
+                return None
+            y, yi = _number_after(keys, k, reach=1)
+            if y is not None:
+                for t in range(yi + 1, min(yi + 4, len(keys))):
+                    if keys[t] in _COMPARE_CUES:
+                        x, xi = _number_after(keys, t + 1)
+                        if x is not None and x != y:
+                            return (k, xi, "up (numbers)" if y > x else "down (numbers)")
+                        break
+                return None
+            k += 1
+        return None
 
     @staticmethod
     def _breaks(keys, raw, a, b) -> bool:
@@ -576,6 +605,34 @@ class _Scorer:
                 return False
             prev_end = mb
         return True
+
+
+_COMPARE_CUES = frozenset({"compared", "versus", "vs", "against", "from"})
+_NUMBER = re.compile(r"^(?:[a-z]{1,3})?(\d+(?:,\d{3})*(?:\.\d+)?)(k|m|mn|mln|bn|b|million|billion)?$")
+_UNITS = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "mln": 1e6, "million": 1e6,
+          "b": 1e9, "bn": 1e9, "billion": 1e9}
+_FILLER = frozenset({"eur", "usd", "rmb", "yuan", "sek", "dkk", "nok", "gbp", "us", "a", "an", "the",
+                     "about", "around", "approximately", "some", "nearly", "almost", "over", "of",
+                     "with", "to"})
+
+
+def _number_after(keys: list[str], start: int, reach: int = 3) -> tuple[float | None, int]:
+    """The amount starting within ``reach`` tokens of ``start`` (skipping currency words),
+    scaled by its unit ("13.1 mn", "EUR131m"); calendar years are not amounts."""
+    for i in range(start, min(start + reach, len(keys))):
+        m = _NUMBER.match(keys[i])
+        if not m:
+            if keys[i] in _FILLER:
+                continue
+            return None, i
+        value = float(m.group(1).replace(",", ""))
+        unit = m.group(2) or (keys[i + 1] if i + 1 < len(keys) else "")
+        if unit in _UNITS:
+            value *= _UNITS[unit]
+        elif m.group(2) is None and unit != "%" and value.is_integer() and 1900 <= value <= 2100:
+            return None, i
+        return value, i
+    return None, start
 
 
 # --------------------------------------------------------------------------- public API
