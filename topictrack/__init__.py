@@ -35,6 +35,7 @@ _LAZY = {
     "theme_tones": "topictrack.sentiment",
     "score": "topictrack.pipeline",
     "trends": "topictrack.trends",
+    "evidence": "topictrack.report",
 }
 
 __all__ = [

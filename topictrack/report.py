@@ -91,10 +91,13 @@ def _pts(value) -> str:
 
 
 def shorten(text, limit: int = 110) -> str:
-    """One line of at most ``limit`` characters, cut at a word boundary with an ellipsis."""
+    """One line of at most ``limit`` characters, cut at a word boundary with an ellipsis.
+
+    Quotation marks around the whole text are dropped (renderers add their own).
+    """
     if text is None:
         return ""
-    text = " ".join(str(text).split())
+    text = " ".join(str(text).split()).strip('"“”')
     if len(text) <= limit:
         return text
     cut = text[: limit - 1]
@@ -108,8 +111,10 @@ def _who(cell: dict) -> str:
     speaker, role = cell.get("quote_speaker"), cell.get("quote_role")
     if speaker is None and cell.get("kind") == "summary":
         return "analyst summary"
-    speaker = speaker or "unnamed speaker"
-    return f"{speaker} ({role})" if role and role != "unknown" else speaker
+    known_role = role if role and role != "unknown" else None
+    if speaker is None:
+        return f"unnamed {known_role} speaker" if known_role else "unnamed speaker"
+    return f"{speaker} ({known_role})" if known_role else speaker
 
 
 def _company(company) -> str:
@@ -359,8 +364,7 @@ def _tone_chart(rows: pd.DataFrame, periods: list, themes: list[str]) -> str:
     """Inline SVG: tone of each theme by period, one coloured line per theme."""
     width, height, left, right, top, bottom = 560, 230, 46, 150, 14, 30
     tones = [v for v in rows["tone"] if _value(v) is not None]
-    span = max([0.25] + [abs(v) for v in tones])
-    span = math.ceil(span * 4) / 4
+    span = min(1.0, math.ceil(max([0.2] + [abs(v) for v in tones]) * 5 - 1e-9) / 5)
     plot_w, plot_h = width - left - right, height - top - bottom
 
     def x(i):
@@ -401,6 +405,16 @@ def _tone_chart(rows: pd.DataFrame, periods: list, themes: list[str]) -> str:
     return "".join(parts)
 
 
+_HTML_KEY = (
+    '<dl class="key"><dt>share</dt><dd>sentences carrying the theme / English sentences of the '
+    "period (boilerplate, Chinese-only turns and repeated interpretations left out)</dd>"
+    "<dt>tone</dt><dd>mean sentiment of those sentences, -1 to +1</dd>"
+    "<dt>rising / falling</dt><dd>the 95% interval on the change in share excludes zero</dd>"
+    "<dt>steady</dt><dd>mentioned in both periods, no clear change</dd>"
+    "<dt>new / gone</dt><dd>not mentioned in the previous / the latest period</dd></dl>"
+)
+
+
 def _html_series(company, kind, periods, rows) -> str:
     e = html.escape
     themes = _themes(rows)
@@ -423,12 +437,13 @@ def _html_series(company, kind, periods, rows) -> str:
             bg, fg = _heat(cell.get("share"), top)
             tip = e(f"{cell.get('quote')} — {_who(cell)}") if cell.get("quote") else ""
             tone = cell.get("tone")
+            chip = (f'<span class="tone" style="background:{_tone_colour(tone)}">tone '
+                    f'{_signed(tone)}</span>' if tone is not None
+                    else '<span class="tone none">no mentions</span>')
             out.append(
                 f'<td class="heat" style="background:{bg};color:{fg}" title="{tip}">'
                 f'<span class="share">{_pct(cell.get("share"))}</span>'
-                f'<span class="n">{cell.get("mentions", 0)} sent.</span>'
-                f'<span class="tone" style="background:{_tone_colour(tone)}">tone '
-                f'{_signed(tone)}</span></td>')
+                f'<span class="n">{cell.get("mentions", 0)} sent.</span>{chip}</td>')
         now = _cell(rows, theme, latest) or {}
         trend = now.get("trend")
         detail = ""
@@ -439,7 +454,7 @@ def _html_series(company, kind, periods, rows) -> str:
                    f'{e(TREND_SYMBOLS.get(trend, "first period"))}</span>{detail}</td></tr>')
     out.append("</tbody></table></div>")
     out.append('<div class="panel"><h3>Tone by period</h3>'
-               + _tone_chart(rows, periods, themes) + "</div></div>")
+               + _tone_chart(rows, periods, themes) + _HTML_KEY + "</div></div>")
     out.append('<h3>Evidence</h3><table class="evidence"><thead><tr><th>Theme</th>')
     out += [f"<th>{e(_period(p))}</th>" for p in periods]
     out.append("</tr></thead><tbody>")
