@@ -29,35 +29,35 @@ def collapse_loops(text: str) -> tuple[str, int]:
     if len(words) < _MIN_PHRASE * _MIN_REPEATS:
         return text, 0
     trigrams = list(zip(words, words[1:], words[2:]))
-    counts = Counter(trigrams)
-    if max(counts.values()) < _MIN_REPEATS:
+    frequent = set()
+    for g, c in Counter(trigrams).most_common():
+        if c < _MIN_REPEATS:
+            break
+        frequent.add(g)
+    if not frequent:
         return text, 0
-    frequent = {g for g, c in counts.items() if c >= _MIN_REPEATS}
-    last: dict = {}
-    gap: dict = {}
-    regions = []
-    i = 0
-    n = len(words)
-    while i < len(trigrams):
-        g = trigrams[i]
+    positions: dict = {}
+    for i, g in enumerate(trigrams):
         if g in frequent:
-            prev = last.get(g)
-            d = i - prev if prev is not None else 0
-            if prev is not None and _MIN_PHRASE <= d <= _MAX_PHRASE and gap.get(g) == d:
-                start = prev - d
-                if words[start:prev] == words[prev:i] == words[i:i + d]:
-                    end = i + d
-                    while end < n and words[end] == words[end - d]:
-                        end += 1
-                    regions.append((start, start + d, end))
-                    last.clear()
-                    gap.clear()
-                    i = end
-                    continue
-            if prev is not None:
-                gap[g] = d
-            last[g] = i
-        i += 1
+            positions.setdefault(g, []).append(i)
+    starts = set()
+    for pos in positions.values():
+        for a, b, c in zip(pos, pos[1:], pos[2:]):
+            if b - a == c - b and _MIN_PHRASE <= b - a <= _MAX_PHRASE:
+                starts.add((a, b - a))
+    regions = []
+    n = len(words)
+    covered = 0
+    for start, d in sorted(starts):
+        if start < covered:
+            continue
+        if not words[start:start + d] == words[start + d:start + 2 * d] == words[start + 2 * d:start + 3 * d]:
+            continue
+        end = start + 3 * d
+        while end < n and words[end] == words[end - d]:
+            end += 1
+        regions.append((start, start + d, end))
+        covered = end
     if not regions:
         return text, 0
     spans = [m.span() for m in _TOKEN.finditer(text)]
@@ -71,32 +71,40 @@ def collapse_loops(text: str) -> tuple[str, int]:
 
 _TOKEN = re.compile(r"\S+")
 
-_SAFE_HARBOUR = re.compile(
-    r"forward[- ]looking|safe harbou?r|risks? and uncertainties|differ materially|undue reliance|"
-    r"non-GAAP (?:financial )?measures?|reconciliation|press release|earnings release|"
-    r"(?:webcast|replay|archive)|investor relations (?:website|section)|\bIR website\b|"
-    r"Form (?:10-K|10-Q|20-F|8-K)|filings? with the (?:SEC|U\.S\. Securities)|"
-    r"(?:no|not undertake any|assumes? no) (?:obligation|duty) to update|"
-    r"for (?:your )?convenience (?:and|&) (?:the )?reference|in case of any discrepancy|"
-    r"(?:computer generated|provided for information purposes)|"
-    r"being recorded|listen[- ]only|press (?:star|\*)|operator instructions",
-    re.I,
+# Lower-case phrases that mark safe-harbour, housekeeping and operator-instruction text.
+_BOILERPLATE_PHRASES = (
+    "forward-looking", "forward looking", "safe harbor", "safe harbour", "risks and uncertainties",
+    "differ materially", "undue reliance", "non-gaap financial measure", "non-gaap measure",
+    "reconciliation", "press release", "earnings release", "webcast", "replay", "archived",
+    "ir website", "investor relations website", "form 10-k", "form 10-q", "form 20-f",
+    "form 8-k", "with the sec", "securities and exchange commission", "obligation to update",
+    "duty to update", "for your convenience", "in case of any discrepancy", "computer generated",
+    "information purposes", "being recorded", "listen-only", "listen only", "press star",
+    "press *", "operator instructions",
 )
 _SENTENCE_SPLIT = re.compile(r"(?<=[.?!])\s+(?=[A-Z\[\"“])")
 
 
+_SENTENCE_END = re.compile(r"[.?!](?:\s|$)")
+
+
 def is_boilerplate(text: str, role: str) -> bool:
-    """True for operator turns and for turns whose sentences are mostly safe-harbour text."""
+    """True for operator turns and for turns that are mostly safe-harbour text.
+
+    "Mostly" means safe-harbour phrases occur at least half as often as the turn
+    has sentences.
+    """
     if role == "operator":
         return True
-    if not _SAFE_HARBOUR.search(text):
+    low = text.lower()
+    hits = sum(low.count(phrase) for phrase in _BOILERPLATE_PHRASES)
+    if not hits:
         return False
-    parts = _SENTENCE_SPLIT.split(text)
-    hits = sum(1 for s in parts if _SAFE_HARBOUR.search(s))
-    return hits * 2 >= len(parts)
+    sentences = max(1, len(_SENTENCE_END.findall(text)))
+    return hits * 2 >= sentences
 
 
-_WORD = re.compile(r"[A-Za-z][A-Za-z\-]{3,}|\d+(?:[.,]\d+)?")
+_PUNCTUATION = str.maketrans({ch: " " for ch in "!\"#$&'()*+,/:;<=>?@[\\]^_`{|}~“”‘’—–"})
 _STOP = frozenset(
     """
     this that with from have been were will would could should about there their they them
@@ -111,7 +119,9 @@ _MIN_WORDS = 12
 
 
 def _content(text: str) -> frozenset:
-    return frozenset(w for w in (t.lower() for t in _WORD.findall(text)) if w not in _STOP)
+    """Content words (4+ letters, not stop words) and numbers of ``text``, lower-cased."""
+    words = set(text.lower().translate(_PUNCTUATION).split())
+    return frozenset(w.rstrip(".%-") for w in words if len(w) >= 4 or w[:1].isdigit()) - _STOP
 
 
 def link_duplicates(texts, roles, languages) -> list:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import re
 from pathlib import Path
 
 from topictrack.errors import (
@@ -116,9 +117,14 @@ def _strict(data: bytes, encoding: str, path) -> str:
 def _check_controls(text: str, path) -> None:
     """Text with many control characters is binary that happened to decode."""
     sample = text[:65536]
-    controls = sum(1 for ch in sample if ch < " " and ch not in "\t\n\r\f\v")
+    if sample.isprintable():
+        return
+    controls = len(_CONTROL.findall(sample))
     if "\x00" in sample or controls > max(8, len(sample) // 100):
         raise BinaryFileError(path, "file is binary (control characters), not a text transcript")
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
 
 def _utf16_without_bom(data: bytes) -> str | None:

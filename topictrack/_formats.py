@@ -32,7 +32,7 @@ class Parsed:
     source_format: str
     kind: str
     turns: list
-    header: str = ""  # title / first lines, where a call names itself
+    header: str = ""  # title lines (not spoken text), where a document names itself
     organisations: list = field(default_factory=list)  # companies named in speaker titles
 
 
@@ -75,12 +75,19 @@ def role_from_title(name: str | None, title: str = "") -> str:
 _QA_START = re.compile(
     r"(?:first|next|following) question|question comes from|questions? (?:is|are) from|"
     r"(?:will|shall|'ll) now (?:begin|take|open|start|conduct|move to) (?:the |our |your )?"
-    r"(?:question|Q ?& ?A|first question)|"
-    r"(?:now )?open (?:up )?the (?:call|line|floor|lines) (?:up )?(?:for|to) (?:your )?questions|"
+    r"(?:question|q ?& ?a|first question)|"
+    r"open (?:up )?the (?:call|line|floor|lines) (?:up )?(?:for|to) (?:your )?questions|"
     r"as a reminder, to ask a question|begin the question|"
-    r"we(?: will|'ll| are)? (?:now )?(?:be )?(?:happy to )?tak(?:e|ing) (?:your |our )?questions",
-    re.I,
+    r"(?:take|taking) (?:your |our |any )?questions"
 )
+
+
+def opens_questions(text: str) -> bool:
+    """True when an operator turn starts the Q&A or hands over to a questioner."""
+    low = text.lower()
+    return "question" in low and bool(_QA_START.search(low))
+
+
 _NEXT_ASKER = re.compile(
     r"(?:question|questions) (?:comes?|is|will come) (?:from|is from)\s+(?:the line of\s+)?"
     r"(?:Mr\.?\s+|Ms\.?\s+|Mrs\.?\s+)?"
@@ -101,20 +108,20 @@ _NAME = r"[A-Z][A-Za-z'\-.]+(?:\s[A-Z][A-Za-z'\-.]*){0,4}"
 _DASH_HEADER = re.compile(rf"^({_NAME})\s*(?:--|—|–)\s*(\S.{{0,120}})$", re.M)
 _COLON_LINE = re.compile(rf"^({_NAME}|Operator):\s+(\S.*)$", re.M)
 _BULLET = re.compile(r"^\s*(?:[-•*▪◦]|\d{1,2}[.)])\s+\S", re.M)
-_SENTENCE_END = re.compile(r"[.?!][\"'”’)\]]*$")
+def _ends_sentence(line: str) -> bool:
+    return line.rstrip("\"'”’)] ")[-1:] in (".", "?", "!")
 _INNER_SENTENCE = re.compile(r"[a-z0-9%)][.?!]\s+[A-Z]")
 _CALL_WORDS = re.compile(
     r"\b(?:operator|conference call|earnings call|question|thank you|good (?:morning|afternoon|evening|day)|"
     r"we|our|I)\b",
     re.I,
 )
-_DELIMITED = re.compile(r"^[^,\t;|]*(?:[,\t;|][^,\t;|]*){2,}$")
 
 
 def detect(text: str) -> str:
     """Name of the layout ``text`` is in; raise :class:`ValueError` when none fits."""
-    head = text.lstrip()[:1]
-    if head in "{[":
+    start = text.lstrip()[:40]
+    if start.startswith("{") or re.match(r"\[\s*[{\[\"\d]|\[\s*\]", start):
         return "motley_fool_json"
     if len(_SPEAKER_LINE.findall(text, 0, 200000)) >= 2:
         return "speaker_blocks"
@@ -136,36 +143,60 @@ def detect(text: str) -> str:
 
 
 def _has_prose(lines: list[str]) -> bool:
-    """At least a few lines read as sentences rather than table rows."""
-    delimited = sum(1 for ln in lines[:400] if _DELIMITED.match(ln) and not _INNER_SENTENCE.search(ln))
-    if delimited > 0.5 * min(len(lines), 400):
+    """At least a few lines read as sentences, and the text is not a delimited table."""
+    if _is_table(lines[:200]):
         return False
-    words = 0
+    sentences = 0
     for ln in lines:
-        if len(ln.split()) >= 5 and re.search(r"[A-Za-z]{2,}.*[.?!。？！]", ln):
-            words += 1
-            if words >= 2:
+        if len(ln.split()) >= 5 and _PROSE_LINE.search(ln):
+            sentences += 1
+            if sentences >= 2:
                 return True
-        elif re.search(r"[\u4e00-\u9fff]{8,}", ln):
+        elif _CJK_RUN.search(ln):
             return True
     return False
 
 
+_PROSE_LINE = re.compile(r"[A-Za-z]{2,}.*[.?!。？！]")
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]{8,}")
+
+
+def _is_table(lines: list[str]) -> bool:
+    """Most lines carry the same number (2+) of one delimiter and few end like sentences."""
+    if len(lines) < 3:
+        return False
+    ending = sum(1 for ln in lines if _ends_sentence(ln))
+    if ending > 0.3 * len(lines):
+        return False
+    for delimiter in (",", "\t", ";", "|"):
+        counts = [ln.count(delimiter) for ln in lines]
+        common = max(set(counts), key=counts.count)
+        if common >= 2 and counts.count(common) >= 0.6 * len(lines):
+            return True
+    return False
+
+
+_CALL_CUES = ("operator", "ladies and gentlemen", "question comes from", "standing by",
+              "please go ahead")
+
+
 def _looks_like_summary(text: str, lines: list[str]) -> bool:
-    bullets = len(_BULLET.findall(text))
-    headings = sum(1 for ln in lines if _is_heading(ln))
-    operator_cues = len(re.findall(r"\boperator\b|ladies and gentlemen|question comes from|"
-                                   r"standing by|please go ahead", text, re.I))
-    return bullets >= 2 and headings >= 3 and operator_cues == 0
+    """Bulleted write-up with headings and none of a call's operator cues."""
+    if len(_BULLET.findall(text, 0, 50000)) < 2:
+        return False
+    if sum(1 for ln in lines[:300] if _is_heading(ln)) < 3:
+        return False
+    low = text.lower()
+    return not any(cue in low for cue in _CALL_CUES)
 
 
 def _is_heading(line: str) -> bool:
     words = line.split()
-    if re.match(r"^\d{1,2}[.)]\s", line) and len(words) <= 10 and not _SENTENCE_END.search(line):
+    if re.match(r"^\d{1,2}[.)]\s", line) and len(words) <= 10 and not _ends_sentence(line):
         return True
     return (
         0 < len(words) <= 8
-        and not _SENTENCE_END.search(line)
+        and not _ends_sentence(line)
         and not _BULLET.match(line)
         and line[0].isupper()
         and not line.startswith('"')
@@ -187,6 +218,23 @@ def parse(text: str, path) -> Parsed:
     if not parsed.turns:
         raise UnknownFormatError(path, f"layout looks like {fmt} but no speaker turns were found")
     return parsed
+
+
+def _title_lines(lines) -> list[str]:
+    """Leading lines that are titles or dates rather than spoken sentences (at most 3)."""
+    out = []
+    for line in lines[:6]:
+        line = line.strip()
+        if not line:
+            continue
+        if len(line) > 250 or _ends_sentence(line) and not _DATE_LINE.match(line):
+            if out:
+                break
+            continue
+        out.append(line)
+        if len(out) == 3:
+            break
+    return out
 
 
 def _parse_json(text: str, path) -> Parsed:
@@ -216,8 +264,7 @@ def _parse_json(text: str, path) -> Parsed:
                 continue
             role = role_from_title(speaker, titles.get(speaker or "", ""))
             turns.append((speaker, role, section, speech))
-    header = " ".join(t[3][:600] for t in turns[:2])
-    return Parsed("motley_fool_json", "transcript", _qa_from_operator(turns), header, organisations)
+    return Parsed("motley_fool_json", "transcript", _qa_from_operator(turns), "", organisations)
 
 
 def _parse_speaker_blocks(text: str, path) -> Parsed:
@@ -243,7 +290,7 @@ def _parse_speaker_blocks(text: str, path) -> Parsed:
         if role == "management" and "," in title:
             organisations.append(title.rsplit(",", 1)[1].strip())
         turns.append((name, role, "prepared", body))
-    header = " ".join(t[3][:600] for t in turns[:2])
+    header = preamble if len(preamble) < 300 else ""
     return Parsed("speaker_blocks", "transcript", _qa_from_operator(turns), header, organisations)
 
 
@@ -252,7 +299,7 @@ def _qa_from_operator(turns: list) -> list:
     out, in_qa = [], False
     for speaker, role, section, body in turns:
         if not in_qa and (
-            section == "qa" or role == "analyst" or role == "operator" and _QA_START.search(body)
+            section == "qa" or role == "analyst" or role == "operator" and opens_questions(body)
         ):
             in_qa = True
         out.append((speaker, role, "qa" if in_qa else "prepared", body))
@@ -265,7 +312,7 @@ _GLUED_LIMIT = 6  # words a glued speaker name may have
 
 def _parse_seeking_alpha(text: str, path) -> Parsed:
     lines = text.splitlines()
-    header = "\n".join(ln for ln in lines[:3] if ln.strip())
+    header = "\n".join(_title_lines(lines))
     titles: dict[str, str] = {}
     roles: dict[str, str] = {"Operator": "operator"}
     group = None
@@ -379,7 +426,7 @@ def _parse_name_colon(text: str, path) -> Parsed:
         if not line:
             continue
         m = _DASH_HEADER.match(line)
-        if m and not _SENTENCE_END.search(m.group(2)) and len(m.group(2).split()) <= 15:
+        if m and not _ends_sentence(m.group(2)) and len(m.group(2).split()) <= 15:
             flush()
             speaker, title = m.group(1).strip(), m.group(2).strip()
             title = re.sub(r"\s*--\s*", ", ", title)
@@ -396,12 +443,12 @@ def _parse_name_colon(text: str, path) -> Parsed:
             continue
         if speaker is None and not turns and not buffer:
             header_lines.append(line)
-            if len(header_lines) <= 3 and not _SENTENCE_END.search(line):
+            if len(header_lines) <= 3 and not _ends_sentence(line):
                 continue
         buffer.append(line)
     flush()
     turns = _roles_from_flow(turns)
-    header = "\n".join(header_lines[:3]) + "\n" + " ".join(t[3][:600] for t in turns[:2])
+    header = "\n".join(_title_lines(header_lines))
     return Parsed("name_colon", "transcript", _qa_from_operator(turns), header, organisations)
 
 
@@ -440,6 +487,10 @@ _OPERATOR_INNER = re.compile(
     r"(?<=[.?!])\s+(?=(?:Thank you\.\s+)?(?:(?:Our|The) (?:first|next) question|As a reminder, to ask|"
     r"Ladies and gentlemen|This concludes today's|Please stand ?by|We will now (?:begin|take|open)))"
 )
+_OPERATOR_INNER_HINT = re.compile(
+    r"question comes|question is from|As a reminder|Ladies and gentlemen|This concludes today|"
+    r"Please stand|We will now"
+)
 _TRANSLATE = re.compile(
     r"^(?:\[?interpret\w*\]?|let me (?:translate|interpret)|i(?:'ll| will) (?:translate|interpret)|"
     r"(?:this is|here is) (?:the|our) (?:translation|interpretation))",
@@ -450,6 +501,10 @@ _HAND_TO = re.compile(
     r"(?:(?:CEO|CFO|Chairman|President|Director)\s+)?"
     r"([A-Z][a-z]+(?: [A-Z][a-z]+){0,2})"
 )
+def _mentions_hand_over(text: str) -> bool:
+    return ("turn" in text or "pass" in text or "hand" in text) and " to " in text
+
+
 _DISCLAIMER = re.compile(r"transcript was computer generated|provided for information purposes|"
                          r"makes no representation", re.I)
 _DATE_LINE = re.compile(
@@ -464,12 +519,15 @@ _NEW_SPEAKER_CUE = re.compile(
 
 def _parse_cue_units(text: str, path, fmt: str) -> Parsed:
     raw_lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
-    header = "\n".join(raw_lines[:3])
+    header = "\n".join(_title_lines(raw_lines))
     units: list[str] = []
     for line in raw_lines:
         if _DATE_LINE.match(line) and len(line) < 60:
             continue
-        units.extend(p for p in _OPERATOR_INNER.split(line) if p.strip())
+        if _OPERATOR_INNER_HINT.search(line):
+            units.extend(p for p in _OPERATOR_INNER.split(line) if p.strip())
+        else:
+            units.append(line)
     merge = fmt == "sentence_lines"
     turns: list = []
     section = "prepared"
@@ -477,7 +535,7 @@ def _parse_cue_units(text: str, path, fmt: str) -> Parsed:
     for unit in units:
         if _OPERATOR_OPENING.match(unit) or _looks_operator(unit):
             role, speaker = "operator", "Operator"
-            if _QA_START.search(unit):
+            if opens_questions(unit):
                 section = "qa"
             m = None
             for m in _NEXT_ASKER.finditer(unit):
@@ -485,12 +543,12 @@ def _parse_cue_units(text: str, path, fmt: str) -> Parsed:
             if m:
                 pending_speaker, pending_role = m.group(1), "analyst"
             else:
-                hand = _HAND_TO.search(unit)
+                hand = _HAND_TO.search(unit) if _mentions_hand_over(unit) else None
                 pending_speaker = hand.group(1) if hand else None
                 pending_role = "management"
         elif _TRANSLATE.match(unit):
             role, speaker = "interpreter", None
-        elif not turns and _DISCLAIMER.search(unit):
+        elif not turns and len(unit) < 2000 and _DISCLAIMER.search(unit):
             role, speaker = "unknown", None
         elif pending_role:
             role, speaker = pending_role, pending_speaker
@@ -499,7 +557,6 @@ def _parse_cue_units(text: str, path, fmt: str) -> Parsed:
             role, speaker = "management", None
             if section == "qa" and turns and turns[-1][1] == "operator":
                 role = "analyst"
-            hand = _HAND_TO.search(unit[-200:]) if turns else None
         if (
             merge
             and turns
@@ -518,19 +575,24 @@ def _parse_cue_units(text: str, path, fmt: str) -> Parsed:
         if role == "analyst":
             pending_speaker, pending_role = None, "management"
         elif role == "management" and pending_role is None and section == "prepared":
-            hand = _HAND_TO.search(unit[-250:])
-            if hand and re.search(r"\b(?:turn|pass|hand)\w*\b", unit[-250:], re.I):
+            tail = unit[-250:]
+            hand = _HAND_TO.search(tail) if _mentions_hand_over(tail) else None
+            if hand:
                 pending_speaker, pending_role = hand.group(1), "management"
     return Parsed(fmt, "transcript", turns, header, [])
 
 
+_OPERATOR_PHRASES = re.compile(
+    r"press (?:star|\*)|listen[- ]only mode|your line is open|(?:next|first) question comes from|"
+    r"you may (?:now )?disconnect"
+)
+
+
 def _looks_operator(unit: str) -> bool:
-    if len(unit) > 900:
+    """Short unit carrying an unmistakable operator instruction."""
+    if len(unit) > 900 or not any(w in unit for w in ("ress", "isten", "line is", "uestion", "isconnect")):
         return False
-    return bool(
-        re.search(r"press (?:star|\*)|listen[- ]only mode|your line is open|"
-                  r"(?:next|first) question comes from|you may (?:now )?disconnect", unit, re.I)
-    )
+    return _OPERATOR_PHRASES.search(unit.lower()) is not None
 
 
 def _parse_unlabelled(text: str, path) -> Parsed:
@@ -552,7 +614,7 @@ def _parse_summary(text: str, path) -> Parsed:
     turns: list = []
     for line in lines:
         m = _ATTRIBUTION.match(line)
-        if m and not _SENTENCE_END.search(line) and turns and turns[-1][0] is None and \
+        if m and not _ends_sentence(line) and turns and turns[-1][0] is None and \
                 turns[-1][3].startswith(('"', "“")):
             prev = turns[-1]
             turns[-1] = (m.group(1), role_from_title(m.group(1), m.group(2)) if

@@ -17,27 +17,24 @@ _ORDINALS = {
     "first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
 }
 _ORD = r"(first|second|third|fourth|1st|2nd|3rd|4th)"
-_YEAR = r"'?((?:19|20)\d\d|\d\d)(?![\d,.%])"
-_FISCAL = r"(?:fiscal(?: year)?|FY)\s?"
+_YEAR = r"'?((?:19|20)\d\d|\d\d)(?![\d%]|[.,]\d)"
+_FISCAL = r"(?:fiscal(?: year)?|fy)\s?"
 
+# Patterns run on lower-cased text.
 _PERIOD_PATTERNS = [
-    # Q1 2025, Q3 FY2026, Q4'24, Q2 fiscal 2021
-    re.compile(rf"\bQ([1-4])\s*(?:of\s+)?(?:{_FISCAL})?{_YEAR}", re.I),
-    # 1Q25, 4Q 2024, 3QFY26
-    re.compile(rf"\b([1-4])Q\s?(?:{_FISCAL})?{_YEAR}", re.I),
+    # q1 2025, q3 fy2026, q4'24, q2 fiscal 2021
+    re.compile(rf"\bq([1-4])\s*(?:of\s+)?(?:{_FISCAL})?{_YEAR}"),
+    # 1q25, 4q 2024, 3qfy26
+    re.compile(rf"\b([1-4])q\s?(?:{_FISCAL})?{_YEAR}"),
     # first quarter 2025, fourth quarter and full year 2024, second quarter of fiscal 2022,
     # fiscal first quarter 2022
     re.compile(
         rf"\b{_ORD}[\s-]+(?:fiscal\s+)?quarter(?:\s+(?:and|&)\s+(?:the\s+)?(?:full|fiscal)[\s-]+year)?"
-        rf"(?:\s+of)?(?:\s+the)?\s+(?:{_FISCAL})?(?:year\s+)?{_YEAR}",
-        re.I,
+        rf"(?:\s+of)?(?:\s+the)?\s+(?:{_FISCAL})?(?:year\s+)?{_YEAR}"
     ),
-    # fiscal 2021 third quarter, 2021 first quarter, FY26 second quarter
-    re.compile(rf"\b(?:{_FISCAL})?((?:19|20)\d\d|'\d\d|(?<=FY)\d\d)\s+(?:fiscal\s+)?{_ORD}[\s-]+quarter", re.I),
+    # fiscal 2021 third quarter, 2021 first quarter, fy26 second quarter
+    re.compile(rf"\b(?:{_FISCAL})?((?:19|20)\d\d|'\d\d|(?<=fy)\d\d)\s+(?:fiscal\s+)?{_ORD}[\s-]+quarter"),
 ]
-_ANNOUNCE = re.compile(
-    r"earnings|results|conference call|earnings call|\bcall\b|webcast|welcome", re.I
-)
 _FILE_PERIOD = [
     (re.compile(r"(?:^|[_\-\s.])q([1-4])[_\-\s]?((?:19|20)\d\d)(?:$|[_\-\s.])", re.I), False),
     (re.compile(r"(?:^|[_\-\s.])([1-4])q[_\-]?(\d\d(?:\d\d)?)(?:$|[_\-\s.])", re.I), False),
@@ -66,30 +63,86 @@ def _period_of(match: re.Match) -> str | None:
     return f"{year}Q{quarter}"
 
 
+_PERIOD_HINT = re.compile(r"quarter|\bq[1-4]|\b[1-4]q")
+
+
 def _periods(text: str):
-    """(position, period) of every quarter mention in ``text``, in order."""
-    found = []
-    for pattern in _PERIOD_PATTERNS:
-        for m in pattern.finditer(text):
-            period = _period_of(m)
-            if period:
-                found.append((m.start(), m.end(), period))
-    found.sort()
-    return found
+    """(start, end, period) of every quarter mention in ``text``, in order."""
+    low = text.lower()
+    found = {}
+    covered = -1
+    for hint in _PERIOD_HINT.finditer(low):
+        if hint.start() < covered:
+            continue
+        lo, hi = max(0, hint.start() - 40), min(len(low), hint.end() + 60)
+        covered = hint.end()
+        window = low[lo:hi]
+        for pattern in _PERIOD_PATTERNS:
+            for m in pattern.finditer(window):
+                period = _period_of(m)
+                if period:
+                    found[lo + m.start()] = (lo + m.start(), lo + m.end(), period)
+                    covered = max(covered, lo + m.end())
+    return [found[k] for k in sorted(found)]
 
 
-def period_from_text(header: str, body: str) -> tuple[str | None, str | None]:
-    """(strong, weak) period: strong from title or call announcement, weak = most mentioned."""
+# Words just before a quarter mention that make it a comparison, not the call's quarter.
+_COMPARISON = re.compile(
+    r"(?:compared|comparison|versus|vs\.?|relative|from|prior|last year'?s?|same|over|than|since|"
+    r"ended|through|as of|against|until|before|after|guidance|outlook|expect\w*)"
+    r"\s+(?:to\s+|with\s+)?(?:the\s+|our\s+|its\s+|a\s+)?(?:fiscal\s+)?$"
+)
+# Words just after a mention that say it is what the call reports on.
+_REPORTED = re.compile(
+    r"\s*(?:and\s+(?:the\s+)?(?:full|fiscal)[\s-]+year(?:\s+\S+)?\s+)?(?:financial\s+|operating\s+|"
+    r"earnings\s+)?(?:results|earnings|conference call|earnings call|call\b|webcast)"
+)
+# A sentence speaking of another call or another quarter's report.
+_OTHER_CALL = re.compile(
+    r"\bplan|tentative|\bexpect|outlook|guidance|\bnext\b|upcoming|\bwhen we\b|\blast\b|\bago\b|"
+    r"previous|\bprior\b|compared|versus|will (?:report|release|announce|publish)|publish|"
+    r"reminder|discussed|\bback\b|matched|included|benefit|beginning with|ahead of|impacted|"
+    r"\bon (?:the|our) [^.]{0,40}call|\bin (?:the|our) [^.]{0,40}call"
+)
+# A sentence presenting this call or the results it is about.
+_PRESENTS = re.compile(
+    r"\btoday|this (?:call|morning|afternoon|evening|conference)|welcome|joining|joined|"
+    r"(?:will|to|i'll|we'll|let me|now) (?:discuss|review|present|walk|cover|go over|talk)|"
+    r"purpose of|are reporting|(?:we|i) (?:reported|announced|released|issued)|pleased to|"
+    r"(?:earnings|press|news) release|conference call|earnings call|participating|hosting"
+)
+
+
+def period_from_text(header: str, body: str) -> str | None:
+    """Period from the title lines, else from the sentence that announces the call.
+
+    A mention in the opening counts when it names what the call reports on
+    ("Welcome to X's first quarter 2025 earnings call", "our Q3 fiscal 2026
+    results") and is neither a comparison ("compared with the first quarter of
+    2024") nor about another call ("we plan to release fourth quarter results").
+    """
     for _, _, period in _periods(header[:400]):
-        return period, None
-    opening = body[:8000]
+        return period
+    opening = body[:3000]
+    low = opening.lower()
     for start, end, period in _periods(opening):
-        context = opening[max(0, start - 120): end + 80]
-        if _ANNOUNCE.search(context):
-            return period, None
+        before = low[max(0, start - 40):start]
+        if _COMPARISON.search(before):
+            continue
+        sentence_start = max(low.rfind(". ", 0, start), low.rfind("\n", 0, start)) + 1
+        ends = [i for i in (low.find(". ", end), low.find("\n", end)) if i >= 0]
+        sentence = low[sentence_start:min(ends, default=len(low))]
+        welcome = "welcome" in sentence[: start - sentence_start]
+        if (welcome or _REPORTED.match(low, end) and _PRESENTS.search(sentence)) \
+                and not _OTHER_CALL.search(sentence):
+            return period
+    return None
+
+
+def most_mentioned_period(body: str) -> str | None:
+    """The quarter the text mentions most often (ties: the earliest mentioned)."""
     counts = Counter(p for _, _, p in _periods(body[:200000]))
-    weak = counts.most_common(1)[0][0] if counts else None
-    return None, weak
+    return counts.most_common(1)[0][0] if counts else None
 
 
 def period_from_name(name: str) -> str | None:

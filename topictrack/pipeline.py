@@ -147,11 +147,27 @@ def _lm(lm_dictionary):
 
 
 def _themes_of(lexicons) -> list[str]:
-    return list(_tagger(_lexicon_key(lexicons)).themes)
+    """Theme names of a lexicon setting, without loading the classifier."""
+    from topictrack.themes import themes
+
+    return list(themes(lexicons))
 
 
 def _lexicon_key(lexicons):
-    return None if lexicons is None else str(lexicons)
+    """A hashable, picklable form of the ``lexicons`` argument (a folder/file or a list)."""
+    if lexicons is None:
+        return None
+    if isinstance(lexicons, (str, os.PathLike)):
+        return str(lexicons)
+    return tuple(str(item) for item in lexicons)
+
+
+def _lexicon_paths(lexicons) -> list[Path]:
+    if lexicons is None:
+        return []
+    if isinstance(lexicons, str):
+        return [Path(lexicons)]
+    return [Path(item) for item in lexicons]
 
 
 def _call_id(name: str, digest: str) -> str:
@@ -345,9 +361,12 @@ def _warm_up(settings: _Settings) -> None:
     """Load lexicons, model and sentiment once per worker process, before the first file."""
     from topictrack.sentiment import score_sentences
 
-    _tagger(settings.lexicons)
-    _lm(settings.lm_dictionary)
-    score_sentences(["Revenue grew."])
+    try:
+        _tagger(settings.lexicons)
+        _lm(settings.lm_dictionary)
+        score_sentences(["Revenue grew."])
+    except Exception as exc:  # each file will report the problem as its own failure
+        logger.warning("worker warm-up failed: %s", exc)
 
 
 def _expand(paths) -> tuple[list[Path], list[tuple[str, str]]]:
@@ -358,28 +377,29 @@ def _expand(paths) -> tuple[list[Path], list[tuple[str, str]]]:
     missing = [(str(p), "no such file or directory") for p in paths
                if not os.path.lexists(p)]
     present = [p for p in paths if os.path.lexists(p)]
-    try:
-        from topictrack.transcripts import expand_paths
-    except ImportError:  # the reader's helper is not there: do the same here
-        expand_paths = _expand_paths
-    return list(expand_paths(present)), missing
+    from topictrack.transcripts import expand_paths
+
+    return list(expand_paths(present)), missing + _broken_links(present)
 
 
-def _expand_paths(paths) -> list[Path]:
-    out = []
-    for path in map(Path, paths):
-        if path.is_dir():
-            out.extend(sorted(p for p in path.rglob("*") if p.is_file()
-                              and not any(part.startswith(".") for part in p.relative_to(path).parts)))
-        else:
-            out.append(path)
-    return out
+def _broken_links(paths) -> list[tuple[str, str]]:
+    """Links inside the given folders that lead nowhere: folder expansion skips them, yet
+    they are inputs the user handed over, so they are reported as failures."""
+    broken = []
+    for top in paths:
+        if not os.path.isdir(top):
+            continue
+        for folder, subfolders, names in os.walk(top):
+            subfolders[:] = [d for d in subfolders if not d.startswith(".")]
+            for name in names:
+                full = os.path.join(folder, name)
+                if not name.startswith(".") and os.path.islink(full) and not os.path.exists(full):
+                    broken.append((full, "broken symbolic link: its target does not exist"))
+    return broken
 
 
 def _fingerprint(lexicons, lm_dictionary) -> str:
-    sources = [Path(__file__).parent, resource_dir(), lexicon_dir()]
-    if lexicons is not None:
-        sources.append(Path(lexicons))
+    sources = [Path(__file__).parent, resource_dir(), lexicon_dir(), *_lexicon_paths(lexicons)]
     if lm_dictionary is not None and not hasattr(lm_dictionary, "counts"):
         sources.append(Path(lm_dictionary))
     digest = _cache.fingerprint(sources)

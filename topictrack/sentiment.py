@@ -62,7 +62,7 @@ _VALUE_SECTIONS = ("words", "phrases")
 _NUMBER_SECTIONS = {
     "weights": (
         "direction", "negation", "contrast_before", "contrast_after", "concession", "hedge",
-        "question", "metric_gap", "direction_gap",
+        "question", "vader", "metric_gap", "direction_gap",
     ),
     "thresholds": ("positive", "negative"),
 }
@@ -400,6 +400,7 @@ class _Scorer:
         self.w_concession = w["concession"]
         self.w_hedge = w["hedge"]
         self.w_question = w["question"]
+        self.w_vader = w["vader"]
         self.metric_gap = int(w["metric_gap"])
         self.direction_gap = int(w["direction_gap"])
 
@@ -457,8 +458,10 @@ class _Scorer:
                 sentitext.is_cap_diff = self._allcap_differential(words)
             valence = self.vader.sentiment_valence(0, sentitext, word, i, [])[-1]
             if valence:
-                rule = "finance word" if lw in self.finance_words else "vader word"
-                found.append((i, word, rule, valence))
+                if lw in self.finance_words:
+                    found.append((i, word, "finance word", valence))
+                else:
+                    found.append((i, word, "vader word", valence * self.w_vader))
 
         if not found:
             return (0.0, (), ()) if explain else 0.0
@@ -503,44 +506,27 @@ class _Scorer:
         return score, contributions, tuple(modifiers)
 
     def _pair(self, metrics, directions, keys, raw, covered, found) -> None:
-        """Pair each metric with the direction after it (or just before it) and score."""
+        """Find the change each metric undergoes and score it (direction x polarity)."""
         used = set()
+        metric_at = {m[0]: m for m in metrics}
         for idx, (ma, mb, metric) in enumerate(metrics):
-            chosen = None
-            # a direction after the metric: "net sales in the third quarter increased"
-            for d in directions:
-                da = d[0]
-                if da <= mb:
-                    continue
-                if da - mb - 1 > self.metric_gap or self._breaks(keys, raw, mb, da):
-                    break
-                # another metric in between ends the search unless it is coordinated
-                # with this one ("net sales and operating profit rose")
-                if any(mb < m[0] < da for m in metrics[idx + 1:]) and not self._coordinated(metrics[idx:], da):
-                    break
-                chosen = d
-                break
-            if chosen is None:
-                # a direction just before the metric: "increase in operating profit"
-                for d in reversed(directions):
-                    db = d[1]
-                    if db >= ma:
-                        continue
-                    if d not in used and ma - db - 1 <= self.direction_gap and not self._breaks(keys, raw, db, ma):
-                        chosen = d
-                    break
-            if chosen is None:
-                chosen = self._compare_numbers(keys, mb)
-            if chosen is None:
-                continue
-            used.add(chosen)
-            da, db, direction = chosen
-            kind = self.direction_kind.get(direction) or direction.split()[0]
+            if covered[ma]:
+                continue  # consumed as the earlier state of another metric ("from a loss")
             polarity = self.metric_polarity[metric]
-            if kind == "better":
-                sign = 1
-            elif kind == "worse":
-                sign = -1
+            change = (
+                self._direction_after(metrics, idx, directions, keys, raw, metric_at)
+                or self._direction_before(ma, directions, keys, raw, used)
+                or self._compare(metrics, idx, keys, raw, metric_at)
+            )
+            if change is None:
+                continue
+            da, db, kind, shown = change
+            if kind in self.direction_kind.values():
+                used.add((da, db))
+            if kind in ("better", "worse"):
+                sign = 1 if kind == "better" else -1
+            elif kind == "state":
+                sign = polarity
             else:
                 sign = (1 if kind == "up" else -1) * polarity
             valence = sign * self.w_direction
@@ -550,38 +536,81 @@ class _Scorer:
                 rule = "negated " + rule
             for k in (*range(ma, mb + 1), *range(da, db + 1)):
                 covered[k] = True
-            term = " ".join(raw[ma:mb + 1]) + " .. " + " ".join(raw[da:db + 1])
-            if da < ma:
-                term = " ".join(raw[da:db + 1]) + " .. " + " ".join(raw[ma:mb + 1])
-            found.append((min(ma, da), term, rule, valence))
+            first, second = " ".join(raw[ma:mb + 1]), shown
+            found.append((min(ma, da), f"{second} .. {first}" if da < ma else f"{first} .. {second}", rule, valence))
 
-    def _compare_numbers(self, keys, metric_end):
-        """A change told by numbers after the metric: "from EUR 8.7 mn to EUR 13.1 mn",
-        "EUR 13.1 mn compared with EUR 8.7 mn". Returns a direction span or None."""
-        limit = min(len(keys), metric_end + 2 + self.metric_gap)
-        k = metric_end + 1
-        while k < limit:
+    def _direction_after(self, metrics, idx, directions, keys, raw, metric_at):
+        """ "net sales in the third quarter increased" -> (start, end, kind, text) or None."""
+        mb = metrics[idx][1]
+        for da, db, direction in directions:
+            if da <= mb:
+                continue
+            if da - mb - 1 > self.metric_gap or self._breaks(keys, raw, mb, da):
+                return None
+            # another metric in between ends the search unless it is coordinated
+            # with this one ("net sales and operating profit rose")
+            if any(mb < m[0] < da for m in metrics[idx + 1:]) and not self._coordinated(metrics[idx:], da):
+                return None
+            # "competition reduced demand": the change belongs to the metric after the verb
+            # ("the result swung to a loss": the state reached is the loss)
+            nxt = db + 1
+            while nxt < len(keys) and nxt < db + 3 and keys[nxt] in _DETERMINERS:
+                nxt += 1
+            if nxt in metric_at:
+                return None
+            return da, db, self.direction_kind[direction], " ".join(raw[da:db + 1])
+        return None
+
+    def _direction_before(self, ma, directions, keys, raw, used):
+        """ "increase in operating profit", "lower costs"; "fell to a loss" is a state."""
+        for da, db, direction in reversed(directions):
+            if db >= ma:
+                continue
+            if (da, db) in used or ma - db - 1 > self.direction_gap or self._breaks(keys, raw, db, ma):
+                return None
+            kind = "state" if "to" in keys[db + 1:ma] else self.direction_kind[direction]
+            return da, db, kind, " ".join(raw[da:db + 1])
+        return None
+
+    def _compare(self, metrics, idx, keys, raw, metric_at):
+        """A change told by comparison after the metric: "from EUR 8.7 mn to EUR 13.1 mn",
+        "EUR 13.1 mn compared with EUR 8.7 mn", "a profit of EUR 2 mn versus a loss of
+        EUR 1 mn" (a state change). Returns (start, end, kind, text) or None."""
+        ma, mb, metric = metrics[idx]
+        polarity = self.metric_polarity[metric]
+        n = len(keys)
+        limit = min(n, mb + 2 + self.metric_gap + self.direction_gap)
+        current = None  # the amount stated for this metric
+        for k in range(mb + 1, limit):
+            if k in metric_at:
+                return None
             key = keys[k]
-            if key == "from":
+            if key == "from" and current is None:
                 x, xi = _number_after(keys, k + 1)
                 if x is not None:
-                    for t in range(xi + 1, min(xi + 4, len(keys))):
+                    for t in range(xi + 1, min(xi + 4, n)):
                         if keys[t] == "to":
                             y, yi = _number_after(keys, t + 1)
                             if y is not None and y != x:
-                                return (k, yi, "up (numbers)" if y > x else "down (numbers)")
+                                return k, yi, "up" if y > x else "down", " ".join(raw[k:yi + 1])
                             break
-                return None
-            y, yi = _number_after(keys, k, reach=1)
-            if y is not None:
-                for t in range(yi + 1, min(yi + 4, len(keys))):
-                    if keys[t] in _COMPARE_CUES:
-                        x, xi = _number_after(keys, t + 1)
-                        if x is not None and x != y:
-                            return (k, xi, "up (numbers)" if y > x else "down (numbers)")
-                        break
-                return None
-            k += 1
+            if key in _COMPARE_CUES:
+                j = k + 1
+                while j < n and keys[j] in _FILLER:
+                    j += 1
+                other = metric_at.get(j)
+                if other is not None or (j < n and keys[j] == "negative"):
+                    other_polarity = -1 if other is None else self.metric_polarity[other[2]]
+                    end = j if other is None else other[1]
+                    if other_polarity != polarity:
+                        return k, end, "better" if polarity > 0 else "worse", " ".join(raw[k:end + 1])
+                    x, xi = _number_after(keys, end + 1)
+                else:
+                    x, xi = _number_after(keys, k + 1)
+                if x is not None and current is not None and x != current:
+                    return k, xi, "up" if current > x else "down", " ".join(raw[k:xi + 1])
+            if current is None:
+                current, _ = _number_after(keys, k, reach=1)
         return None
 
     @staticmethod
@@ -613,7 +642,8 @@ _UNITS = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "mln": 1e6, "million":
           "b": 1e9, "bn": 1e9, "billion": 1e9}
 _FILLER = frozenset({"eur", "usd", "rmb", "yuan", "sek", "dkk", "nok", "gbp", "us", "a", "an", "the",
                      "about", "around", "approximately", "some", "nearly", "almost", "over", "of",
-                     "with", "to"})
+                     "with", "to", "its", "their"})
+_DETERMINERS = frozenset({"the", "its", "our", "their", "a", "an", "to", "into"})
 
 
 def _number_after(keys: list[str], start: int, reach: int = 3) -> tuple[float | None, int]:

@@ -52,10 +52,14 @@ def sentences(text: str) -> list[str]:
     return out
 
 
+_NOT_LETTERS = bytes(b for b in range(128) if not chr(b).isalpha())
+
+
 def cjk_ratio(text: str) -> float:
     """Share of CJK characters among CJK plus Latin letters (0.0 when neither occurs)."""
-    cjk = len(_CJK.findall(text))
-    latin = len(_LATIN.findall(text))
+    ascii_bytes = text.encode("ascii", "ignore")
+    latin = len(ascii_bytes.translate(None, _NOT_LETTERS))
+    cjk = 0 if len(ascii_bytes) == len(text) else len(_CJK.findall(text))
     return cjk / (cjk + latin) if cjk + latin else 0.0
 
 

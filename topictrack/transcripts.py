@@ -29,6 +29,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from topictrack import _cleaning, _formats, _metadata
@@ -77,6 +78,8 @@ class ReadResult:
 
 
 def _language(text: str) -> str:
+    if text.isascii():
+        return "en"
     ratio = cjk_ratio(text)
     if ratio > 0.3:
         return "zh"
@@ -97,17 +100,21 @@ def _turns_frame(raw_turns: list, kind: str) -> pd.DataFrame:
         duplicates = _cleaning.link_duplicates(texts, roles, languages)
     else:
         duplicates = [None] * len(texts)
-    rows = [
-        (i, t[0], t[1], t[2], texts[i], languages[i], _cleaning.is_boilerplate(texts[i], t[1]),
-         duplicates[i], loops[i])
-        for i, t in enumerate(raw_turns)
-    ]
-    frame = pd.DataFrame(rows, columns=TURN_COLUMNS)
-    frame["duplicate_of"] = frame["duplicate_of"].astype("Int64")
-    frame["boilerplate"] = frame["boilerplate"].astype(bool)
-    frame["loops_collapsed"] = frame["loops_collapsed"].astype("int64")
-    frame["turn"] = frame["turn"].astype("int64")
-    return frame
+    boilerplate = [_cleaning.is_boilerplate(text, role) for text, role in zip(texts, roles)]
+    return pd.DataFrame(
+        {
+            "turn": np.arange(len(raw_turns), dtype="int64"),
+            "speaker": [t[0] for t in raw_turns],
+            "role": roles,
+            "section": [t[2] for t in raw_turns],
+            "text": texts,
+            "language": languages,
+            "boilerplate": np.array(boilerplate, dtype=bool),
+            "duplicate_of": pd.array(duplicates, dtype="Int64"),
+            "loops_collapsed": np.array(loops, dtype="int64"),
+        },
+        columns=TURN_COLUMNS,
+    )
 
 
 def read_transcript(path, *, company: str | None = None, manifest=None,
@@ -131,8 +138,11 @@ def read_transcript(path, *, company: str | None = None, manifest=None,
 
     period = entry.get("period")
     if not period:
-        strong, weak = _metadata.period_from_text(parsed.header, body)
-        period = strong or _metadata.period_from_name(path.stem) or weak
+        period = (
+            _metadata.period_from_text(parsed.header, body)
+            or _metadata.period_from_name(path.stem)
+            or _metadata.most_mentioned_period(body)
+        )
     found = _metadata.company_from_text(parsed.header, body, parsed.organisations + known)
     if found is None:
         found = _metadata.ticker_from_name(path.stem)

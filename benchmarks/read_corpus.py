@@ -1,0 +1,103 @@
+"""Read every call of the evaluation corpora and report coverage, metadata accuracy and speed.
+
+Usage (from the repository root)::
+
+    .venv/bin/python benchmarks/read_corpus.py [--root ../shared/eval/transcripts] [--show-misses N]
+
+Corpora: ECTSum (``ectsum/data/final/*/ects/*.txt``, period label in the file name),
+Motley Fool JSON (``motleyfool_la83la/dataset/*.txt``, period in the file name) and the
+2025-2026 Seeking Alpha-like calls (``vanillefatale_2025_tech/text/*.txt``, period taken
+from ``manifest.csv``'s ``header_line`` because the file-name labels are sometimes off).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import re
+import sys
+import time
+from pathlib import Path
+
+from topictrack._metadata import period_from_name
+from topictrack.transcripts import read_transcripts
+
+_HEADER_PERIOD = re.compile(r"\bQ([1-4])\s+(?:FY\s?)?(\d{4})\b")
+
+
+def _corpora(root: Path) -> dict:
+    vf = root / "vanillefatale_2025_tech"
+    expected_vf = {}
+    with (vf / "manifest.csv").open(newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            m = _HEADER_PERIOD.search(row["header_line"])
+            expected_vf[row["id"]] = f"{m.group(2)}Q{m.group(1)}" if m else None
+    return {
+        "ectsum": (sorted(root.glob("ectsum/data/final/*/ects/*.txt")), lambda p: period_from_name(p.stem)),
+        "motley_fool": (sorted((root / "motleyfool_la83la" / "dataset").glob("*.txt")),
+                        lambda p: period_from_name(p.stem)),
+        "vanillefatale_2025": (sorted((vf / "text").glob("*.txt")), lambda p: expected_vf.get(p.stem)),
+    }
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    default_root = Path(__file__).resolve().parent.parent.parent / "shared" / "eval" / "transcripts"
+    parser.add_argument("--root", type=Path, default=default_root)
+    parser.add_argument("--show-misses", type=int, default=0, help="print up to N period misses per corpus")
+    args = parser.parse_args(argv)
+    if not args.root.is_dir():
+        print(f"corpora not found at {args.root} (expected ../shared/eval/transcripts relative to the repo)",
+              file=sys.stderr)
+        return 2
+    corpora = _corpora(args.root)
+    header = f"{'corpus':<20}{'files':>7}{'read':>7}{'failed':>8}{'turns':>9}{'period':>9}" \
+             f"{'company':>9}{'period ok':>11}{'seconds':>9}{'ms/call':>9}"
+    print(header)
+    totals = dict(files=0, read=0, failed=0, turns=0, period=0, company=0, ok=0, judged=0, seconds=0.0)
+    failed_any = False
+    for name, (paths, expected_of) in corpora.items():
+        if not paths:
+            print(f"{name}: no files found under {args.root}", file=sys.stderr)
+            return 2
+        start = time.perf_counter()
+        result = read_transcripts(paths)
+        seconds = time.perf_counter() - start
+        calls = result.calls
+        with_period = sum(1 for c in calls if c.period)
+        with_company = sum(1 for c in calls if c.company)
+        judged = ok = 0
+        misses = []
+        for call in calls:
+            expected = expected_of(Path(call.path))
+            if expected is None:
+                continue
+            judged += 1
+            if call.period == expected:
+                ok += 1
+            else:
+                misses.append((Path(call.path).name, call.period, expected))
+        turns = sum(len(c.turns) for c in calls)
+        n = len(calls)
+        print(f"{name:<20}{len(paths):>7}{n:>7}{len(result.failures):>8}{turns:>9}"
+              f"{with_period / max(n, 1):>9.1%}{with_company / max(n, 1):>9.1%}"
+              f"{ok / max(judged, 1):>11.1%}{seconds:>9.2f}{1000 * seconds / max(len(paths), 1):>9.2f}")
+        for path, error in result.failures.itertuples(index=False):
+            print(f"  failed: {error}")
+        for miss in misses[: args.show_misses]:
+            print(f"  period miss: {miss[0]} got {miss[1]} expected {miss[2]}")
+        failed_any |= len(result.failures) > 0
+        for key, value in (("files", len(paths)), ("read", n), ("failed", len(result.failures)),
+                           ("turns", turns), ("period", with_period), ("company", with_company),
+                           ("ok", ok), ("judged", judged), ("seconds", seconds)):
+            totals[key] += value
+    n = totals["read"]
+    print(f"{'overall':<20}{totals['files']:>7}{n:>7}{totals['failed']:>8}{totals['turns']:>9}"
+          f"{totals['period'] / max(n, 1):>9.1%}{totals['company'] / max(n, 1):>9.1%}"
+          f"{totals['ok'] / max(totals['judged'], 1):>11.1%}{totals['seconds']:>9.2f}"
+          f"{1000 * totals['seconds'] / max(totals['files'], 1):>9.2f}")
+    return 1 if failed_any else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
