@@ -101,7 +101,7 @@ _REPORTED = re.compile(
 _OTHER_CALL = re.compile(
     r"\bplan|tentative|\bexpect|outlook|guidance|\bnext\b|upcoming|\bwhen we\b|\blast\b|\bago\b|"
     r"previous|\bprior\b|compared|versus|will (?:report|release|announce|publish)|publish|"
-    r"reminder|discussed|\bback\b|matched|included|benefit|beginning with|ahead of|impacted|"
+    r"reminder|discussed|\bback\b|matched|included|benefit|beginning with|ahead of|impact|"
     r"\bon (?:the|our) [^.]{0,40}call|\bin (?:the|our) [^.]{0,40}call"
 )
 # A sentence presenting this call or the results it is about.

@@ -228,7 +228,7 @@ def score_command(paths, output, jobs, cache_dir, no_cache, engine, scheduler, l
 def sentiment_command(text_or_path, finance_lexicon, brief):
     """Score the tone of TEXT_OR_PATH (a sentence, or a text file) and explain it.
 
-    Prints the score in [-1, 1], the label (positive >= 0.25, negative <= -0.25, else
+    Prints the score in [-1, 1], the label (positive >= 0.2, negative <= -0.2, else
     neutral) and, per sentence, the finance rules and words that fired with their
     contributions.
     """
@@ -245,3 +245,69 @@ def sentiment_command(text_or_path, finance_lexicon, brief):
         click.echo(f"{explanation.score:+.3f} {explanation.label}")
     else:
         click.echo(str(explanation))
+
+
+# ---------------------------------------------------------------- turns (reading transcripts)
+
+
+def _turns_text(calls) -> str:
+    """Human-readable listing: one header line per call, then one line per turn."""
+    import pandas as pd
+
+    lines = []
+    for call in calls:
+        lines.append(
+            f"{call.path}  company={call.company or '-'}  period={call.period or '-'}  "
+            f"date={call.date or '-'}  kind={call.kind}  format={call.source_format}  "
+            f"turns={len(call.turns)}"
+        )
+        for row in call.turns.itertuples(index=False):
+            flags = "".join((
+                "B" if row.boilerplate else "-",
+                "-" if pd.isna(row.duplicate_of) else "D",
+                "L" if row.loops_collapsed else "-",
+            ))
+            speaker = row.speaker if isinstance(row.speaker, str) else "-"
+            text = " ".join(str(row.text).split())
+            lines.append(f"{row.turn:>4} {flags} {row.section:<8} {row.role:<11} {row.language:<5} "
+                         f"{speaker[:22]:<22} {text[:90]}")
+        lines.append("")
+    lines.append("flags: B boilerplate, D duplicate (interpretation of an earlier turn), L ASR loop collapsed")
+    return "\n".join(lines) + "\n"
+
+
+@main.command("turns")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
+              show_default=True, help="table: readable listing; csv/json: every turn with its call's metadata.")
+@click.option("--company", metavar="NAME", help="Company name for every call (overrides what the text says).")
+@click.option("--manifest", type=click.Path(exists=True, dir_okay=False), metavar="CSV",
+              help="CSV path,company,period,date overriding call metadata.")
+@click.pass_context
+def turns_command(ctx, paths, fmt, company, manifest):
+    """Read the transcripts in PATHS (files or folders) and print their speaker turns.
+
+    The layout of each file is detected automatically. A single unreadable file is an
+    error; with several inputs, unreadable files are listed on stderr and the exit
+    status is 1 while the others are still printed.
+    """
+    from topictrack.transcripts import expand_paths, read_transcript, read_transcripts, turns_table
+
+    files = expand_paths(paths)
+    if not files:
+        raise ConfigError("no transcript files found in " + ", ".join(paths))
+    if len(files) == 1:
+        calls, failures = [read_transcript(files[0], company=company, manifest=manifest)], []
+    else:
+        result = read_transcripts(files, company=company, manifest=manifest)
+        calls, failures = result.calls, list(result.failures.itertuples(index=False))
+    if fmt == "table":
+        click.echo(_turns_text(calls), nl=False)
+    elif fmt == "csv":
+        click.echo(turns_table(calls).to_csv(index=False), nl=False)
+    else:
+        click.echo(turns_table(calls).to_json(orient="records", force_ascii=False, indent=1))
+    for row in failures:
+        click.echo(f"Failed: {row.error}", err=True)
+    if failures:
+        ctx.exit(1)

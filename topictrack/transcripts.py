@@ -39,6 +39,7 @@ from topictrack.text import cjk_ratio
 
 __all__ = [
     "MAX_FILE_BYTES",
+    "CALL_COLUMNS",
     "TURN_COLUMNS",
     "ReadResult",
     "Transcript",
@@ -46,6 +47,7 @@ __all__ = [
     "load_manifest",
     "read_transcript",
     "read_transcripts",
+    "turns_table",
 ]
 
 logger = logging.getLogger(__name__)
@@ -257,3 +259,19 @@ def _manifest_entry(manifest: dict, path: Path) -> dict:
         if key and Path(key).name == path.name and Path(key).resolve() == resolved:
             return entry
     return {}
+
+
+CALL_COLUMNS = ["path", "company", "period", "date", "kind", "source_format"]
+
+
+def turns_table(calls) -> pd.DataFrame:
+    """All turns of ``calls`` in one frame: call columns (``CALL_COLUMNS``) then ``TURN_COLUMNS``."""
+    if isinstance(calls, Transcript):
+        calls = [calls]
+    frames = []
+    for call in calls:
+        meta = {c: getattr(call, c) for c in CALL_COLUMNS}
+        frames.append(call.turns.assign(**meta)[CALL_COLUMNS + TURN_COLUMNS])
+    if not frames:
+        return pd.DataFrame(columns=CALL_COLUMNS + TURN_COLUMNS)
+    return pd.concat(frames, ignore_index=True)
