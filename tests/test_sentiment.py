@@ -166,11 +166,11 @@ def test_sentence_without_finance_or_vader_terms_scores_zero():
 
 def test_labels_follow_documented_thresholds():
     lex = load_finance_lexicon()
-    assert lex.thresholds == {"positive": 0.25, "negative": -0.25}
-    assert score_label(0.25) == "positive"
-    assert score_label(0.2499) == "neutral"
-    assert score_label(-0.2499) == "neutral"
-    assert score_label(-0.25) == "negative"
+    assert lex.thresholds == {"positive": 0.2, "negative": -0.2}
+    assert score_label(0.2) == "positive"
+    assert score_label(0.1999) == "neutral"
+    assert score_label(-0.1999) == "neutral"
+    assert score_label(-0.2) == "negative"
 
 
 def test_explanation_adds_up_to_the_score():
@@ -221,7 +221,7 @@ def test_user_file_extends_the_shipped_lexicon(tmp_path):
     assert sentiment("ARPU rose 4%.", finance_lexicon=path) > 0
     lex = load_finance_lexicon(path)
     assert isinstance(lex, FinanceLexicon)
-    assert lex.thresholds["positive"] == 0.5 and lex.thresholds["negative"] == -0.25
+    assert lex.thresholds["positive"] == 0.5 and lex.thresholds["negative"] == -0.2
     assert "revenue" in lex.more_is_good  # shipped entries kept
     assert sentiment("Revenue rose.", finance_lexicon=lex) == sentiment("Revenue rose.")
 

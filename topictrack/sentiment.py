@@ -22,8 +22,8 @@ The weighted valences are summed and squashed into [-1, 1] with VADER's normalis
 (``topictrack/resources/finance_sentiment.toml``) that a user can read and extend; pass
 your own with ``finance_lexicon=PATH``.
 
-Labels: ``sentiment_label`` says ``positive`` when the score is at least 0.25,
-``negative`` when it is at most -0.25, ``neutral`` otherwise (the ``[thresholds]`` of the
+Labels: ``sentiment_label`` says ``positive`` when the score is at least 0.2,
+``negative`` when it is at most -0.2, ``neutral`` otherwise (the ``[thresholds]`` of the
 finance lexicon file).
 """
 
@@ -556,7 +556,7 @@ class _Scorer:
             nxt = db + 1
             while nxt < len(keys) and nxt < db + 3 and keys[nxt] in _DETERMINERS:
                 nxt += 1
-            if nxt in metric_at:
+            if nxt in metric_at and not raw[db].endswith((",", ";", ":", ".")):
                 return None
             return da, db, self.direction_kind[direction], " ".join(raw[da:db + 1])
         return None
@@ -712,7 +712,7 @@ def sentiment(text: str, *, finance_lexicon=None) -> float:
 
 
 def sentiment_label(text: str, *, finance_lexicon=None) -> str:
-    """``positive`` (score >= 0.25), ``negative`` (score <= -0.25) or ``neutral``.
+    """``positive`` (score >= 0.2), ``negative`` (score <= -0.2) or ``neutral``.
 
     The thresholds are the ``[thresholds]`` of the finance lexicon in use.
     """
