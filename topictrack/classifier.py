@@ -1,0 +1,337 @@
+"""The TF-IDF theme classifier: a multi-label scikit-learn estimator, one decision per theme.
+
+:class:`ThemeClassifier` turns each sentence into a TF-IDF vector of words and word
+pairs, adds its neighbouring sentences' vectors at a lower weight (``context_weight``)
+so that "I often talk about the staircase curve." is read with the sentences around
+it, and fits one logistic regression per theme.
+
+Fitted models are saved as JSON (vocabulary, idf, coefficients, intercepts) and
+scored with plain NumPy/SciPy, so a model file works across scikit-learn versions.
+:func:`train` builds the training set from lexicons: sentences of a corpus labelled
+by lexicon matches (weak labels), plus each lexicon's example sentences.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.feature_extraction.text import CountVectorizer
+from sklearn.linear_model import LogisticRegression
+
+from topictrack.errors import ModelError
+
+logger = logging.getLogger(__name__)
+
+MODEL_FORMAT = "topictrack-theme-model"
+MODEL_VERSION = 1
+TOKEN_PATTERN = r"(?u)\b[a-zA-Z][a-zA-Z0-9]+\b"
+_DIGITS = 7  # significant digits kept in saved models: byte-identical files across runs
+
+
+def _check_texts(X, what="X") -> list[str]:
+    if isinstance(X, str):
+        raise ValueError(f"{what}: an iterable over texts (sentences) is expected, got a single str")
+    X = list(X)
+    bad = next((type(x).__name__ for x in X if not isinstance(x, str)), None)
+    if bad:
+        raise ValueError(f"{what}: every item must be a str, got {bad}")
+    return X
+
+
+def neighbour_matrix(n: int, groups: Sequence | None = None) -> sp.csr_matrix:
+    """``n x n`` matrix with 1 for each sentence's previous and next sentence in the same group."""
+    if n < 2:
+        return sp.csr_matrix((n, n), dtype=np.float32)
+    same = np.ones(n - 1, dtype=np.float32)
+    if groups is not None:
+        g = np.asarray(groups)
+        if len(g) != n:
+            raise ValueError(f"groups has {len(g)} items for {n} sentences")
+        same = (g[1:] == g[:-1]).astype(np.float32)
+    return sp.diags([same, same], [1, -1], shape=(n, n), format="csr", dtype=np.float32)
+
+
+def _l2_normalise(X: sp.csr_matrix) -> sp.csr_matrix:
+    norms = np.sqrt(np.asarray(X.multiply(X).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sp.csr_matrix(sp.diags(1.0 / norms) @ X)
+
+
+class ThemeClassifier(ClassifierMixin, BaseEstimator):
+    """Multi-label TF-IDF + logistic-regression theme classifier.
+
+    Parameters (keyword-only; stored as given, checked in :meth:`fit`):
+
+    classes : sequence of str or None
+        Theme names, in output column order. ``None``: the sorted themes found in ``Y``.
+    ngram_range : (int, int)
+        Word n-gram sizes (default unigrams and bigrams).
+    min_df : int
+        Minimum number of training sentences a feature must occur in.
+    context_weight : float
+        Weight of the previous and next sentence's TF-IDF vector added to a sentence's own.
+    C : float
+        Inverse regularisation strength of each per-theme logistic regression.
+    class_weight : "balanced" or None
+        Passed to each logistic regression.
+    threshold : float
+        Probability at or above which :meth:`predict` assigns a theme.
+
+    Fitted attributes: ``classes_`` (theme names), ``vocabulary_`` (feature -> column),
+    ``idf_``, ``coef_`` (themes x features), ``intercept_``.
+    """
+
+    def __init__(
+        self,
+        *,
+        classes=None,
+        ngram_range=(1, 2),
+        min_df=2,
+        context_weight=0.5,
+        C=4.0,
+        class_weight="balanced",
+        threshold=0.5,
+    ):
+        self.classes = classes
+        self.ngram_range = ngram_range
+        self.min_df = min_df
+        self.context_weight = context_weight
+        self.C = C
+        self.class_weight = class_weight
+        self.threshold = threshold
+
+    # -- fitting ---------------------------------------------------------------------
+    def _validate_params(self):
+        lo, hi = self.ngram_range
+        if not (isinstance(lo, int) and isinstance(hi, int) and 1 <= lo <= hi):
+            raise ValueError(f"ngram_range={self.ngram_range!r} is invalid; expected (min, max) with 1 <= min <= max")
+        if not isinstance(self.min_df, int) or self.min_df < 1:
+            raise ValueError(f"min_df={self.min_df!r} is invalid; expected an int >= 1")
+        if not 0 <= self.context_weight <= 1:
+            raise ValueError(f"context_weight={self.context_weight!r} is invalid; expected 0 to 1")
+        if not self.C > 0:
+            raise ValueError(f"C={self.C!r} is invalid; expected a positive number")
+        if self.class_weight not in ("balanced", None):
+            raise ValueError(f"class_weight={self.class_weight!r} is invalid; expected 'balanced' or None")
+        if not 0 < self.threshold < 1:
+            raise ValueError(f"threshold={self.threshold!r} is invalid; expected a number between 0 and 1")
+
+    def _binarize(self, Y, n: int) -> tuple[np.ndarray, np.ndarray]:
+        Y = list(Y)
+        if len(Y) != n:
+            raise ValueError(f"Y has {len(Y)} label sets for {n} texts")
+        if any(isinstance(y, str) for y in Y):
+            raise ValueError("Y: each item must be a collection of theme names, not a str")
+        found = sorted({t for y in Y for t in y})
+        classes = list(self.classes) if self.classes is not None else found
+        unknown = sorted(set(found) - set(classes))
+        if unknown:
+            raise ValueError(f"Y names themes not in classes: {', '.join(unknown)}")
+        index = {c: i for i, c in enumerate(classes)}
+        out = np.zeros((n, len(classes)), dtype=np.int8)
+        for row, labels in enumerate(Y):
+            for label in labels:
+                out[row, index[label]] = 1
+        for c, i in index.items():
+            positives = int(out[:, i].sum())
+            if positives == 0 or positives == n:
+                raise ValueError(
+                    f"theme '{c}' has {positives} positive sentences out of {n}; "
+                    "each theme needs both positive and negative examples"
+                )
+        return np.asarray(classes, dtype=object), out
+
+    def fit(self, X, Y, *, groups=None, sample_weight=None):
+        """Fit on sentences ``X`` (in reading order) and their theme sets ``Y``.
+
+        ``groups`` (optional, one id per sentence) marks which sentences are neighbours:
+        only consecutive sentences with the same id give each other context.
+        """
+        self._validate_params()
+        X = _check_texts(X)
+        if not X:
+            raise ValueError("X is empty; at least one sentence is needed")
+        self.classes_, Ybin = self._binarize(Y, len(X))
+        weights = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
+        counter = CountVectorizer(
+            token_pattern=TOKEN_PATTERN, ngram_range=tuple(self.ngram_range), min_df=self.min_df, dtype=np.float32
+        )
+        counts = counter.fit_transform(X)
+        vocabulary = counter.get_feature_names_out()
+        self.vocabulary_ = {term: i for i, term in enumerate(vocabulary)}
+        df = np.bincount(counts.indices, minlength=len(vocabulary))
+        self.idf_ = (np.log((1 + len(X)) / (1 + df)) + 1).astype(np.float64)
+        features = self._features(counts, groups)
+        coefs, intercepts = [], []
+        for column in range(Ybin.shape[1]):
+            model = LogisticRegression(
+                C=self.C, class_weight=self.class_weight, solver="liblinear", random_state=0, max_iter=1000
+            )
+            model.fit(features, Ybin[:, column], sample_weight=weights)
+            coefs.append(model.coef_[0])
+            intercepts.append(model.intercept_[0])
+        self.coef_ = np.vstack(coefs)
+        self.intercept_ = np.asarray(intercepts)
+        self._round()
+        return self
+
+    def _round(self):
+        def keep(a):
+            return np.asarray([float(f"{v:.{_DIGITS}g}") for v in np.ravel(a)]).reshape(np.shape(a))
+
+        self.idf_ = keep(self.idf_)
+        self.coef_ = keep(self.coef_)
+        self.intercept_ = keep(self.intercept_)
+
+    # -- scoring ---------------------------------------------------------------------
+    def _check_fitted(self):
+        if not hasattr(self, "coef_"):
+            raise ModelError("the theme classifier is not fitted; call fit() or load a model first")
+
+    def _counter(self) -> CountVectorizer:
+        cached = getattr(self, "_count_vectorizer", None)
+        if cached is None:
+            cached = CountVectorizer(
+                token_pattern=TOKEN_PATTERN,
+                ngram_range=tuple(self.ngram_range),
+                vocabulary=self.vocabulary_,
+                dtype=np.float32,
+            )
+            self._count_vectorizer = cached
+        return cached
+
+    def _features(self, counts: sp.csr_matrix, groups) -> sp.csr_matrix:
+        counts = counts.tocsr().astype(np.float32)
+        counts.data = 1.0 + np.log(counts.data)  # sublinear tf
+        tfidf = _l2_normalise(counts @ sp.diags(self.idf_.astype(np.float32)))
+        if self.context_weight:
+            tfidf = tfidf + self.context_weight * (neighbour_matrix(tfidf.shape[0], groups) @ tfidf)
+            tfidf = _l2_normalise(tfidf)
+        return sp.csr_matrix(tfidf, dtype=np.float32)
+
+    def transform(self, X, *, groups=None) -> sp.csr_matrix:
+        """TF-IDF features of ``X`` with neighbour context, one row per sentence."""
+        self._check_fitted()
+        X = _check_texts(X)
+        return self._features(self._counter().transform(X), groups)
+
+    def decision_function(self, X, *, groups=None) -> np.ndarray:
+        """Linear scores, sentences x themes."""
+        features = self.transform(X, groups=groups)
+        return np.asarray(features @ self.coef_.T.astype(np.float32)) + self.intercept_
+
+    def predict_proba(self, X, *, groups=None) -> np.ndarray:
+        """Probability of each theme, sentences x themes (columns in ``classes_`` order)."""
+        return 1.0 / (1.0 + np.exp(-self.decision_function(X, groups=groups)))
+
+    def predict(self, X, *, groups=None) -> np.ndarray:
+        """0/1 indicator matrix, sentences x themes."""
+        return (self.predict_proba(X, groups=groups) >= self.threshold).astype(np.int8)
+
+    def get_feature_names_out(self, input_features=None) -> np.ndarray:
+        """Feature names (words and word pairs) in column order."""
+        self._check_fitted()
+        names = np.empty(len(self.vocabulary_), dtype=object)
+        for term, i in self.vocabulary_.items():
+            names[i] = term
+        return names
+
+    def top_features(self, theme: str, X_row: sp.csr_matrix | None = None, n: int = 10) -> list[tuple[str, float]]:
+        """Features that push ``theme`` up most: globally, or within one transformed row."""
+        self._check_fitted()
+        column = list(self.classes_).index(theme)
+        weights = self.coef_[column]
+        names = self.get_feature_names_out()
+        if X_row is None:
+            order = np.argsort(-weights, kind="stable")[:n]
+            return [(names[i], float(weights[i])) for i in order]
+        row = sp.csr_matrix(X_row)
+        contributions = row.data * weights[row.indices]
+        order = np.argsort(-contributions, kind="stable")[:n]
+        return [(names[row.indices[i]], float(contributions[i])) for i in order if contributions[i] > 0]
+
+    # -- persistence -----------------------------------------------------------------
+    def to_dict(self) -> dict:
+        """JSON-ready description of the fitted model."""
+        self._check_fitted()
+        return {
+            "format": MODEL_FORMAT,
+            "version": MODEL_VERSION,
+            "params": {
+                "ngram_range": list(self.ngram_range),
+                "min_df": self.min_df,
+                "context_weight": self.context_weight,
+                "C": self.C,
+                "class_weight": self.class_weight,
+                "threshold": self.threshold,
+            },
+            "classes": [str(c) for c in self.classes_],
+            "vocabulary": [str(t) for t in self.get_feature_names_out()],
+            "idf": [float(v) for v in self.idf_],
+            "intercept": [float(v) for v in self.intercept_],
+            "coef": [[float(v) for v in row] for row in self.coef_],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict, source="<dict>") -> "ThemeClassifier":
+        """Rebuild a fitted model from :meth:`to_dict` output; raise :class:`ModelError` if malformed."""
+        if not isinstance(data, dict) or data.get("format") != MODEL_FORMAT:
+            raise ModelError(f"{source}: not a topictrack theme model (expected format '{MODEL_FORMAT}')")
+        if data.get("version") != MODEL_VERSION:
+            raise ModelError(f"{source}: model version {data.get('version')!r} is not supported; expected {MODEL_VERSION}")
+        try:
+            params = dict(data["params"])
+            params["ngram_range"] = tuple(params["ngram_range"])
+            model = cls(classes=list(data["classes"]), **params)
+            model.classes_ = np.asarray(data["classes"], dtype=object)
+            model.vocabulary_ = {t: i for i, t in enumerate(data["vocabulary"])}
+            model.idf_ = np.asarray(data["idf"], dtype=np.float64)
+            model.intercept_ = np.asarray(data["intercept"], dtype=np.float64)
+            model.coef_ = np.asarray(data["coef"], dtype=np.float64).reshape(len(model.classes_), -1)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ModelError(f"{source}: malformed theme model ({exc})") from None
+        if model.coef_.shape[1] != len(model.vocabulary_) or len(model.idf_) != len(model.vocabulary_):
+            raise ModelError(f"{source}: malformed theme model (sizes of vocabulary, idf and coef differ)")
+        return model
+
+    def save(self, path) -> Path:
+        """Write the model as JSON (stable key order, fixed precision: same model -> same bytes)."""
+        path = Path(path)
+        path.write_text(json.dumps(self.to_dict(), separators=(",", ":")) + "\n", encoding="utf-8")
+        return path
+
+    @classmethod
+    def load(cls, path) -> "ThemeClassifier":
+        """Read a model written by :meth:`save`."""
+        path = Path(path)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise ModelError(f"{path}: cannot read the theme model: {exc.strerror or exc}") from None
+        except ValueError as exc:
+            raise ModelError(f"{path}: the theme model is not valid JSON: {exc}") from None
+        return cls.from_dict(data, source=path)
+
+
+def corpus_sentences(paths: Iterable) -> tuple[list[str], list[int]]:
+    """Sentences of text files (each paragraph/line a neighbour group), in file order."""
+    from topictrack.text import language, sentences
+
+    texts, groups = [], []
+    group = 0
+    for path in paths:
+        raw = Path(path).read_text(encoding="utf-8", errors="replace")
+        for block in raw.splitlines():
+            if not block.strip() or language(block) == "zh":
+                continue
+            group += 1
+            for sentence in sentences(block):
+                texts.append(sentence)
+                groups.append(group)
+    return texts, groups
