@@ -172,7 +172,8 @@ def to_table(table: pd.DataFrame, *, width: int = 100) -> str:
         themes = _themes(rows)
         name_width = max(12, min(24, max(len(t) for t in themes) + 2))
         lines.append(f"{_company(company)} · {KIND_LABELS.get(kind, kind)} · "
-                     + " → ".join(_period(p) for p in periods))
+                     + (" → ".join(_period(p) for p in periods) if len(periods) <= 4 else
+                        f"{_period(periods[0])} … {_period(periods[-1])} ({len(periods)} periods)"))
         head = (f"{'':<{name_width}}{_period(previous) if previous else '(none)':^16}"
                 f"{_period(current):^16}  {'change in share':<26}{'trend'}")
         sub = (f"{'theme':<{name_width}}{'share':>8}{'tone':>7} {'share':>8}{'tone':>7}   "
@@ -360,9 +361,15 @@ _PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#
             "#7f7f7f", "#bcbd22"]
 
 
+def _breakable(theme: str) -> str:
+    """A theme name as HTML that may wrap after its underscores, never inside a word."""
+    return "_<wbr>".join(html.escape(part) for part in theme.split("_"))
+
+
 def _tone_chart(rows: pd.DataFrame, periods: list, themes: list[str]) -> str:
     """Inline SVG: tone of each theme by period, one coloured line per theme."""
-    width, height, left, right, top, bottom = 560, 230, 46, 150, 14, 30
+    left, right, top, bottom = 46, 190, 14, 30
+    width, height = max(560, left + right + 90 * len(periods)), 230
     tones = [v for v in rows["tone"] if _value(v) is not None]
     span = min(1.0, math.ceil(max([0.2] + [abs(v) for v in tones]) * 5 - 1e-9) / 5)
     plot_w, plot_h = width - left - right, height - top - bottom
@@ -374,7 +381,7 @@ def _tone_chart(rows: pd.DataFrame, periods: list, themes: list[str]) -> str:
         return top + plot_h * (span - v) / (2 * span)
 
     e = html.escape
-    parts = [f'<svg class="tone-chart" viewBox="0 0 {width} {height}" role="img" '
+    parts = [f'<svg class="tone-chart" viewBox="0 0 {width} {height}" width="{width}" role="img" '
              f'aria-label="Tone by period">']
     for tick in (-span, -span / 2, 0.0, span / 2, span):
         parts.append(f'<line x1="{left}" x2="{left + plot_w}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" '
@@ -400,7 +407,7 @@ def _tone_chart(rows: pd.DataFrame, periods: list, themes: list[str]) -> str:
         ly = top + 8 + n * 18
         parts.append(f'<rect x="{left + plot_w + 14}" y="{ly - 8}" width="12" height="4" '
                      f'fill="{colour}"/><text x="{left + plot_w + 32}" y="{ly - 2}" '
-                     f'class="legend">{e(theme)}</text>')
+                     f'class="legend">{e(shorten(theme, 26))}<title>{e(theme)}</title></text>')
     parts.append("</svg>")
     return "".join(parts)
 
@@ -426,12 +433,13 @@ def _html_series(company, kind, periods, rows) -> str:
                       + ("s" if int(_cell(rows, themes[0], p)["calls"]) != 1 else "") for p in periods)
     out.append(f'<p class="meta">{calls}. Share = theme sentences / English sentences of the '
                f'period; tone from -1 to +1.</p>')
-    out.append('<div class="panels"><div class="panel"><h3>Share of sentences by theme and period'
+    layout = "panels wide" if len(periods) > 3 else "panels"
+    out.append(f'<div class="{layout}"><div class="panel"><h3>Share of sentences by theme and period'
                '</h3><table class="heatmap"><thead><tr><th>Theme</th>')
     out += [f"<th>{e(_period(p))}</th>" for p in periods]
     out.append(f"<th>Trend {e(_period(latest))}</th></tr></thead><tbody>")
     for theme in themes:
-        out.append(f'<tr><th scope="row">{e(theme)}</th>')
+        out.append(f'<tr><th scope="row">{_breakable(theme)}</th>')
         for period in periods:
             cell = _cell(rows, theme, period) or {}
             bg, fg = _heat(cell.get("share"), top)
@@ -455,11 +463,11 @@ def _html_series(company, kind, periods, rows) -> str:
     out.append("</tbody></table></div>")
     out.append('<div class="panel"><h3>Tone by period</h3>'
                + _tone_chart(rows, periods, themes) + _HTML_KEY + "</div></div>")
-    out.append('<h3>Evidence</h3><table class="evidence"><thead><tr><th>Theme</th>')
+    out.append('<h3>Evidence</h3><div class="scroll"><table class="evidence"><thead><tr><th>Theme</th>')
     out += [f"<th>{e(_period(p))}</th>" for p in periods]
     out.append("</tr></thead><tbody>")
     for theme in themes:
-        out.append(f'<tr><th scope="row">{e(theme)}</th>')
+        out.append(f'<tr><th scope="row">{_breakable(theme)}</th>')
         for period in periods:
             cell = _cell(rows, theme, period) or {}
             if cell.get("quote"):
@@ -468,7 +476,7 @@ def _html_series(company, kind, periods, rows) -> str:
             else:
                 out.append('<td class="none">no mention</td>')
         out.append("</tr>")
-    out.append("</tbody></table></section>")
+    out.append("</tbody></table></div></section>")
     return "".join(out)
 
 
