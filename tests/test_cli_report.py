@@ -223,3 +223,20 @@ def test_help_texts():
         result = run(command, "--help")
         assert result.exit_code == 0
         assert "bundled sample calls" in " ".join(result.stdout.split())
+
+
+XIAOMI_LEXICON = '''name = "xiaomi_ecosystem"
+description = "Revenue and projects from the Xiaomi and Kingsoft ecosystem."
+terms = ["Xiaomi", "Kingsoft ecosystem", "ecosystem revenue"]
+'''
+
+
+def test_a_user_lexicon_adds_a_theme_to_every_format(tmp_path):
+    (tmp_path / "xiaomi_ecosystem.toml").write_text(XIAOMI_LEXICON, encoding="utf-8")
+    result = run("report", "--lexicons", str(tmp_path), "--format", "json")
+    assert result.exit_code == 0, result.output
+    rows = [r for r in json.loads(result.stdout) if r["theme"] == "xiaomi_ecosystem"]
+    assert len(rows) == 4 and all(r["mentions"] > 0 for r in rows)
+    assert any(r["quote"] and "Xiaomi" in r["quote"] for r in rows)
+    shown = run("evidence", "xiaomi_ecosystem", "--lexicons", str(tmp_path), "--period", "2025Q1")
+    assert shown.exit_code == 0 and "Xiaomi" in shown.stdout

@@ -103,7 +103,7 @@ _company_option = click.option("--company", metavar="NAME",
 _manifest_option = click.option("--manifest", type=click.Path(exists=True, dir_okay=False),
                                 help="CSV path,company,period,date overriding call metadata.")
 _report_lexicons_option = click.option("--lexicons", type=click.Path(exists=True, file_okay=False),
-                                       help="Folder of extra theme lexicons.")
+                                       metavar="DIR", help="Folder of extra theme lexicons.")
 _from_option = click.option("--from", "scored_file", type=click.Path(exists=True, dir_okay=False),
                             metavar="SCORED.parquet",
                             help="Report from a table written by 'topictrack score' instead of scoring.")
