@@ -290,3 +290,11 @@ def test_bundled_evidence_for_seasonality_names_the_q1_speakers(bundled):
     transcript = found[found.kind == "transcript"]
     assert {"Henry Hu", "Zhou Tao"} <= set(transcript.speaker)
     assert set(found.period) == {"2025Q1"}
+
+
+def test_reports_state_the_interval_level_the_trends_used():
+    table = trends(scored_table(CALLS), confidence=0.9)
+    assert "90% interval on the change in share excludes zero" in to_markdown(table)
+    assert "pts [90% interval]" in to_table(table)
+    assert render(table, "html").count("90% interval") == 3  # header and the key of both series
+    assert "95% interval" in to_markdown(trends(scored_table(CALLS)))

@@ -117,6 +117,11 @@ def _who(cell: dict) -> str:
     return f"{speaker} ({known_role})" if known_role else speaker
 
 
+def _level(table: pd.DataFrame) -> str:
+    """The interval level the trends were computed at, e.g. ``"95%"``."""
+    return f"{100 * table.attrs.get('confidence', 0.95):g}%"
+
+
 def _company(company) -> str:
     return company if company is not None else "Unknown company"
 
@@ -177,7 +182,7 @@ def to_table(table: pd.DataFrame, *, width: int = 100) -> str:
         head = (f"{'':<{name_width}}{_period(previous) if previous else '(none)':^16}"
                 f"{_period(current):^16}  {'change in share':<26}{'trend'}")
         sub = (f"{'theme':<{name_width}}{'share':>8}{'tone':>7} {'share':>8}{'tone':>7}   "
-               f"{'pts [95% interval]':<25}")
+               f"{'pts [' + _level(table) + ' interval]':<25}")
         lines += [head.rstrip(), sub.rstrip(), "-" * (name_width + 32 + 2 + 26 + 10)]
         for theme in themes:
             now = _cell(rows, theme, current) or {}
@@ -259,7 +264,7 @@ def to_markdown(table: pd.DataFrame) -> str:
     out.append("Share: sentences carrying the theme / English sentences of the period's counted turns "
                "(boilerplate, Chinese-only turns and the second half of interpretation pairs left out). "
                "Tone: mean sentiment of those sentences, -1 to +1. Trend: rising or falling only when the "
-               "95% interval on the change in share excludes zero. Analyst summaries are trended apart "
+               f"{_level(table)} interval on the change in share excludes zero. Analyst summaries are trended apart "
                "from call transcripts.")
     return "\n".join(out) + "\n"
 
@@ -416,13 +421,13 @@ _HTML_KEY = (
     '<dl class="key"><dt>share</dt><dd>sentences carrying the theme / English sentences of the '
     "period (boilerplate, Chinese-only turns and repeated interpretations left out)</dd>"
     "<dt>tone</dt><dd>mean sentiment of those sentences, -1 to +1</dd>"
-    "<dt>rising / falling</dt><dd>the 95% interval on the change in share excludes zero</dd>"
+    "<dt>rising / falling</dt><dd>the {level} interval on the change in share excludes zero</dd>"
     "<dt>steady</dt><dd>mentioned in both periods, no clear change</dd>"
     "<dt>new / gone</dt><dd>not mentioned in the previous / the latest period</dd></dl>"
 )
 
 
-def _html_series(company, kind, periods, rows) -> str:
+def _html_series(company, kind, periods, rows, level: str) -> str:
     e = html.escape
     themes = _themes(rows)
     top = max([v for v in rows["share"] if _value(v) is not None] + [0.0])
@@ -462,7 +467,8 @@ def _html_series(company, kind, periods, rows) -> str:
                    f'{e(TREND_SYMBOLS.get(trend, "first period"))}</span>{detail}</td></tr>')
     out.append("</tbody></table></div>")
     out.append('<div class="panel"><h3>Tone by period</h3>'
-               + _tone_chart(rows, periods, themes) + _HTML_KEY + "</div></div>")
+               + _tone_chart(rows, periods, themes) + _HTML_KEY.format(level=level)
+               + "</div></div>")
     out.append('<h3>Evidence</h3><div class="scroll"><table class="evidence"><thead><tr><th>Theme</th>')
     out += [f"<th>{e(_period(p))}</th>" for p in periods]
     out.append("</tr></thead><tbody>")
@@ -489,11 +495,11 @@ def to_html(table: pd.DataFrame, *, title: str = "Theme trends") -> str:
     """
     _check(table)
     e = html.escape
-    body = [_html_series(*s) for s in _series(table)] or ['<p class="meta">No calls to report on.</p>']
+    body = [_html_series(*s, _level(table)) for s in _series(table)] or ['<p class="meta">No calls to report on.</p>']
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
             f"<title>{e(title)}</title><style>{stylesheet()}</style></head><body>"
-            f"<header><h1>{e(title)}</h1><p>Rising or falling only when the 95% interval on the "
+            f"<header><h1>{e(title)}</h1><p>Rising or falling only when the {_level(table)} interval on the "
             "change in share excludes zero. Analyst summaries are trended apart from call "
             "transcripts.</p></header><main>" + "".join(body) + "</main></body></html>\n")
 

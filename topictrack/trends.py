@@ -231,12 +231,14 @@ def trends(scored: pd.DataFrame, *, confidence: float = 0.95) -> pd.DataFrame:
     in :data:`COLUMNS` and documented in this module's docstring. Rows sort by company, kind
     (transcripts first), period (chronologically) and theme (in the scored table's order).
     ``confidence`` sets the level of the interval on ``delta_share`` (and so of the rising/falling
-    calls).
+    calls); it is kept in ``table.attrs["confidence"]`` for the reports.
     """
     themes = _check(scored)
     z = _z_for(confidence)
     if scored.empty or not themes:
-        return pd.DataFrame(columns=COLUMNS)
+        empty = pd.DataFrame(columns=COLUMNS)
+        empty.attrs["confidence"] = confidence
+        return empty
     counted = scored[scored["counted"].fillna(False).astype(bool)]
 
     groups: dict[tuple, dict] = {}
@@ -290,4 +292,5 @@ def trends(scored: pd.DataFrame, *, confidence: float = 0.95) -> pd.DataFrame:
     for column in ("share", "per_1k_words", "tone", "mgmt_share", "analyst_share", "prepared_share",
                    "qa_share", "delta_share", "delta_share_low", "delta_share_high", "delta_tone"):
         table[column] = table[column].astype("float64")
+    table.attrs["confidence"] = confidence
     return table
