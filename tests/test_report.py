@@ -298,3 +298,22 @@ def test_reports_state_the_interval_level_the_trends_used():
     assert "pts [90% interval]" in to_table(table)
     assert render(table, "html").count("90% interval") == 3  # header and the key of both series
     assert "95% interval" in to_markdown(trends(scored_table(CALLS)))
+
+
+def test_calls_without_company_or_period_are_reported_without_a_trend():
+    undated = {"company": None, "period": None, "turns": CALLS[0]["turns"]}
+    table = trends(scored_table([*CALLS, undated]))
+    unknown = table[table.company.isna()]
+    assert len(unknown) == 2 and unknown.trend.isna().all() and unknown.period.isna().all()
+    assert "## Unknown company — call transcripts" in to_markdown(table)
+    assert "Unknown company · call transcripts · undated" in to_table(table)
+    assert "undated" in render(table, "html")
+    records = json.loads(to_json(table))
+    assert records[-1]["company"] is None and records[-1]["period"] is None
+
+
+def test_undated_calls_of_a_company_do_not_replace_its_latest_period():
+    undated = {"company": "Acme", "period": None, "turns": CALLS[0]["turns"]}
+    table = trends(scored_table([*CALLS, undated]))
+    assert "| Theme | 2024Q4 | 2025Q1 | trend |" in to_markdown(table)
+    assert pd.isna(table[table.period.isna()].trend).all()

@@ -66,6 +66,12 @@ def _series(table: pd.DataFrame):
     return out
 
 
+def _latest_two(periods: list) -> tuple:
+    """(latest, previous) period to compare; undated calls only when nothing is dated."""
+    dated = [p for p in periods if p is not None] or periods
+    return dated[-1], (dated[-2] if len(dated) > 1 else None)
+
+
 def _themes(rows: pd.DataFrame) -> list[str]:
     return list(dict.fromkeys(rows["theme"]))
 
@@ -172,8 +178,7 @@ def to_table(table: pd.DataFrame, *, width: int = 100) -> str:
     _check(table)
     lines = []
     for company, kind, periods, rows in _series(table):
-        current = periods[-1]
-        previous = periods[-2] if len(periods) > 1 else None
+        current, previous = _latest_two(periods)
         themes = _themes(rows)
         name_width = max(12, min(24, max(len(t) for t in themes) + 2))
         lines.append(f"{_company(company)} · {KIND_LABELS.get(kind, kind)} · "
@@ -245,8 +250,7 @@ def to_markdown(table: pd.DataFrame) -> str:
     if not series:
         return "# Theme trends\n\nNo calls to report on.\n"
     for company, kind, periods, rows in series:
-        current = periods[-1]
-        previous = periods[-2] if len(periods) > 1 else None
+        current, previous = _latest_two(periods)
         calls = {_period(p): int(_cell(rows, _themes(rows)[0], p)["calls"]) for p in periods}
         out.append(f"## {_md(_company(company))} — {KIND_LABELS.get(kind, kind)}")
         out.append("")
