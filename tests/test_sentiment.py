@@ -44,6 +44,8 @@ DIRECTION_CASES = [
     ("Operating costs fell 6% in the quarter.", 1),
     ("Operating expenses rose sharply.", -1),
     ("Net debt was reduced by a third.", 1),
+    ("Sales were up 4% on the quarter.", 1),
+    ("EBIT was down from EUR 3 mn.", -1),
     ("We saw an increase in operating profit across regions.", 1),
     ("Lower costs supported the result.", 1),
     ("Higher costs held back the quarter.", -1),
@@ -51,6 +53,27 @@ DIRECTION_CASES = [
     ("Operating profit totalled EUR 5 mn compared with EUR 7 mn a year earlier.", -1),
     ("The operating loss improved to EUR 1 mn.", 1),
     ("Gross margin deteriorated in the second half.", -1),
+    # state changes: the state reached, or a profit against an earlier loss
+    ("The group swung to an operating loss of EUR 2 mn.", -1),
+    ("The division returned to a net profit this year.", 1),
+    ("Operating profit was EUR 4 mn, compared with a loss of EUR 1 mn a year earlier.", 1),
+    ("The net loss was EUR 1 mn, compared with a loss of EUR 3 mn a year earlier.", 1),
+    ("Free cash flow was EUR 6 mn, against a negative EUR 2 mn last year.", 1),
+    # the direction word belongs to the metric after it ("competition reduced demand")
+    ("Fiercer competition reduced demand for our older servers.", -1),
+    # "margin, however, came under pressure" is one clause; "under pressure" is the change
+    ("Gross margin, however, came under pressure in the quarter.", -1),
+    # a noun in apposition refers back to the metric
+    ("The group reported net sales of EUR 41 mn for the half year, an increase of 11% from a year earlier.", 1),
+]
+
+NOT_A_CHANGE_OF_THE_METRIC = [
+    # a growth noun far from the metric describes something else: no direction rule fires
+    "Our cost structure is set by the plan we drew up for data centre growth.",
+    # a comma ends the reach of a direction word placed before a metric
+    "Prices were lower, and credit losses were booked as planned.",
+    # "up" in a phrasal verb is not a rise
+    "We set up a team to review costs in Europe.",
 ]
 
 NEUTRAL_FINANCE_WORDS = "The liability, the tax charge, the capital base and the cost of funds are listed in note 4."
@@ -97,6 +120,12 @@ def test_direction_rule_multiplies_change_by_metric_polarity(text, expected):
     assert sentiment_label(text) == ("positive" if expected > 0 else "negative")
     rules = [c.rule for c in explain_sentiment(text).contributions]
     assert any(" x " in r for r in rules), rules
+
+
+@pytest.mark.parametrize("text", NOT_A_CHANGE_OF_THE_METRIC)
+def test_direction_rule_does_not_reach_across_unrelated_words(text):
+    rules = [c.rule for c in explain_sentiment(text).contributions]
+    assert not any(" x " in r for r in rules), explain_sentiment(text)
 
 
 def test_finance_nouns_are_not_sentiment_though_vader_reads_them_so():

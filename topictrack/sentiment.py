@@ -55,7 +55,7 @@ LABELS = ("negative", "neutral", "positive")
 _DEFAULT_FILE = "finance_sentiment.toml"
 _LIST_SECTIONS = {
     "metrics": ("more_is_good", "more_is_bad"),
-    "directions": ("up", "down", "better", "worse"),
+    "directions": ("up", "down", "better", "worse", "nouns"),
     "cues": ("negation", "contrast", "concession", "hedges", "questions"),
 }
 _VALUE_SECTIONS = ("words", "phrases")
@@ -80,7 +80,7 @@ class FinanceLexicon:
 
     Read it with :func:`load_finance_lexicon`. Attributes mirror the TOML sections:
     ``words`` and ``phrases`` map lower-case text to a valence; ``more_is_good``,
-    ``more_is_bad``, ``up``, ``down``, ``better``, ``worse``, ``negation``, ``contrast``,
+    ``more_is_bad``, ``up``, ``down``, ``better``, ``worse``, ``nouns``, ``negation``, ``contrast``,
     ``concession``, ``hedges`` and ``questions`` are tuples of lower-case words or phrases; ``weights`` and
     ``thresholds`` map names to numbers; ``sources`` names the files it was read from.
     """
@@ -93,6 +93,7 @@ class FinanceLexicon:
     down: tuple[str, ...]
     better: tuple[str, ...]
     worse: tuple[str, ...]
+    nouns: tuple[str, ...]
     negation: tuple[str, ...]
     contrast: tuple[str, ...]
     concession: tuple[str, ...]
@@ -387,6 +388,7 @@ class _Scorer:
                 kinds.setdefault(item, kind)
         self.direction_kind = kinds
         self.directions = _PhraseIndex(kinds)
+        self.nouns = frozenset(lex.nouns)
         self.phrases = _PhraseIndex(lex.phrases)
         self.negation = frozenset(lex.negation)
         self.contrast = _PhraseIndex(lex.contrast)
@@ -429,7 +431,12 @@ class _Scorer:
         # 1. metric x direction
         metrics = self.metrics.find(keys)
         if metrics:
-            self._pair(metrics, self.directions.find(keys), keys, raw, covered, found)
+            directions = self.directions.find(keys)
+            if directions:
+                # a metric inside a longer direction phrase ("came under pressure") is not a metric
+                inside = {k for da, db, d in directions if db > da for k in range(da, db + 1)}
+                metrics = [m for m in metrics if m[0] not in inside]
+            self._pair(metrics, directions, keys, raw, covered, found)
 
         # 2. finance phrases
         for a, b, phrase in self.phrases.find(keys):
@@ -543,10 +550,14 @@ class _Scorer:
         """ "net sales in the third quarter increased" -> (start, end, kind, text) or None."""
         mb = metrics[idx][1]
         for da, db, direction in directions:
-            if da <= mb:
+            if da <= mb or (direction in _PARTICLES and not _particle_is_change(keys, raw, da)):
                 continue
             if da - mb - 1 > self.metric_gap or self._breaks(keys, raw, mb, da):
                 return None
+            # a noun ("growth", "increase") far from the metric is about something else,
+            # unless in apposition: "net sales of EUR 41 mn, an increase of 11%"
+            if direction in self.nouns and da - mb > 2 and keys[da - 1] not in ("a", "an"):
+                continue
             # another metric in between ends the search unless it is coordinated
             # with this one ("net sales and operating profit rose")
             if any(mb < m[0] < da for m in metrics[idx + 1:]) and not self._coordinated(metrics[idx:], da):
@@ -564,9 +575,11 @@ class _Scorer:
     def _direction_before(self, ma, directions, keys, raw, used):
         """ "increase in operating profit", "lower costs"; "fell to a loss" is a state."""
         for da, db, direction in reversed(directions):
-            if db >= ma:
+            if db >= ma or (direction in _PARTICLES and not _particle_is_change(keys, raw, da)):
                 continue
             if (da, db) in used or ma - db - 1 > self.direction_gap or self._breaks(keys, raw, db, ma):
+                return None
+            if any(raw[j].endswith((",", ";", ":")) for j in range(db, ma)):
                 return None
             kind = "state" if "to" in keys[db + 1:ma] else self.direction_kind[direction]
             return da, db, kind, " ".join(raw[da:db + 1])
@@ -617,7 +630,7 @@ class _Scorer:
     def _breaks(keys, raw, a, b) -> bool:
         """Is there a clause break between tokens a and b?"""
         for k in range(a, b):
-            if k > a and keys[k] in _CLAUSE_WORDS:
+            if k > a + 1 and keys[k] in _CLAUSE_WORDS:  # "margin, however, fell" is one clause
                 return True
             if raw[k].endswith(";"):
                 return True
@@ -644,6 +657,25 @@ _FILLER = frozenset({"eur", "usd", "rmb", "yuan", "sek", "dkk", "nok", "gbp", "u
                      "about", "around", "approximately", "some", "nearly", "almost", "over", "of",
                      "with", "to", "its", "their"})
 _DETERMINERS = frozenset({"the", "its", "our", "their", "a", "an", "to", "into"})
+
+
+_PARTICLES = frozenset({"up", "down"})
+_PARTICLE_NEXT = frozenset({
+    "from", "by", "on", "year", "yoy", "sharply", "significantly", "slightly", "strongly",
+    "sequentially", "again", "about", "around", "nearly", "almost", "more", "some", "over", "%",
+    "year-on-year", "year-over-year", "quarter-on-quarter", "y-y", "y-o-y", "yoy", "q-o-q", "qoq",
+})
+
+
+def _particle_is_change(keys: list[str], raw: list[str], i: int) -> bool:
+    """Is a bare "up"/"down" a change ("sales were up 4%", "down from", "EBIT was down.")
+    rather than part of a phrasal verb ("set up a team", "up to")?"""
+    if raw[i].endswith((",", ";", ":", ".")) or i + 1 >= len(keys):
+        return True
+    nxt = keys[i + 1]
+    if nxt == "to":  # "went down to 5%" is a fall; "up to 10 accounts" is a limit
+        return keys[i] == "down"
+    return nxt in _PARTICLE_NEXT or _NUMBER.match(nxt) is not None
 
 
 def _number_after(keys: list[str], start: int, reach: int = 3) -> tuple[float | None, int]:
