@@ -256,9 +256,13 @@ class _PhraseIndex:
             if words:
                 by_first.setdefault(words[0], []).append(words)
         self._by_first = {k: sorted(v, key=len, reverse=True) for k, v in by_first.items()}
+        self._first_words = frozenset(self._by_first)
 
-    def find(self, keys: list[str]) -> list[tuple[int, int, str]]:
-        """(first token, last token, entry) of each match."""
+    def find(self, keys: list[str], present: frozenset | set | None = None) -> list[tuple[int, int, str]]:
+        """(first token, last token, entry) of each match. ``present``: the set of ``keys``,
+        when known, lets a sentence without any first word be skipped at once."""
+        if present is not None and self._first_words.isdisjoint(present):
+            return []
         out = []
         by_first = self._by_first
         i, n = 0, len(keys)
@@ -274,8 +278,8 @@ class _PhraseIndex:
             i += 1
         return out
 
-    def first(self, keys: list[str]):
-        found = self.find(keys)
+    def first(self, keys: list[str], present=None):
+        found = self.find(keys, present)
         return found[0] if found else None
 
 
@@ -425,13 +429,14 @@ class _Scorer:
             stripped = token.strip(_PUNCTUATION)
             keys.append(stripped.lower())
             words.append(token if len(stripped) <= 2 else stripped)
+        present = set(keys)
         covered = [False] * n
         found: list[tuple[int, str, str, float]] = []  # (token, term, rule, valence)
 
         # 1. metric x direction
-        metrics = self.metrics.find(keys)
+        metrics = self.metrics.find(keys, present)
         if metrics:
-            directions = self.directions.find(keys)
+            directions = self.directions.find(keys, present)
             if directions:
                 # a metric inside a longer direction phrase ("came under pressure") is not a metric
                 inside = {k for da, db, d in directions if db > da for k in range(da, db + 1)}
@@ -439,7 +444,7 @@ class _Scorer:
             self._pair(metrics, directions, keys, raw, covered, found)
 
         # 2. finance phrases
-        for a, b, phrase in self.phrases.find(keys):
+        for a, b, phrase in self.phrases.find(keys, present):
             if any(covered[a:b + 1]):
                 continue
             valence = self.lex.phrases[phrase]
@@ -476,7 +481,7 @@ class _Scorer:
         # 4. modifiers
         weights = [1.0] * n
         modifiers = []
-        contrast = self.contrast.first(keys)
+        contrast = self.contrast.first(keys, present)
         if contrast:
             c0, c1, cue = contrast
             for k in range(n):
@@ -485,18 +490,18 @@ class _Scorer:
                 elif k > c1:
                     weights[k] *= self.w_after
             modifiers.append(f"contrast {cue!r}: before x{self.w_before}, after x{self.w_after}")
-        for k, _, cue in self.concession.find(keys):
+        for k, _, cue in self.concession.find(keys, present):
             end = k
             while end < n - 1 and not raw[end].endswith((",", ";", ":")):
                 end += 1
             for j in range(k, end + 1):
                 weights[j] *= self.w_concession
             modifiers.append(f"concession {cue!r}: its clause x{self.w_concession}")
-        hedge = self.hedges.first(keys)
+        hedge = self.hedges.first(keys, present)
         if hedge:
             weights = [w * self.w_hedge for w in weights]
             modifiers.append(f"hedge {hedge[2]!r}: sentence x{self.w_hedge}")
-        question = "?" if raw[-1].endswith("?") else self.questions.first(keys)
+        question = "?" if raw[-1].endswith("?") else self.questions.first(keys, present)
         if question:
             weights = [w * self.w_question for w in weights]
             cue = "?" if question == "?" else question[2]
