@@ -113,9 +113,12 @@ _STOP = frozenset(
     thank thanks think going want know said says first second third fourth next last over
     """.split()
 )
-_WINDOW = 3
-_THRESHOLD = 0.34
-_MIN_WORDS = 12
+_WINDOW = 3  # turns back to look for the statement a turn restates
+_THRESHOLD = 0.36  # Dice similarity of content words that makes a pair
+_SAME_SPEAKER_THRESHOLD = 0.24  # ... when both turns have the same speaker and similar length
+_LONG = 200  # content words from which two turns of one topic overlap by chance ...
+_LONG_THRESHOLD = 0.55  # ... so they need this similarity
+_MIN_WORDS = 15  # content words a turn needs to be compared at all
 
 
 def _content(text: str) -> frozenset:
@@ -124,32 +127,43 @@ def _content(text: str) -> frozenset:
     return frozenset(w.rstrip(".%-") for w in words if len(w) >= 4 or w[:1].isdigit()) - _STOP
 
 
-def link_duplicates(texts, roles, languages) -> list:
-    """For each turn the index of the earlier turn it restates (within 3 turns), else None.
+def link_duplicates(texts, roles, languages, speakers=None) -> list:
+    """For each turn the index of the earlier turn it restates, else None.
 
-    Two turns are a pair when they share at least a third of the smaller turn's
-    content words and numbers; operator turns, Chinese turns and turns already
-    paired are skipped.
+    Interpretation gives each statement twice in a row (a machine translation of
+    the original, then the interpreter's English). A turn restates an earlier one
+    when, within 3 turns and with only operator, interpreter or Chinese turns
+    between them, their content words and numbers have a Dice similarity of at
+    least 0.36 (0.24 for the same speaker at similar length; 0.55 when both turns
+    are long). Operator and Chinese turns are never paired, and each earlier turn
+    pairs at most once.
     """
+    speakers = speakers if speakers is not None else [None] * len(texts)
     sets = [
         _content(t) if r != "operator" and lang != "zh" else frozenset()
         for t, r, lang in zip(texts, roles, languages)
     ]
+    sizes = [len(t.split()) for t in texts]
+    skippable = [r in ("operator", "interpreter") or lang == "zh" for r, lang in zip(roles, languages)]
     out: list = [None] * len(texts)
     used = set()
     for j, words in enumerate(sets):
         if len(words) < _MIN_WORDS:
             continue
-        best, best_score = None, _THRESHOLD
-        for i in range(max(0, j - _WINDOW), j):
+        best, best_score = None, 0.0
+        for i in range(j - 1, max(-1, j - _WINDOW - 1), -1):
             other = sets[i]
-            if i in used or out[i] is not None or len(other) < _MIN_WORDS:
-                continue
-            if roles[i] == "analyst" and roles[j] != "analyst" and roles[j] != "interpreter":
-                continue
-            score = len(words & other) / min(len(words), len(other))
-            if score > best_score:
-                best, best_score = i, score
+            if i not in used and out[i] is None and len(other) >= _MIN_WORDS:
+                score = 2 * len(words & other) / (len(words) + len(other))
+                same = speakers[i] == speakers[j] and roles[i] == roles[j] \
+                    and 0.35 <= sizes[j] / max(sizes[i], 1) <= 3.0
+                needed = _SAME_SPEAKER_THRESHOLD if same else _THRESHOLD
+                if min(len(words), len(other)) > _LONG:
+                    needed = max(needed, _LONG_THRESHOLD)
+                if score >= needed and score > best_score:
+                    best, best_score = i, score
+            if not skippable[i]:
+                break
         if best is not None:
             out[j] = best
             used.add(best)

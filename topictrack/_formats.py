@@ -308,86 +308,132 @@ def _qa_from_operator(turns: list) -> list:
 
 _PARTICIPANT = re.compile(r"^(.{2,60}?)\s+[-–—]{1,2}\s+(.{2,160})$")
 _GLUED_LIMIT = 6  # words a glued speaker name may have
+_SA_SECTION_HEADINGS = {
+    "Company Participants": "management",
+    "Corporate Participants": "management",
+    "Executives": "management",
+    "Conference Call Participants": "analyst",
+    "Analysts": "analyst",
+}
+_SA_BODY_HEADINGS = {"Presentation", "Operator", "Question-and-Answer Session", "Questions and Answers",
+                     "Q&A"}
+_UNIDENTIFIED = r"Unidentified (?:Analyst|Participant|Company Representative|Speaker|Company Speaker)"
+
+
+def _participants(lines: list[str]):
+    """(titles, roles, index of the first body line) from the participant lists."""
+    titles: dict[str, str] = {}
+    roles: dict[str, str] = {"Operator": "operator"}
+    group, pending, body_start = None, [], 0
+    for i, raw in enumerate(lines):
+        line = raw.strip()
+        if line in _SA_SECTION_HEADINGS:
+            group = _SA_SECTION_HEADINGS[line]
+            body_start = i + 1
+            continue
+        if line in _SA_BODY_HEADINGS:
+            return titles, roles, i
+        if not line:
+            continue
+        if group is None:
+            if i > 12:  # no participant lists at the top
+                return titles, roles, 0
+            continue
+        m = _PARTICIPANT.match(" ".join(pending + [line]))
+        if m:
+            name = m.group(1).strip()
+            titles[name], roles[name] = m.group(2).strip(), group
+            pending, last = [], name
+            body_start = i + 1
+        elif len(line) <= 25 and len(line.split()) <= 3:
+            pending.append(line)  # a name split over two chunks ("C.J." / "Muse - ...")
+        elif titles and not pending:
+            titles[last] += " " + line  # a title split over two chunks
+            body_start = i + 1
+        else:
+            return titles, roles, body_start
+    return titles, roles, body_start
 
 
 def _parse_seeking_alpha(text: str, path) -> Parsed:
     lines = text.splitlines()
     header = "\n".join(_title_lines(lines))
-    titles: dict[str, str] = {}
-    roles: dict[str, str] = {"Operator": "operator"}
-    group = None
-    body_start = 0
-    for i, raw in enumerate(lines):
-        line = raw.strip()
-        if line in ("Company Participants", "Corporate Participants"):
-            group = "management"
-            continue
-        if line == "Conference Call Participants":
-            group = "analyst"
-            continue
-        if group and line:
-            m = _PARTICIPANT.match(line)
-            if m:
-                name = m.group(1).strip()
-                titles[name] = m.group(2).strip()
-                roles[name] = group
-                body_start = i + 1
-                continue
-            group = None
-            body_start = i
-            break
-        if not group and line in ("Presentation", "Operator") and i > 0:
-            body_start = i
-            break
+    titles, roles, body_start = _participants(lines)
     organisations = [t.rsplit(",", 1)[1].strip() for n, t in titles.items()
                      if roles[n] == "management" and "," in t]
     names = sorted(roles, key=len, reverse=True)
     glued = re.compile(
-        r"(?:(?<=[.?!\"”’)\]])|(?<=[.?!]\s))\s*(" + "|".join(re.escape(n) for n in names)
-        + r"|Unidentified (?:Analyst|Participant|Company Representative|Speaker))\s*$"
+        r"(?<=[.?!\"”’)\]])\s*(" + "|".join(re.escape(n) for n in names) + "|" + _UNIDENTIFIED
+        + r")\s*$"
     )
+    title_lines = set(titles.values())
     turns: list = []
     speaker, section, buffer = None, "prepared", []
 
     def flush():
         body = "\n".join(buffer).strip()
         if body:
-            role = roles.get(speaker or "", None) or role_from_title(speaker, titles.get(speaker or "", ""))
+            role = roles.get(speaker or "") or role_from_title(speaker, titles.get(speaker or "", ""))
             turns.append((speaker, role, section, body))
         buffer.clear()
 
-    for para in _paragraphs(lines[body_start:]):
-        if para == "Presentation":
+    def switch(name):
+        nonlocal speaker
+        flush()
+        speaker = name
+
+    expect_title = False
+    for raw in lines[body_start:]:
+        line = raw.strip()
+        if not line:
             continue
-        if para in ("Question-and-Answer Session", "Questions and Answers", "Q&A"):
+        if line == "Presentation":
+            continue
+        if line in ("Question-and-Answer Session", "Questions and Answers", "Q&A"):
             flush()
             section = "qa"
             continue
-        first, _, rest = para.partition("\n")
-        name = _speaker_name(first, roles)
-        if name is not None:
-            flush()
-            speaker = name
-            para = rest.strip()
-            if not para:
+        if expect_title:
+            expect_title = False
+            if line in title_lines or _looks_like_title(line, speaker, titles):
                 continue
-        m = glued.search(para)
-        if m and len(m.group(1).split()) <= _GLUED_LIMIT and m.start(1) > 0:
-            buffer.append(para[: m.start(1)].rstrip())
-            flush()
-            speaker = m.group(1)
+        name = _speaker_name(line, roles)
+        if name is not None:
+            switch(name)
+            expect_title = True
             continue
-        buffer.append(para)
+        m = _COLON_LINE.match(line)
+        if m and (m.group(1) in roles or 2 <= len(m.group(1).split()) <= 4):
+            switch(m.group(1))
+            line = m.group(2)
+            title = titles.get(speaker)
+            if title and line.startswith(title):
+                line = line[len(title):].lstrip()
+        m = glued.search(line)
+        if m and len(m.group(1).split()) <= _GLUED_LIMIT and m.start(1) > 0:
+            buffer.append(line[: m.start(1)].rstrip())
+            switch(m.group(1))
+            expect_title = True
+            continue
+        buffer.append(line)
     flush()
     return Parsed("seeking_alpha", "transcript", _qa_from_operator(turns), header, organisations)
 
 
+def _looks_like_title(line: str, speaker, titles: dict) -> bool:
+    """A short line right after a speaker name that is their title or firm."""
+    if speaker in titles and line == titles[speaker]:
+        return True
+    return len(line) <= 120 and not _ends_sentence(line) and len(line.split()) <= 14 and bool(
+        _MANAGEMENT_TITLE.search(line) or _ANALYST_TITLE.search(line)
+    )
+
+
 def _speaker_name(line: str, roles: dict) -> str | None:
     """``line`` is a speaker label ("Lydia Lu", "Operator", "Jane Doe - CFO"), else None."""
-    line = line.strip()
     if line in roles:
         return line
-    if re.fullmatch(r"Unidentified (?:Analyst|Participant|Company Representative|Speaker)", line):
+    if re.fullmatch(_UNIDENTIFIED, line):
         return line
     m = _PARTICIPANT.match(line)
     if m and m.group(1).strip() in roles:

@@ -24,14 +24,30 @@ i.e e.g a.m p.m
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
 _LATIN = re.compile(r"[A-Za-z]")
 _SPACE = re.compile(r"\s+")
+_TITLE_END = re.compile(r"(?:^|\s)(?:Mr|Mrs|Ms|Dr|Prof|Messrs|Mt|St)\.$")
+
+
+# Words that often open a sentence and otherwise appear in lower case. After an
+# abbreviation ("... 5% y.o.y. Next, ...") a capitalised one of these starts a new
+# sentence; any other capitalised word ("Mr. Zhou", "U.S. Treasury") does not.
+_SENTENCE_STARTERS = """
+a an the we our this that these those and but so or in for on at as it its with to by from of
+next then now turning let looking finally also however overall additionally moving thank thanks
+please yes okay ok if when while although during after before there they you he she my their
+what how why today lastly again sequentially net gross total operating adjusted given despite
+more all one two both each same last first second third fourth other another most some
+""".split()
 
 
 @functools.lru_cache(maxsize=1)
 def _punkt():
     from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+    from nltk.tokenize.punkt import _ORTHO_BEG_UC, _ORTHO_LC
 
     params = PunktParameters()
     params.abbrev_types = set(_ABBREVIATIONS)
+    for word in _SENTENCE_STARTERS:
+        params.ortho_context[word] = _ORTHO_BEG_UC | _ORTHO_LC
     return PunktSentenceTokenizer(params)
 
 
@@ -44,11 +60,20 @@ def sentences(text: str) -> list[str]:
     """
     if not isinstance(text, str):
         raise TypeError(f"sentences() expects a str, got {type(text).__name__}")
-    out = []
+    out: list[str] = []
+    start = 0  # first sentence of the current line; a title never joins across lines
     for block in text.splitlines():
         block = _SPACE.sub(" ", block).strip()
-        if block:
-            out.extend(s for s in _punkt().tokenize(block) if s.strip())
+        if not block:
+            continue
+        for piece in _punkt().tokenize(block):
+            if not piece.strip():
+                continue
+            if out and _TITLE_END.search(out[-1]) and len(out) > start:
+                out[-1] = f"{out[-1]} {piece}"
+            else:
+                out.append(piece)
+        start = len(out)
     return out
 
 

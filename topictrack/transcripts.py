@@ -99,7 +99,8 @@ def _turns_frame(raw_turns: list, kind: str) -> pd.DataFrame:
         languages.append(_language(text))
     roles = [t[1] for t in raw_turns]
     if kind == "transcript":
-        duplicates = _cleaning.link_duplicates(texts, roles, languages)
+        speakers = [t[0] for t in raw_turns]
+        duplicates = _cleaning.link_duplicates(texts, roles, languages, speakers)
     else:
         duplicates = [None] * len(texts)
     boilerplate = [_cleaning.is_boilerplate(text, role) for text, role in zip(texts, roles)]
