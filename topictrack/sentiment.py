@@ -3,11 +3,13 @@
 A sentence is scored in four steps:
 
 1. **Direction-aware rules.** A metric ("net sales", "operating loss", "costs") followed
-   by a direction of change ("rose", "narrowed", "fell"), or preceded by one ("increase in
-   revenue", "lower costs"), scores the direction times whether more of the metric is good:
+   by a direction of change ("rose", "narrowed", "fell"), preceded by one ("increase in
+   revenue", "lower costs") or followed by a comparison ("from EUR 8 mn to EUR 11 mn",
+   "compared with EUR 7 mn") scores the direction times whether more of the metric is good:
    revenue up is good, loss up is bad, costs down is good. "improved" / "deteriorated" are
-   good / bad whatever the metric. A negation before the direction ("did not decline")
-   flips it.
+   good / bad whatever the metric; a state reached ("swung to a loss") or set against its
+   opposite ("a profit, compared with a loss") counts by the metric's polarity. A negation
+   before the direction ("did not decline") flips it.
 2. **Finance phrases** ("margin compression", "no material impact", "price war") with
    their own valences; a negation just before a phrase flips it.
 3. **Words**: VADER's lexicon, with finance words re-weighted, added or removed
@@ -15,7 +17,8 @@ A sentence is scored in four steps:
    boosters, negation and capitals apply to them.
 4. **Modifiers**: a contrast cue ("but", "however") scales the clause before it down and
    the clause after it up; a concession cue ("although", "despite") scales the clause it
-   opens down; a hedge ("may", "could", "expects") scales the whole sentence down.
+   opens down; a hedge ("may", "could", "expects") or a question scales the whole sentence
+   down.
 
 The weighted valences are summed and squashed into [-1, 1] with VADER's normalisation
 ``x / sqrt(x**2 + 15)``. The finance layer lives in a TOML file
@@ -38,7 +41,7 @@ import math
 import re
 import string
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from topictrack.errors import LexiconError
@@ -80,9 +83,10 @@ class FinanceLexicon:
 
     Read it with :func:`load_finance_lexicon`. Attributes mirror the TOML sections:
     ``words`` and ``phrases`` map lower-case text to a valence; ``more_is_good``,
-    ``more_is_bad``, ``up``, ``down``, ``better``, ``worse``, ``nouns``, ``negation``, ``contrast``,
-    ``concession``, ``hedges`` and ``questions`` are tuples of lower-case words or phrases; ``weights`` and
-    ``thresholds`` map names to numbers; ``sources`` names the files it was read from.
+    ``more_is_bad``, ``up``, ``down``, ``better``, ``worse``, ``nouns``, ``negation``,
+    ``contrast``, ``concession``, ``hedges`` and ``questions`` are tuples of lower-case words
+    or phrases; ``weights`` and ``thresholds`` map names to numbers; ``sources`` names the
+    files it was read from.
     """
 
     words: dict[str, float]
@@ -104,7 +108,7 @@ class FinanceLexicon:
     sources: tuple[str, ...] = ()
 
     @functools.cached_property
-    def scorer(self) -> _Scorer:
+    def _scorer(self) -> _Scorer:
         return _Scorer(self)
 
     def label(self, score: float) -> str:
@@ -214,11 +218,13 @@ def _load_finance_lexicon(path: str | None) -> FinanceLexicon:
 
     shipped = resource_dir() / _DEFAULT_FILE
     base = _read_toml(shipped)
+    _check(shipped, base)
     if path is None:
         return _merge([(shipped, base)])
     user_path = Path(path)
     user = _read_toml(user_path)
     _check(user_path, user)
+    log.debug("finance lexicon %s %s the shipped one", path, "replaces" if user.get("replace") else "extends")
     if user.get("replace"):
         numbers_only = {key: base[key] for key in _NUMBER_SECTIONS}
         return _merge([(shipped, numbers_only), (user_path, user)])
@@ -287,9 +293,12 @@ class _PhraseIndex:
 class Contribution:
     """One term or rule that moved a sentence's score.
 
-    ``valence`` is on VADER's scale (about -4..4) before modifiers; ``weight`` is the product
-    of contrast, concession and hedge factors; ``contribution = valence * weight`` is what
-    was summed.
+    ``rule`` names what fired: ``vader word``, ``finance word``, ``finance phrase``,
+    ``negated finance phrase``, or a direction rule such as ``more is bad x down`` (metric
+    polarity x kind of change: ``up``, ``down``, ``better``, ``worse``, ``state``; prefixed
+    ``negated`` when a negation cue precedes the change). ``valence`` is on VADER's scale
+    (about -4..4) before modifiers; ``weight`` is the product of the contrast, concession,
+    hedge and question factors; ``contribution = valence * weight`` is what was summed.
     """
 
     term: str
@@ -725,7 +734,7 @@ def score_sentences(sentences, *, finance_lexicon=None) -> list[float]:
     """
     if isinstance(sentences, str):
         raise TypeError("score_sentences() expects a list of sentences, not a single str")
-    analyse = _lexicon(finance_lexicon).scorer.analyse
+    analyse = _lexicon(finance_lexicon)._scorer.analyse
     out = []
     for s in sentences:
         if not isinstance(s, str):
@@ -772,7 +781,7 @@ def explain_sentiment(text: str, *, finance_lexicon=None) -> SentimentExplanatio
     parts = _split(text)
     explained = []
     for part in parts:
-        score, contributions, modifiers = lex.scorer.analyse(part, explain=True)
+        score, contributions, modifiers = lex._scorer.analyse(part, explain=True)
         explained.append(SentenceExplanation(part, score, contributions, modifiers))
     score = sum(s.score for s in explained) / len(explained) if explained else 0.0
     return SentimentExplanation(text, score, lex.label(score), tuple(explained))
