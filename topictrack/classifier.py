@@ -15,13 +15,15 @@ from __future__ import annotations
 
 import json
 import logging
+import re
+import threading
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from topictrack.errors import ModelError
@@ -30,7 +32,7 @@ logger = logging.getLogger(__name__)
 
 MODEL_FORMAT = "topictrack-theme-model"
 MODEL_VERSION = 1
-TOKEN_PATTERN = r"(?u)\b[a-zA-Z][a-zA-Z0-9]+\b"
+_TOKEN = re.compile(r"\b[a-z][a-z0-9]+\b|\n")  # words of 2+ characters starting with a letter; "\n" ends a sentence
 _DIGITS = 7  # significant digits kept in saved models: byte-identical files across runs
 
 
@@ -55,6 +57,13 @@ def neighbour_matrix(n: int, groups: Sequence | None = None) -> sp.csr_matrix:
             raise ValueError(f"groups has {len(g)} items for {n} sentences")
         same = (g[1:] == g[:-1]).astype(np.float32)
     return sp.diags([same, same], [1, -1], shape=(n, n), format="csr", dtype=np.float32)
+
+
+def analyze(sentence: str, ngram_range=(1, 2)) -> list[str]:
+    """The features of one sentence: lower-cased words (2+ characters) and word n-grams."""
+    words = [w for w in _TOKEN.findall(sentence.lower()) if w != "\n"]
+    lo, hi = ngram_range
+    return [" ".join(words[i : i + n]) for n in range(lo, hi + 1) for i in range(len(words) - n + 1)]
 
 
 def _l2_normalise(X: sp.csr_matrix) -> sp.csr_matrix:
@@ -159,14 +168,16 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError("X is empty; at least one sentence is needed")
         self.classes_, Ybin = self._binarize(Y, len(X))
         weights = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
-        counter = CountVectorizer(
-            token_pattern=TOKEN_PATTERN, ngram_range=tuple(self.ngram_range), min_df=self.min_df, dtype=np.float32
-        )
-        counts = counter.fit_transform(X)
-        vocabulary = counter.get_feature_names_out()
+        df = Counter()
+        for text in X:
+            df.update(set(analyze(text, self.ngram_range)))
+        vocabulary = sorted(term for term, count in df.items() if count >= self.min_df)
+        if not vocabulary:
+            raise ValueError(f"no feature occurs in min_df={self.min_df} sentences; lower min_df or add text")
         self.vocabulary_ = {term: i for i, term in enumerate(vocabulary)}
-        df = np.bincount(counts.indices, minlength=len(vocabulary))
-        self.idf_ = (np.log((1 + len(X)) / (1 + df)) + 1).astype(np.float64)
+        counts_df = np.asarray([df[term] for term in vocabulary], dtype=np.float64)
+        self.idf_ = np.log((1 + len(X)) / (1 + counts_df)) + 1
+        counts = self._counts(X)
         features = self._features(counts, groups)
         coefs, intercepts = [], []
         for column in range(Ybin.shape[1]):
@@ -194,17 +205,29 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         if not hasattr(self, "coef_"):
             raise ModelError("the theme classifier is not fitted; call fit() or load a model first")
 
-    def _counter(self) -> CountVectorizer:
-        cached = getattr(self, "_count_vectorizer", None)
-        if cached is None:
-            cached = CountVectorizer(
-                token_pattern=TOKEN_PATTERN,
-                ngram_range=tuple(self.ngram_range),
-                vocabulary=self.vocabulary_,
-                dtype=np.float32,
-            )
-            self._count_vectorizer = cached
-        return cached
+    def _counts(self, X: list[str]) -> sp.csr_matrix:
+        """Sentence x feature counts, the whole batch tokenised in one pass."""
+        lookup = self.__dict__.get("_lookup")
+        if lookup is None or len(lookup) != len(self.vocabulary_) + 1:
+            lookup = dict(self.vocabulary_)
+            lookup["\n"] = -2
+            self._lookup = lookup
+        tokens = _TOKEN.findall("\n".join(x.replace("\n", " ") for x in X).lower())
+        get = lookup.get
+        ids = np.fromiter((get(w, -1) for w in tokens), dtype=np.int64, count=len(tokens))
+        rows = np.cumsum(ids == -2)
+        columns, row_of = [ids], [rows]
+        lo, hi = self.ngram_range
+        for n in range(max(lo, 2), hi + 1):
+            grams = [" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1)]
+            columns.append(np.fromiter((get(g, -1) for g in grams), dtype=np.int64, count=len(grams)))
+            row_of.append(rows[: len(grams)])
+        if lo > 1:
+            columns, row_of = columns[1:], row_of[1:]
+        cols, rws = np.concatenate(columns), np.concatenate(row_of)
+        keep = cols >= 0
+        data = np.ones(int(keep.sum()), dtype=np.float32)
+        return sp.csr_matrix((data, (rws[keep], cols[keep])), shape=(len(X), len(self.vocabulary_)))
 
     def _features(self, counts: sp.csr_matrix, groups) -> sp.csr_matrix:
         counts = counts.tocsr().astype(np.float32)
@@ -219,7 +242,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         """TF-IDF features of ``X`` with neighbour context, one row per sentence."""
         self._check_fitted()
         X = _check_texts(X)
-        return self._features(self._counter().transform(X), groups)
+        return self._features(self._counts(X), groups)
 
     def decision_function(self, X, *, groups=None) -> np.ndarray:
         """Linear scores, sentences x themes."""
@@ -335,3 +358,78 @@ def corpus_sentences(paths: Iterable) -> tuple[list[str], list[int]]:
                 texts.append(sentence)
                 groups.append(group)
     return texts, groups
+
+
+def training_set(paths=None, *, lexicons=None) -> tuple[list[str], list[list[str]], list[int], list[float]]:
+    """Weakly labelled training sentences: ``(texts, labels, groups, weights)``.
+
+    Corpus sentences (``paths``: files or folders; default the bundled sample calls)
+    get the themes whose lexicon they match; each lexicon's example sentences get
+    their theme (plus any other lexicon they match) and weight ``EXAMPLE_WEIGHT``.
+    """
+    from topictrack._resources import sample_calls
+    from topictrack.lexicon import LexiconMatcher
+    from topictrack.themes import load_lexicons
+
+    lexicon_list = load_lexicons(lexicons)
+    files = sample_calls() if not paths else _expand(paths)
+    if not files:
+        raise ModelError("no training text: the given paths hold no files")
+    texts, groups = corpus_sentences(files)
+    weights = [1.0] * len(texts)
+    next_group = (max(groups) + 1) if groups else 0
+    forced: list[str | None] = [None] * len(texts)
+    for lexicon in lexicon_list:
+        for example in lexicon.examples:
+            texts.append(example)
+            groups.append(next_group)
+            weights.append(EXAMPLE_WEIGHT)
+            forced.append(lexicon.name)
+            next_group += 1
+    hits = LexiconMatcher(lexicon_list).match(texts)
+    names = [lex.name for lex in lexicon_list]
+    labels = []
+    for row, theme in zip(hits, forced):
+        found = {names[i] for i in np.flatnonzero(row)}
+        if theme is not None:
+            found.add(theme)
+        labels.append(sorted(found))
+    return texts, labels, groups, weights
+
+
+EXAMPLE_WEIGHT = 3.0
+
+
+def _expand(paths) -> list[Path]:
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    files: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith((".", "_"))
+                                and p.suffix.lower() in (".txt", ".md", "")))
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise ModelError(f"{path}: no such file or folder")
+    return files
+
+
+def train(paths=None, *, lexicons=None, **params) -> ThemeClassifier:
+    """Train a :class:`ThemeClassifier` from the lexicons, deterministically.
+
+    ``paths``: the corpus (files or folders of transcripts; default the bundled
+    calls); ``lexicons``: as for :func:`topictrack.themes.load_lexicons`; ``params``:
+    :class:`ThemeClassifier` parameters. Raises :class:`ModelError` when a theme has
+    no training sentence (give its lexicon ``examples`` or a larger corpus).
+    """
+    from topictrack.themes import themes as theme_names
+
+    texts, labels, groups, weights = training_set(paths, lexicons=lexicons)
+    model = ThemeClassifier(classes=theme_names(lexicons), **params)
+    try:
+        model.fit(texts, labels, groups=groups, sample_weight=weights)
+    except ValueError as exc:
+        raise ModelError(f"cannot train the theme model: {exc}") from None
+    logger.info("trained the theme model on %d sentences, %d features", len(texts), len(model.vocabulary_))
+    return model

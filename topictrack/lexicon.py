@@ -33,11 +33,18 @@ from __future__ import annotations
 
 import re
 import sys
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+
+try:  # the regex parser, to find the words a pattern starts with
+    from re import _constants as _c, _parser
+except ImportError:  # pragma: no cover - Python 3.10
+    import sre_constants as _c
+    import sre_parse as _parser
 
 from topictrack.errors import LexiconError
 
@@ -53,6 +60,8 @@ _KEYS = {"name", "description", "terms", "patterns", "exclude", "examples", "pai
 _PAIR_KEYS = {"terms", "with"}
 _REGEX_SYNTAX = re.compile(r"[\\()\[\]?|+{}^$]")
 _TOML_WHERE = re.compile(r"\(at line (\d+), column \d+\)")
+_WORD = re.compile(r"[a-z0-9]+")
+_TOKEN = re.compile(r"[a-z0-9]+|\n")
 
 
 @dataclass(frozen=True)
@@ -81,24 +90,124 @@ class Lexicon:
 
 @dataclass(frozen=True)
 class CompiledLexicon:
-    """Regexes of one lexicon: ``match`` (terms and patterns), ``exclude``, ``pairs``."""
+    """Regexes of one lexicon.
 
-    match: re.Pattern | None
+    ``terms`` (lower-case terms, matched on lower-cased text), ``patterns`` (regular
+    expressions, case-insensitive, that start with a known word at a word boundary),
+    ``free_patterns`` (the other regular expressions), ``exclude``, ``pairs`` (each side like ``terms``),
+    ``entries`` (each entry as written with its own regex, for explanations) and the
+    ``anchors`` / ``prefixes``: words one of which every term or pair starts with, used
+    to skip sentences that cannot match.
+    """
+
+    terms: re.Pattern | None
+    patterns: re.Pattern | None
+    free_patterns: re.Pattern | None
     exclude: re.Pattern | None
     pairs: tuple[tuple[re.Pattern, re.Pattern], ...]
-    entries: tuple[tuple[str, re.Pattern], ...]  # (entry as written, its own regex), for explain
+    entries: tuple[tuple[str, re.Pattern], ...]
+    anchors: frozenset[str]
+    prefixes: tuple[str, ...]
+
+
+def _term_body(term: str) -> str:
+    words = re.split(r"[\s\-]+", term.strip().lower())
+    parts = []
+    for word in words:
+        star = word.endswith("*")
+        piece = re.escape(word.rstrip("*")).replace("'", "['’]").replace("’", "['’]")
+        parts.append(piece + (r"\w*" if star else ""))
+    return r"[\s\-]+".join(parts)
 
 
 def term_regex(term: str) -> str:
     """Regex source for a lexicon term: whole words, flexible spaces/hyphens, ``*`` suffix."""
-    words = re.split(r"[\s\-]+", term.strip())
-    parts = []
-    for word in words:
-        star = word.endswith("*")
-        word = word.rstrip("*")
-        piece = re.escape(word).replace("'", "['’]").replace("’", "['’]")
-        parts.append(piece + (r"\w*" if star else ""))
-    return r"(?<![\w])" + r"[\s\-]+".join(parts) + r"(?![\w])"
+    return r"(?<![\w])" + _term_body(term) + r"(?![\w])"
+
+
+def _fast_alternation(terms) -> re.Pattern | None:
+    """One regex for many terms, to run on lower-cased text."""
+    if not terms:
+        return None
+    bodies = sorted({_term_body(t) for t in terms}, key=lambda b: (-len(b), b))
+    return re.compile(r"\b(?:" + "|".join(bodies) + r")(?!\w)")
+
+
+def _prefixes(items) -> list[str] | None:
+    """Literal texts one of which a parsed regex must start with, or None if unknown."""
+    if not items:
+        return None
+    op, av = items[0]
+    if op is _c.LITERAL:
+        text = ""
+        for position, (op2, av2) in enumerate(items):
+            if op2 is not _c.LITERAL:
+                rest = _prefixes(items[position:]) if op2 in (_c.SUBPATTERN, _c.BRANCH) else None
+                return [text + r for r in rest] if rest else [text]
+            if not chr(av2).isalnum():
+                break
+            text += chr(av2).lower()
+        return [text] if text else None
+    if op is _c.IN:
+        chars = [chr(a).lower() for o, a in av if o is _c.LITERAL]
+        if len(chars) != len(av) or not all(c.isalnum() for c in chars):
+            return None
+        return chars
+    if op is _c.SUBPATTERN:
+        return _prefixes(list(av[-1]))
+    if op is _c.BRANCH:
+        found = [_prefixes(list(branch)) for branch in av[1]]
+        return None if any(f is None for f in found) else [s for f in found for s in f]
+    return None
+
+
+def _leading_literals(source: str) -> list[str] | None:
+    """Word beginnings a regex's matches must start with, when it begins at a word boundary.
+
+    ``\\b(?:chips?|GPUs?)...`` -> ``["chip", "gpu"]``; None when this cannot be told.
+    """
+    try:
+        items = list(_parser.parse(source, re.IGNORECASE))
+    except Exception:  # noqa: BLE001 - any parse trouble means "run it everywhere"
+        return None
+    bounded = False
+    while items:
+        op, av = items[0]
+        if op is _c.AT and av is _c.AT_BOUNDARY:
+            bounded = True
+        elif op is _c.ASSERT_NOT and av[0] == -1:
+            bounded = True
+        else:
+            break
+        items = items[1:]
+    return _prefixes(items) if bounded else None
+
+
+# Frequent words a term is not anchored on when it has a rarer one ("low-cost model*" -> "cost").
+_COMMON = frozenset(
+    """a an the of in on at to for and or by with from as is are was be our we this that it its per
+    low high lower higher first second third fourth next last following year quarter quarters end non
+    new more less cut business revenue revenues customer customers increase increased decrease performance
+    level levels cost costs adjusted demand service services data large driven due during down model models""".split()
+)
+
+
+def _anchor(term: str) -> tuple[str, bool]:
+    """The word a term is looked up by, and whether it is a prefix (``stockpil*``).
+
+    The first word of the term that is not a very common one, whole words before
+    prefixes (else the first word).
+    """
+    words = [w for w in re.split(r"[\s\-]+", term.strip().lower()) if w]
+    candidates = []
+    for raw in words:
+        tokens = _WORD.findall(raw.rstrip("*"))
+        for position, token in enumerate(tokens):
+            candidates.append((token, raw.endswith("*") and position == len(tokens) - 1))
+    if not candidates:
+        return term.strip().lower(), False
+    rare = [c for c in candidates if c[0] not in _COMMON]
+    return next((c for c in rare if not c[1]), rare[0] if rare else candidates[0])
 
 
 def entry_regex(entry: str) -> str:
@@ -203,16 +312,30 @@ def parse_lexicon(text: str, path="<string>") -> Lexicon:
 
     entries = [(t, _compile(t, term_regex(t), "terms", path, text)) for t in lists["terms"]]
     entries += [(p, _compile(p, entry_regex(p), "patterns", path, text)) for p in lists["patterns"]]
-    excludes = [_compile(e, entry_regex(e), "exclude", path, text) for e in lists["exclude"]]
-    compiled_pairs = tuple(
-        (_alternation([term_regex(t) for t in left]), _alternation([term_regex(t) for t in right]))
-        for left, right in pairs
-    )
+    for e in lists["exclude"]:
+        _compile(e, entry_regex(e), "exclude", path, text)
+    plain = list(lists["terms"]) + [p for p in lists["patterns"] if not _REGEX_SYNTAX.search(p)]
+    regexes = [p for p in lists["patterns"] if _REGEX_SYNTAX.search(p)]
+    anchors = [_anchor(t) for t in plain] + [_anchor(t) for left, _ in pairs for t in left]
+    anchored, free = [], []
+    for pattern in regexes:
+        starts = _leading_literals(pattern)
+        (free if starts is None else anchored).append(pattern)
+        anchors += [(s, True) for s in starts or ()]
+    plain_excludes = [e for e in lists["exclude"] if not _REGEX_SYNTAX.search(e)]
+    regex_excludes = [e for e in lists["exclude"] if _REGEX_SYNTAX.search(e)]
+    exclude_sources = [f"(?i:{e})" for e in regex_excludes]
+    if plain_excludes:
+        exclude_sources.append(_fast_alternation(plain_excludes).pattern)
     compiled = CompiledLexicon(
-        match=_alternation([rx.pattern for _, rx in entries]),
-        exclude=_alternation([rx.pattern for rx in excludes]),
-        pairs=compiled_pairs,
+        terms=_fast_alternation(plain),
+        patterns=_alternation(anchored),
+        free_patterns=_alternation(free),
+        exclude=re.compile("|".join(exclude_sources)) if exclude_sources else None,
+        pairs=tuple((_fast_alternation(left), _fast_alternation(right)) for left, right in pairs),
         entries=tuple(entries),
+        anchors=frozenset(w for w, prefix in anchors if not prefix),
+        prefixes=tuple(sorted({w for w, prefix in anchors if prefix})),
     )
     return Lexicon(
         name=name,
@@ -283,40 +406,84 @@ def load_folder(folder) -> tuple[list[Lexicon], bool]:
     return sorted(lexicons, key=lambda x: x.name), bool(settings.get("replace_defaults", False))
 
 
-def _line_starts(sentences: list[str]) -> tuple[str, np.ndarray]:
-    joined = "\n".join(s.replace("\n", " ") for s in sentences)
-    lengths = np.fromiter((len(s) + 1 for s in sentences), dtype=np.int64, count=len(sentences))
-    starts = np.concatenate(([0], np.cumsum(lengths)[:-1])) if len(sentences) else np.zeros(0, np.int64)
-    return joined, starts
 
+class LexiconMatcher:
+    """Finds which sentences match which lexicons, a whole batch at a time.
 
-def _rows(rx: re.Pattern, text: str, starts: np.ndarray) -> np.ndarray:
-    positions = np.fromiter((m.start() for m in rx.finditer(text)), dtype=np.int64)
-    return np.searchsorted(starts, positions, side="right") - 1
+    Sentences are lower-cased and split into words once; only the sentences that
+    contain a word some term or pair of a theme starts with are searched with that
+    theme's regexes. ``patterns`` (free regular expressions) are searched over the
+    whole batch.
+    """
+
+    def __init__(self, lexicons: Sequence[Lexicon]):
+        self.lexicons = list(lexicons)
+        self._words: dict[str, int] = {}
+        self._flags = [bytearray() for _ in self.lexicons]
+        self._prefix_rx = [
+            re.compile("(?:" + "|".join(map(re.escape, lex.regexes.prefixes)) + ")") if lex.regexes.prefixes else None
+            for lex in self.lexicons
+        ]
+        self._lock = threading.Lock()
+
+    def _word_ids(self, tokens: list[str]) -> np.ndarray:
+        words = self._words
+        with self._lock:
+            new = [w for w in dict.fromkeys(tokens) if w not in words]
+            for word in new:
+                words[word] = len(words)
+                for flags, lex, prefix in zip(self._flags, self.lexicons, self._prefix_rx):
+                    hit = word in lex.regexes.anchors or (prefix is not None and prefix.match(word) is not None)
+                    flags.append(hit)
+            get = words.__getitem__
+            return np.fromiter(map(get, tokens), dtype=np.int64, count=len(tokens))
+
+    def match(self, sentences: Sequence[str]) -> np.ndarray:
+        """Boolean matrix, sentences x lexicons."""
+        out = np.zeros((len(sentences), len(self.lexicons)), dtype=bool)
+        if not len(sentences):
+            return out
+        joined = "\n".join(s.replace("\n", " ") for s in sentences)
+        lower = joined.lower()
+        lines = lower.split("\n")
+        tokens = _TOKEN.findall(lower)
+        ids = self._word_ids(tokens)
+        newline = self._words["\n"] if "\n" in self._words else -1
+        row_of_token = np.cumsum(ids == newline)
+        starts = None
+        for column, (lex, flags) in enumerate(zip(self.lexicons, self._flags)):
+            rx = lex.regexes
+            anchored = np.frombuffer(bytes(flags), dtype=bool)[ids]
+            for row in np.unique(row_of_token[anchored]).tolist():
+                line = lines[row]
+                if rx.exclude is not None:
+                    line = _blank(rx.exclude, line)
+                if (
+                    (rx.terms is not None and rx.terms.search(line))
+                    or any(left.search(line) and right.search(line) for left, right in rx.pairs)
+                    or (rx.patterns is not None and rx.patterns.search(line))
+                ):
+                    out[row, column] = True
+            if rx.free_patterns is not None:
+                if starts is None:
+                    lengths = np.fromiter(map(len, lines), dtype=np.int64, count=len(lines)) + 1
+                    starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+                positions = [m.start() for m in rx.free_patterns.finditer(lower)]
+                for row in set((np.searchsorted(starts, positions, side="right") - 1).tolist()):
+                    if out[row, column]:
+                        continue
+                    line = _blank(rx.exclude, lines[row]) if rx.exclude is not None else lines[row]
+                    out[row, column] = rx.free_patterns.search(line) is not None
+        return out
 
 
 def _blank(rx: re.Pattern, text: str) -> str:
     return rx.sub(lambda m: " " * len(m.group(0)), text)
 
 
-def match_sentences(lexicons: Sequence[Lexicon], sentences: list[str]) -> np.ndarray:
-    """Boolean matrix sentences x lexicons: does the sentence match the theme's lexicon?
-
-    Works on the whole batch at once: each theme's regexes run once over the joined text.
-    """
-    joined, starts = _line_starts(sentences)
-    out = np.zeros((len(sentences), len(lexicons)), dtype=bool)
-    if not sentences:
-        return out
-    for column, lexicon in enumerate(lexicons):
-        rx = lexicon.regexes
-        text = _blank(rx.exclude, joined) if rx.exclude is not None else joined
-        if rx.match is not None:
-            out[_rows(rx.match, text, starts), column] = True
-        for left, right in rx.pairs:
-            both = np.intersect1d(_rows(left, text, starts), _rows(right, text, starts))
-            out[both, column] = True
-    return out
+def match_sentences(lexicons: Sequence[Lexicon], sentences: Sequence[str]) -> np.ndarray:
+    """Boolean matrix sentences x lexicons: does the sentence match the theme's lexicon?"""
+    return LexiconMatcher(lexicons).match(sentences)
 
 
 def matched_entries(lexicon: Lexicon, sentence: str) -> list[str]:
@@ -324,8 +491,9 @@ def matched_entries(lexicon: Lexicon, sentence: str) -> list[str]:
     rx = lexicon.regexes
     text = _blank(rx.exclude, sentence) if rx.exclude is not None else sentence
     found = [entry for entry, regex in rx.entries if regex.search(text)]
-    for (left_terms, right_terms), (left, right) in zip(lexicon.pairs, rx.pairs):
-        a, b = left.search(text), right.search(text)
+    lower = text.lower()
+    for left, right in rx.pairs:
+        a, b = left.search(lower), right.search(lower)
         if a and b:
             found.append(f"{a.group(0)} + {b.group(0)} (pair)")
     return found

@@ -164,6 +164,7 @@ class ThemeTagger:
         self.themes = [lex.name for lex in self.lexicons]
         self.model = model
         self.method = method
+        self._matcher = _lexicon.LexiconMatcher(self.lexicons)
         self._model_columns: list[tuple[int, int]] = []
         if model is not None:
             classes = list(model.classes_)
@@ -202,7 +203,7 @@ class ThemeTagger:
             return out
         probs = self._probabilities(sentences, groups)
         if self.method != "classifier":
-            hits = _lexicon.match_sentences(self.lexicons, sentences)
+            hits = self._matcher.match(sentences)
             out[hits] = LEXICON_CONFIDENCE
         if probs is not None:
             threshold = self.model.threshold
