@@ -195,7 +195,7 @@ def test_evidence_on_the_bundled_calls():
     assert result.exit_code == 0, result.output
     text = result.stdout
     assert text.startswith("seasonality · Kingsoft Cloud · call transcripts · 2025Q1 (")
-    assert "Henry Hu (management, prepared)" in text
+    assert "Henry Hu (management), prepared, turn " in text
     assert "seasonality · Kingsoft Cloud · analyst summaries · 2025Q1 (" in text
     assert "2024Q4" not in text
 

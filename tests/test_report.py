@@ -13,6 +13,10 @@ held 19 March 2025, and Q1 2025) and of the two analyst summaries (Q1 and Q2 202
 - Pricing is discussed in both calls but the tone turns: pricing power of GPU services in Q4,
   price competition in AI server leasing and profit sharing diluting margin in Q1.
 - CDN downsizing (legacy CDN scaled down, CPU assets impaired) is a Q4 theme that fades in Q1.
+
+The counts behind chip supply and CDN downsizing are small (a handful of sentences per call), so
+the tests ask for the direction of the change and rule out the opposite label; "rising"/"falling"
+itself needs the interval to exclude zero.
 """
 
 from __future__ import annotations
@@ -164,7 +168,7 @@ def test_evidence_lists_quotes_by_period_with_speaker_and_role(small):
     assert list(only.quote) == ["AI demand grew strongly | across every customer group this quarter."]
     text = format_evidence(found, "seasonality")
     assert "seasonality · Acme · call transcripts · 2025Q1 (2 turns)" in text
-    assert "Bob Roe (analyst, qa), turn 1" in text
+    assert "Bob Roe (analyst), qa, turn 1, tone -0.10:" in text
 
 
 def test_evidence_rejects_unknown_theme_and_bad_or_missing_period(small):
@@ -244,6 +248,7 @@ def test_deepseek_recedes_after_the_march_call(bundled):
     q4, q1 = cell(table, "2024Q4", "deepseek"), cell(table, "2025Q1", "deepseek")
     assert q4.mentions > 0 and q1.mentions > 0
     assert q1.delta_share < 0 and q1.trend in {"falling", "steady"}
+    assert q1.delta_tone < 0  # from "benefits us" in March to "demand shrinking" for some in Q1
     assert q4.qa_share > 0.5  # it came up in the Q&A, not in the prepared remarks
     assert cell(table, "2025Q2", "deepseek", kind="summary").trend == "absent"
 
@@ -264,11 +269,12 @@ def test_pricing_is_discussed_in_both_calls_and_its_tone_turns_down(bundled):
 
 
 def test_cdn_downsizing_fades_after_q4_2024(bundled):
-    _, table = bundled
+    scored, table = bundled
     q4, q1 = cell(table, "2024Q4", "cdn_downsizing"), cell(table, "2025Q1", "cdn_downsizing")
-    assert q4.mentions > q1.mentions
-    assert q1.trend in {"falling", "gone"}
-    assert "CDN" in q4.quote
+    assert q4.mentions > q1.mentions and q1.delta_share < 0
+    assert q1.trend in {"falling", "gone", "steady"}
+    quotes = evidence(scored, "cdn_downsizing", period="2024Q4").quote
+    assert quotes.str.contains("CDN|CDM|CPU|legacy|traditional").any()
 
 
 def test_bundled_markdown_shows_the_story_with_quotes(bundled):

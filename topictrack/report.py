@@ -52,18 +52,32 @@ def _check(table) -> pd.DataFrame:
     return table
 
 
+class _Series:
+    """The trends rows of one company and kind, indexed by (theme, period)."""
+
+    def __init__(self):
+        self.periods: dict = {}
+        self.themes: dict = {}
+        self.cells: dict = {}
+
+    def cell(self, theme: str, period) -> dict | None:
+        return self.cells.get((theme, period))
+
+    def values(self, column: str) -> list:
+        return [c[column] for c in self.cells.values() if c[column] is not None]
+
+
 def _series(table: pd.DataFrame):
-    """(company, kind, periods in order, rows of that series) for each company x kind."""
-    out = []
-    keys = table[["company", "kind"]].drop_duplicates()
-    for company, kind in keys.itertuples(index=False):
-        company, kind = _value(company), _value(kind)
-        mask = ((table["company"].isna() if company is None else table["company"] == company)
-                & (table["kind"] == kind))
-        rows = table[mask]
-        periods = sorted({_value(p) for p in rows["period"]}, key=period_key)
-        out.append((company, kind, periods, rows))
-    return out
+    """(company, kind, periods in order, _Series) for each company x kind, in table order."""
+    groups: dict[tuple, _Series] = {}
+    for record in table[COLUMNS].to_dict("records"):
+        record = {k: _value(v) for k, v in record.items()}
+        series = groups.setdefault((record["company"], record["kind"]), _Series())
+        series.periods[record["period"]] = None
+        series.themes[record["theme"]] = None
+        series.cells.setdefault((record["theme"], record["period"]), record)
+    return [(company, kind, sorted(series.periods, key=period_key), series)
+            for (company, kind), series in groups.items()]
 
 
 def _latest_two(periods: list) -> tuple:
@@ -72,16 +86,12 @@ def _latest_two(periods: list) -> tuple:
     return dated[-1], (dated[-2] if len(dated) > 1 else None)
 
 
-def _themes(rows: pd.DataFrame) -> list[str]:
-    return list(dict.fromkeys(rows["theme"]))
+def _themes(rows: _Series) -> list[str]:
+    return list(rows.themes)
 
 
-def _cell(rows: pd.DataFrame, theme: str, period) -> dict | None:
-    match = rows[(rows["theme"] == theme)
-                 & (rows["period"].isna() if period is None else rows["period"] == period)]
-    if match.empty:
-        return None
-    return {k: _value(v) for k, v in match.iloc[0].items()}
+def _cell(rows: _Series, theme: str, period) -> dict | None:
+    return rows.cell(theme, period)
 
 
 def _pct(share) -> str:
@@ -335,10 +345,11 @@ def format_evidence(frame: pd.DataFrame, theme: str) -> str:
         out.append(f"{theme} · {_company(company)} · {KIND_LABELS.get(kind, kind)} · "
                    f"{_period(period)} ({len(rows)} turn{'s' if len(rows) != 1 else ''})")
         for row in rows.itertuples(index=False):
-            speaker = _value(row.speaker) or "unnamed speaker"
-            out.append(f"  [{row.confidence:.2f}] {speaker} ({row.role}, {row.section}), "
-                       f"turn {row.turn}, tone {_signed(_value(row.tone))}:")
-            out.append(f"    “{' '.join(str(row.quote).split())}”")
+            who = _who({"quote_speaker": _value(row.speaker), "quote_role": _value(row.role),
+                        "kind": kind})
+            out.append(f"  [{row.confidence:.2f}] {who}, {row.section}, turn {row.turn}, "
+                       f"tone {_signed(_value(row.tone))}:")
+            out.append(f"    “{shorten(row.quote, 10_000)}”")
         out.append("")
     return "\n".join(out)
 
@@ -375,11 +386,11 @@ def _breakable(theme: str) -> str:
     return "_<wbr>".join(html.escape(part) for part in theme.split("_"))
 
 
-def _tone_chart(rows: pd.DataFrame, periods: list, themes: list[str]) -> str:
+def _tone_chart(rows: _Series, periods: list, themes: list[str]) -> str:
     """Inline SVG: tone of each theme by period, one coloured line per theme."""
     left, right, top, bottom = 46, 190, 14, 30
     width, height = max(560, left + right + 90 * len(periods)), 230
-    tones = [v for v in rows["tone"] if _value(v) is not None]
+    tones = rows.values("tone")
     span = min(1.0, math.ceil(max([0.2] + [abs(v) for v in tones]) * 5 - 1e-9) / 5)
     plot_w, plot_h = width - left - right, height - top - bottom
 
@@ -434,7 +445,7 @@ _HTML_KEY = (
 def _html_series(company, kind, periods, rows, level: str) -> str:
     e = html.escape
     themes = _themes(rows)
-    top = max([v for v in rows["share"] if _value(v) is not None] + [0.0])
+    top = max(rows.values("share") + [0.0])
     latest = periods[-1]
     out = [f'<section class="series"><h2>{e(_company(company))} '
            f'<span class="kind">{e(KIND_LABELS.get(kind, kind))}</span></h2>']

@@ -172,56 +172,88 @@ def _none(value):
     return value
 
 
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
+_CJK = r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]"
 
 
-def _quote_penalty(row, theme: str, themes: list[str]) -> int:
-    """How poor a turn's quote is as evidence, among quotes of equal confidence (0 = good).
+def _quote_penalty(turns: pd.DataFrame, theme: str, themes: list[str]) -> pd.Series:
+    """How poor each turn's quote is as evidence, among quotes of equal confidence (0 = good).
 
     +2 when it holds Chinese characters (the English reader cannot check it), +1 when the same
     sentence is the turn's quote for another theme too (it is not specific to this one), +1 when
     it is shorter than 40 or longer than 300 characters.
     """
-    quote = str(row[f"quote_{theme}"])
-    penalty = 2 if _CJK.search(quote) else 0
-    if any(other != theme and row.get(f"quote_{other}") == quote for other in themes):
-        penalty += 1
-    if not 40 <= len(quote) <= 300:
-        penalty += 1
-    return penalty
+    quote = turns[f"quote_{theme}"].astype("object").fillna("").astype(str)
+    penalty = quote.str.contains(_CJK, regex=True).astype(int) * 2
+    shared = pd.Series(False, index=turns.index)
+    for other in themes:
+        if other != theme:
+            shared |= quote.ne("") & quote.eq(turns[f"quote_{other}"].astype("object").fillna(""))
+    length = quote.str.len()
+    return penalty + shared.astype(int) + (~length.between(40, 300)).astype(int)
 
 
-def _cell(turns: pd.DataFrame, theme: str, themes: list[str]) -> dict:
-    """Counts, tone, who/where and evidence of one theme over the counted turns of one group."""
-    mentions = turns[f"mentions_{theme}"].fillna(0).astype(int)
-    total = int(mentions.sum())
-    cell = {"mentions": total, "tone": None, "mgmt_share": None, "analyst_share": None,
-            "prepared_share": None, "qa_share": None, "quote": None, "quote_speaker": None,
-            "quote_role": None, "quote_section": None}
-    if total == 0:
-        return cell
-    tones = turns[f"tone_{theme}"]
-    toned = int(mentions[tones.notna()].sum())
-    weighted = float((tones.fillna(0.0) * mentions).sum())
-    cell["tone"] = weighted / toned if toned else None
-    cell["mgmt_share"] = int(mentions[turns["role"] == "management"].sum()) / total
-    cell["analyst_share"] = int(mentions[turns["role"] == "analyst"].sum()) / total
-    cell["prepared_share"] = int(mentions[turns["section"] == "prepared"].sum()) / total
-    cell["qa_share"] = int(mentions[turns["section"] == "qa"].sum()) / total
-    with_quote = turns[(mentions > 0) & turns[f"quote_{theme}"].notna()]
-    if len(with_quote):
-        ranked = with_quote.assign(_conf=with_quote[f"conf_{theme}"].fillna(0.0),
-                                   _penalty=[_quote_penalty(row, theme, themes)
-                                             for _, row in with_quote.iterrows()],
-                                   _mentions=mentions[with_quote.index])
-        ranked = ranked.sort_values(["_conf", "_penalty", "_mentions", "call_id", "turn"],
-                                    ascending=[False, True, False, True, True], kind="mergesort")
-        best = ranked.iloc[0]
-        cell["quote"] = str(best[f"quote_{theme}"])
-        cell["quote_speaker"] = _none(best["speaker"])
-        cell["quote_role"] = _none(best["role"])
-        cell["quote_section"] = _none(best["section"])
-    return cell
+def _call_groups(scored: pd.DataFrame) -> tuple[list[tuple], dict, list[int]]:
+    """Group keys (company, kind, period) in first-seen order, call_id -> group, calls per group."""
+    keys: dict[tuple, int] = {}
+    call_group: dict = {}
+    firsts = scored.drop_duplicates("call_id")
+    for call_id, company, kind, period in zip(firsts["call_id"], firsts["company"], firsts["kind"],
+                                              firsts["period"]):
+        key = (_none(company), _none(kind) or "transcript", _none(period))
+        call_group[call_id] = keys.setdefault(key, len(keys))
+    calls = [0] * len(keys)
+    for group in call_group.values():
+        calls[group] += 1
+    return list(keys), call_group, calls
+
+
+def _sums(counted: pd.DataFrame, group: pd.Series, themes: list[str], n_groups: int) -> pd.DataFrame:
+    """Per group: sentences, words and, per theme, mentions split by tone/role/section (summed)."""
+    columns = {"sentences": counted["n_sentences"].fillna(0).astype("int64"),
+               "words": counted["n_words"].fillna(0).astype("int64")}
+    management = counted["role"].eq("management").fillna(False).to_numpy()
+    analyst = counted["role"].eq("analyst").fillna(False).to_numpy()
+    prepared = counted["section"].eq("prepared").fillna(False).to_numpy()
+    qa = counted["section"].eq("qa").fillna(False).to_numpy()
+    for theme in themes:
+        mentions = counted[f"mentions_{theme}"].fillna(0).astype("int64")
+        tone = counted[f"tone_{theme}"].astype("float64")
+        toned = mentions.where(tone.notna(), 0)
+        columns[f"x|{theme}"] = mentions
+        columns[f"toned|{theme}"] = toned
+        columns[f"tone_sum|{theme}"] = tone.fillna(0.0) * toned
+        columns[f"mgmt|{theme}"] = mentions.where(management, 0)
+        columns[f"analyst|{theme}"] = mentions.where(analyst, 0)
+        columns[f"prepared|{theme}"] = mentions.where(prepared, 0)
+        columns[f"qa|{theme}"] = mentions.where(qa, 0)
+    frame = pd.DataFrame(columns)
+    frame["_group"] = group.to_numpy()
+    return frame.groupby("_group").sum().reindex(range(n_groups), fill_value=0)
+
+
+def _quotes(counted: pd.DataFrame, group: pd.Series, theme: str, themes: list[str]) -> dict:
+    """Group -> (quote, speaker, role, section) of the theme's evidence quote."""
+    mentions = counted[f"mentions_{theme}"].fillna(0)
+    usable = (mentions > 0) & counted[f"quote_{theme}"].notna()
+    turns = counted[usable]
+    if turns.empty:
+        return {}
+    ranked = pd.DataFrame({
+        "_group": group[usable].to_numpy(),
+        "_conf": turns[f"conf_{theme}"].fillna(0.0).astype("float64").to_numpy(),
+        "_penalty": _quote_penalty(turns, theme, themes).to_numpy(),
+        "_mentions": mentions[usable].to_numpy(),
+        "call_id": turns["call_id"].astype(str).to_numpy(),
+        "turn": turns["turn"].to_numpy(),
+        "quote": turns[f"quote_{theme}"].astype(str).to_numpy(),
+        "speaker": turns["speaker"].to_numpy(), "role": turns["role"].to_numpy(),
+        "section": turns["section"].to_numpy(),
+    })
+    ranked = ranked.sort_values(["_group", "_conf", "_penalty", "_mentions", "call_id", "turn"],
+                                ascending=[True, False, True, False, True, True], kind="mergesort")
+    best = ranked.drop_duplicates("_group")
+    return {g: (q, _none(sp), _none(r), _none(se)) for g, q, sp, r, se in
+            zip(best["_group"], best["quote"], best["speaker"], best["role"], best["section"])}
 
 
 def trends(scored: pd.DataFrame, *, confidence: float = 0.95) -> pd.DataFrame:
@@ -239,53 +271,46 @@ def trends(scored: pd.DataFrame, *, confidence: float = 0.95) -> pd.DataFrame:
         empty = pd.DataFrame(columns=COLUMNS)
         empty.attrs["confidence"] = confidence
         return empty
+    keys, call_group, calls = _call_groups(scored)
     counted = scored[scored["counted"].fillna(False).astype(bool)]
+    group = counted["call_id"].map(call_group)
+    sums = {column: values.tolist() for column, values in
+            _sums(counted, group, themes, len(keys)).items()}
+    quotes = {theme: _quotes(counted, group, theme, themes) for theme in themes}
 
-    groups: dict[tuple, dict] = {}
-    for call_id, call in scored.groupby("call_id", sort=True):
-        first = call.iloc[0]
-        key = (_none(first["company"]), _none(first["kind"]) or "transcript", _none(first["period"]))
-        group = groups.setdefault(key, {"calls": [], "sentences": 0, "words": 0})
-        group["calls"].append(call_id)
-    for key, group in groups.items():
-        turns = counted[counted["call_id"].isin(group["calls"])]
-        group["turns"] = turns
-        group["sentences"] = int(turns["n_sentences"].fillna(0).sum())
-        group["words"] = int(turns["n_words"].fillna(0).sum())
-
-    def order(key):
-        company, kind, period = key
+    def order(index):
+        company, kind, period = keys[index]
         return (company is None, company or "", _KIND_ORDER.get(kind, 2), kind, period_key(period))
 
     rows = []
-    previous: dict[tuple, tuple] = {}  # (company, kind, theme) -> (period, mentions, sentences, share, tone)
-    for key in sorted(groups, key=order):
-        company, kind, period = key
-        group = groups[key]
-        n = group["sentences"]
+    previous: dict[tuple, tuple] = {}  # (company, kind, theme) -> (period, mentions, sentences, tone)
+    for index in sorted(range(len(keys)), key=order):
+        company, kind, period = keys[index]
+        n, words = int(sums["sentences"][index]), int(sums["words"][index])
         for theme in themes:
-            cell = _cell(group["turns"], theme, themes)
-            x = cell["mentions"]
+            x = int(sums[f"x|{theme}"][index])
+            toned = int(sums[f"toned|{theme}"][index])
+            tone = float(sums[f"tone_sum|{theme}"][index]) / toned if toned else None
+            shares = [int(sums[f"{part}|{theme}"][index]) / x if x else None
+                      for part in ("mgmt", "analyst", "prepared", "qa")]
+            quote = quotes[theme].get(index, (None, None, None, None)) if x else (None,) * 4
             share = x / n if n else 0.0
             prior = previous.get((company, kind, theme)) if period is not None else None
-            delta = low = high = delta_tone = None
-            label = None
+            delta = low = high = delta_tone = label = None
             if prior is not None:
-                prior_period, x0, n0, share0, tone0 = prior
-                delta = share - share0
+                prior_period, x0, n0, tone0 = prior
+                delta = share - (x0 / n0 if n0 else 0.0)
                 low, high = share_difference_interval(x, n, x0, n0, z)
-                if cell["tone"] is not None and tone0 is not None:
-                    delta_tone = cell["tone"] - tone0
+                if tone is not None and tone0 is not None:
+                    delta_tone = tone - tone0
                 label = classify(x, x0, low, high)
             rows.append((
-                company, kind, period, theme, len(group["calls"]), n, group["words"], x, share,
-                1000 * x / group["words"] if group["words"] else 0.0, cell["tone"],
-                cell["mgmt_share"], cell["analyst_share"], cell["prepared_share"], cell["qa_share"],
-                prior[0] if prior else None, delta, low, high, delta_tone, label,
-                cell["quote"], cell["quote_speaker"], cell["quote_role"], cell["quote_section"],
+                company, kind, period, theme, calls[index], n, words, x, share,
+                1000 * x / words if words else 0.0, tone, *shares,
+                prior[0] if prior else None, delta, low, high, delta_tone, label, *quote,
             ))
             if period is not None:
-                previous[(company, kind, theme)] = (period, x, n, share, cell["tone"])
+                previous[(company, kind, theme)] = (period, x, n, tone)
     table = pd.DataFrame(rows, columns=COLUMNS)
     for column in ("calls", "sentences", "words", "mentions"):
         table[column] = table[column].astype("int64")
