@@ -10,6 +10,8 @@ import sys
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from topictrack import _resources
@@ -226,6 +228,23 @@ def test_score_sentences_equals_sentiment_per_sentence_and_rejects_a_bare_string
         score_sentences("Revenue rose.")
     with pytest.raises(TypeError):
         sentiment(["Revenue rose."])
+
+
+_WORDS = st.sampled_from(
+    "revenue costs loss margin rose fell narrowed widened not no but however may 5% EUR mn from to "
+    "compared with a an the up down strong weak headwinds pressure ? , . ! ; great terrible".split()
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_WORDS, max_size=30).map(" ".join))
+def test_any_word_salad_scores_in_range_and_the_same_both_ways(text):
+    score = sentiment(text)
+    assert -1.0 <= score <= 1.0
+    assert explain_sentiment(text).score == pytest.approx(score)
+    parts = split_sentences(text)
+    if len(parts) == 1:
+        assert score_sentences(parts) == [score]
 
 
 def test_scores_stay_in_range():
