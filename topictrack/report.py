@@ -231,7 +231,7 @@ def _md_cell(cell: dict | None) -> str:
         return f"{_pct(cell['share'])} (no mentions)"
     text = f"**{_pct(cell['share'])}** ({cell['mentions']} sent.), tone {_signed(cell['tone'])}"
     if cell.get("quote"):
-        text += f"<br>“{_md(shorten(cell['quote']))}” — {_md(_who(cell))}"
+        text += f"<br>“{_md(shorten(cell['quote'], 150))}” — {_md(_who(cell))}"
     return text
 
 

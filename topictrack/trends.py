@@ -44,10 +44,11 @@ Columns of :func:`trends` (see the README, section "Trends and reports", for the
     before, none now), ``rising`` / ``falling`` (mentions in both periods and the interval on
     ``delta_share`` lies wholly above / below zero), else ``steady``. Null for the first period.
 ``quote``, ``quote_speaker``, ``quote_role``, ``quote_section``
-    The evidence quote of the cell: the ``quote_T`` of the counted turn with the highest ``conf_T``;
-    among equal confidences the most specific, readable quote (no Chinese characters, not the quote
-    of another theme too, 40-300 characters), then the turn with more mentions, then the earlier
-    call and turn. Null without mentions.
+    The evidence quote of the cell: the ``quote_T`` of a counted turn from the highest band of
+    ``conf_T`` (bands of 0.1: 0.9-1.0, 0.8-0.9, ...); within the band the most specific, readable
+    quote (no Chinese characters, not the quote of another theme too, 40-200 characters), then
+    the higher ``conf_T``, the turn with more mentions, the earlier call and turn. Null without
+    mentions.
 """
 
 from __future__ import annotations
@@ -180,7 +181,7 @@ def _quote_penalty(turns: pd.DataFrame, theme: str, themes: list[str]) -> pd.Ser
 
     +2 when it holds Chinese characters (the English reader cannot check it), +1 when the same
     sentence is the turn's quote for another theme too (it is not specific to this one), +1 when
-    it is shorter than 40 or longer than 300 characters.
+    it is shorter than 40 or longer than 200 characters.
     """
     quote = turns[f"quote_{theme}"].astype("object").fillna("").astype(str)
     penalty = quote.str.contains(_CJK, regex=True).astype(int) * 2
@@ -189,7 +190,7 @@ def _quote_penalty(turns: pd.DataFrame, theme: str, themes: list[str]) -> pd.Ser
         if other != theme:
             shared |= quote.ne("") & quote.eq(turns[f"quote_{other}"].astype("object").fillna(""))
     length = quote.str.len()
-    return penalty + shared.astype(int) + (~length.between(40, 300)).astype(int)
+    return penalty + shared.astype(int) + (~length.between(40, 200)).astype(int)
 
 
 def _call_groups(scored: pd.DataFrame) -> tuple[list[tuple], dict, list[int]]:
@@ -241,6 +242,7 @@ def _quotes(counted: pd.DataFrame, group: pd.Series, theme: str, themes: list[st
     ranked = pd.DataFrame({
         "_group": group[usable].to_numpy(),
         "_conf": turns[f"conf_{theme}"].fillna(0.0).astype("float64").to_numpy(),
+        "_band": (turns[f"conf_{theme}"].fillna(0.0).astype("float64") * 10 // 1).to_numpy(),
         "_penalty": _quote_penalty(turns, theme, themes).to_numpy(),
         "_mentions": mentions[usable].to_numpy(),
         "call_id": turns["call_id"].astype(str).to_numpy(),
@@ -249,8 +251,9 @@ def _quotes(counted: pd.DataFrame, group: pd.Series, theme: str, themes: list[st
         "speaker": turns["speaker"].to_numpy(), "role": turns["role"].to_numpy(),
         "section": turns["section"].to_numpy(),
     })
-    ranked = ranked.sort_values(["_group", "_conf", "_penalty", "_mentions", "call_id", "turn"],
-                                ascending=[True, False, True, False, True, True], kind="mergesort")
+    ranked = ranked.sort_values(["_group", "_band", "_penalty", "_conf", "_mentions", "call_id", "turn"],
+                                ascending=[True, False, True, False, False, True, True],
+                                kind="mergesort")
     best = ranked.drop_duplicates("_group")
     return {g: (q, _none(sp), _none(r), _none(se)) for g, q, sp, r, se in
             zip(best["_group"], best["quote"], best["speaker"], best["role"], best["section"])}
