@@ -86,6 +86,11 @@ def decode(data: bytes, path: str | os.PathLike = "<bytes>") -> str:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return _strict(data[len(bom):], encoding, path)
+    if b"\x00" in data[:4096]:
+        wide = _utf16_without_bom(data)
+        if wide:
+            return _strict(data, wide, path)
+        raise BinaryFileError(path, "file is binary (contains zero bytes), not a text transcript")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
@@ -93,9 +98,6 @@ def decode(data: bytes, path: str | os.PathLike = "<bytes>") -> str:
     if text is not None:
         _check_controls(text, path)
         return text
-    wide = _utf16_without_bom(data)
-    if wide:
-        return _strict(data, wide, path)
     if b"\x00" in data:
         raise BinaryFileError(path, "file is binary (contains zero bytes), not a text transcript")
     text = _chinese(data) or _western(data)
@@ -159,9 +161,13 @@ def _chinese(data: bytes) -> str | None:
 
 
 def _western(data: bytes) -> str | None:
-    for encoding in ("cp1252", "latin-1"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return None
+    """Windows-1252, else Latin-1 unless that yields C1 control characters (not Western text)."""
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        pass
+    text = data.decode("latin-1")
+    return None if _C1.search(text) else text
+
+
+_C1 = re.compile(r"[\x80-\x9f]")

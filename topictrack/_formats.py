@@ -104,7 +104,7 @@ _SA_HEADINGS = re.compile(
     r"Question-and-Answer Session|Questions and Answers|Q&A|Operator)\s*$",
     re.M,
 )
-_NAME = r"[A-Z][A-Za-z'\-.]+(?:\s[A-Z][A-Za-z'\-.]*){0,4}"
+_NAME = r"[A-Z][\w'\-.]+(?:\s[A-Z][\w'\-.]*){0,4}"
 _DASH_HEADER = re.compile(rf"^({_NAME})\s*(?:--|—|–)\s*(\S.{{0,120}})$", re.M)
 _COLON_LINE = re.compile(rf"^({_NAME}|Operator):\s+(\S.*)$", re.M)
 _BULLET = re.compile(r"^\s*(?:[-•*▪◦]|\d{1,2}[.)])\s+\S", re.M)
@@ -424,6 +424,8 @@ def _looks_like_title(line: str, speaker, titles: dict) -> bool:
     """A short line right after a speaker name that is their title or firm."""
     if speaker in titles and line == titles[speaker]:
         return True
+    if "?" in line or "[" in line or re.search(r"[a-z0-9][.!]\s", line):
+        return False
     return len(line) <= 120 and not _ends_sentence(line) and len(line.split()) <= 14 and bool(
         _MANAGEMENT_TITLE.search(line) or _ANALYST_TITLE.search(line)
     )

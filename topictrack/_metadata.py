@@ -264,6 +264,12 @@ def similar(a: str, b: str) -> float:
     return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
+def same_company(a: str, b: str) -> bool:
+    """Two spellings name the same company: similarity 0.7+ for long names, 0.85+ for short ones."""
+    shortest = min(len(_letters(a)), len(_letters(b)))
+    return similar(a, b) >= (0.7 if shortest >= 10 else 0.85)
+
+
 def repair_company(candidate: str, known: list[str], body: str = "") -> str:
     """Replace an ASR-damaged spelling ("Kings of Clouds") by a known or more frequent one."""
     best, best_score = None, 0.0
@@ -271,7 +277,7 @@ def repair_company(candidate: str, known: list[str], body: str = "") -> str:
         score = similar(candidate, name)
         if score > best_score:
             best, best_score = name, score
-    if best is not None and best_score >= 0.7:
+    if best is not None and same_company(candidate, best):
         return best
     if body:
         words = len(candidate.split())

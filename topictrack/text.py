@@ -81,13 +81,19 @@ _NOT_LETTERS = bytes(b for b in range(128) if not chr(b).isalpha())
 
 
 def cjk_ratio(text: str) -> float:
-    """Share of CJK characters among CJK plus Latin letters (0.0 when neither occurs)."""
+    """Share of the text's letters that are CJK, a CJK character counted as three Latin letters.
+
+    A Chinese character carries about as much as a short English word, so plain
+    letter counts would make a half-Chinese turn look English. 0.0 when the text
+    has neither.
+    """
     ascii_bytes = text.encode("ascii", "ignore")
     latin = len(ascii_bytes.translate(None, _NOT_LETTERS))
     cjk = 0 if len(ascii_bytes) == len(text) else len(_CJK.findall(text))
-    return cjk / (cjk + latin) if cjk + latin else 0.0
+    weighted = 3 * cjk
+    return weighted / (weighted + latin) if weighted + latin else 0.0
 
 
 def language(text: str) -> str:
-    """``"zh"`` when CJK characters dominate, ``"en"`` otherwise."""
-    return "zh" if cjk_ratio(text) > 0.3 else "en"
+    """``"zh"`` when CJK characters dominate (:func:`cjk_ratio` above 0.5), ``"en"`` otherwise."""
+    return "zh" if cjk_ratio(text) > 0.5 else "en"

@@ -13,7 +13,7 @@ The ``turns`` frame has one row per speaker turn:
 ``role``            ``operator`` | ``management`` | ``analyst`` | ``interpreter`` | ``unknown``
 ``section``         ``prepared`` (remarks) | ``qa`` (question-and-answer)
 ``text``            the turn's text, ASR loops collapsed
-``language``        ``en`` | ``zh`` (mostly CJK) | ``mixed`` (both, CJK 10-30%)
+``language``        ``en`` | ``zh`` (CJK dominates) | ``mixed`` (a noticeable CJK part)
 ``boilerplate``     bool: operator turn, or mostly safe-harbour / housekeeping text
 ``duplicate_of``    Int64, on the later turn of an interpretation pair: the ``turn``
                     it restates; <NA> otherwise
@@ -80,12 +80,13 @@ class ReadResult:
 
 
 def _language(text: str) -> str:
+    """``zh`` when CJK dominates, ``mixed`` when it is a noticeable part, else ``en``."""
     if text.isascii():
         return "en"
     ratio = cjk_ratio(text)
-    if ratio > 0.3:
+    if ratio > 0.5:
         return "zh"
-    if ratio > 0.1:
+    if ratio > 0.05:
         return "mixed"
     return "en"
 
@@ -188,20 +189,30 @@ def read_transcripts(paths, *, company: str | None = None, manifest=None) -> Rea
 
 
 def _harmonise_companies(calls: list) -> None:
+    """Replace each company spelling by a close, more frequent spelling among ``calls``.
+
+    Only spellings sharing their first three letters are compared (ASR damage
+    keeps the start of a name: "Kingshark Cloud" / "Kingsoft Cloud"), with the
+    similarity rule of :func:`topictrack._metadata.same_company`.
+    """
     counts: dict = {}
     for call in calls:
         if call.company:
             counts[call.company] = counts.get(call.company, 0) + 1
-    names = sorted(counts, key=lambda n: (-counts[n], n))
+    by_prefix: dict = {}
+    for name in sorted(counts, key=lambda n: (-counts[n], n)):
+        by_prefix.setdefault(name[:3].lower(), []).append(name)
+    canonical = {}
+    for names in by_prefix.values():
+        for i, name in enumerate(names):
+            canonical[name] = next(
+                (other for other in names[:i]
+                 if counts[other] > counts[name] and _metadata.same_company(name, other)),
+                name,
+            )
     for call in calls:
-        if not call.company:
-            continue
-        for name in names:
-            if name == call.company or counts[name] <= counts[call.company]:
-                continue
-            if len(name) >= 6 and _metadata.similar(name, call.company) >= 0.8:
-                call.company = name
-                break
+        if call.company:
+            call.company = canonical[call.company]
 
 
 def expand_paths(paths) -> list[Path]:
