@@ -167,6 +167,16 @@ def test_however_opens_contrast_in_its_own_sentence():
     assert all(c.weight == pytest.approx(1.5) for c in explained.sentences[1].contributions)
 
 
+@pytest.mark.parametrize("text", [
+    "Revenue rose, but also costs fell.",
+    "The effect on revenue is not yet known, and margins improved.",
+])
+def test_additive_but_also_and_not_yet_are_not_contrast(text):
+    explained = explain_sentiment(text).sentences[0]
+    assert not any(m.startswith("contrast") for m in explained.modifiers)
+    assert all(c.weight == 1.0 for c in explained.contributions)
+
+
 def test_concession_weakens_the_clause_it_opens():
     with_concession = "Although costs rose, revenue grew strongly."
     assert sentiment(with_concession) > 0

@@ -490,7 +490,7 @@ class _Scorer:
         # 4. modifiers
         weights = [1.0] * n
         modifiers = []
-        contrast = self.contrast.first(keys, present)
+        contrast = next((c for c in self.contrast.find(keys, present) if _is_contrast(keys, c)), None)
         if contrast:
             c0, c1, cue = contrast
             for k in range(n):
@@ -671,6 +671,14 @@ _FILLER = frozenset({"eur", "usd", "rmb", "yuan", "sek", "dkk", "nok", "gbp", "u
                      "about", "around", "approximately", "some", "nearly", "almost", "over", "of",
                      "with", "to", "its", "their"})
 _DETERMINERS = frozenset({"the", "its", "our", "their", "a", "an", "to", "into"})
+
+
+def _is_contrast(keys: list[str], cue: tuple[int, int, str]) -> bool:
+    """A contrast cue that does not contrast: "not yet", "as yet", "but also"."""
+    start, end, _ = cue
+    if start > 0 and keys[start - 1] in ("not", "as"):
+        return False
+    return not (end + 1 < len(keys) and keys[end + 1] == "also")
 
 
 _PARTICLES = frozenset({"up", "down"})
