@@ -382,7 +382,9 @@ _PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#
 
 
 def _breakable(theme: str) -> str:
-    """A theme name as HTML that may wrap after its underscores, never inside a word."""
+    """A theme name as HTML; long names may wrap after their underscores, never inside a word."""
+    if len(theme) <= 20:
+        return f'<span class="nowrap">{html.escape(theme)}</span>'
     return "_<wbr>".join(html.escape(part) for part in theme.split("_"))
 
 
