@@ -46,17 +46,27 @@ def _check_texts(X, what="X") -> list[str]:
     return X
 
 
-def neighbour_matrix(n: int, groups: Sequence | None = None) -> sp.csr_matrix:
-    """``n x n`` matrix with 1 for each sentence's previous and next sentence in the same group."""
-    if n < 2:
+def neighbour_matrix(n: int, groups: Sequence | None = None, *, window: int = 1, decay: float = 1.0) -> sp.csr_matrix:
+    """``n x n`` matrix linking each sentence to the sentences up to ``window`` places away.
+
+    A sentence ``d`` places away weighs ``decay ** (d - 1)``; only sentences with the same
+    ``groups`` id (and no other group in between) are linked.
+    """
+    if n < 2 or window < 1:
         return sp.csr_matrix((n, n), dtype=np.float32)
-    same = np.ones(n - 1, dtype=np.float32)
     if groups is not None:
         g = np.asarray(groups)
         if len(g) != n:
             raise ValueError(f"groups has {len(g)} items for {n} sentences")
-        same = (g[1:] == g[:-1]).astype(np.float32)
-    return sp.diags([same, same], [1, -1], shape=(n, n), format="csr", dtype=np.float32)
+    diagonals, offsets = [], []
+    for distance in range(1, min(window, n - 1) + 1):
+        same = np.ones(n - distance, dtype=np.float32)
+        if groups is not None:
+            same = (g[distance:] == g[:-distance]).astype(np.float32)
+        same *= decay ** (distance - 1)
+        diagonals += [same, same]
+        offsets += [distance, -distance]
+    return sp.diags(diagonals, offsets, shape=(n, n), format="csr", dtype=np.float32)
 
 
 def analyze(sentence: str, ngram_range=(1, 2)) -> list[str]:
@@ -85,10 +95,18 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         Minimum number of training sentences a feature must occur in.
     context_weight : float
         Weight of the previous and next sentence's TF-IDF vector added to a sentence's own.
+    context_window : int
+        How many sentences on each side give context; the one ``d`` places away weighs
+        ``context_weight ** d``.
     C : float
         Inverse regularisation strength of each per-theme logistic regression.
     class_weight : "balanced" or None
         Passed to each logistic regression.
+    neighbour_negative_weight : float
+        Training weight of a sentence without a theme that sits next to one with it (in the
+        same group). Weak labels miss such sentences' theme often ("I often talk about the
+        staircase curve." after a sentence on revenue landing next quarter), so by default
+        they are left out (0.0) rather than taught as counter-examples.
     threshold : float
         Probability at or above which :meth:`predict` assigns a theme.
 
@@ -103,8 +121,10 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         ngram_range=(1, 2),
         min_df=2,
         context_weight=0.5,
-        C=4.0,
+        C=1.0,
         class_weight="balanced",
+        context_window=2,
+        neighbour_negative_weight=0.0,
         threshold=0.5,
     ):
         self.classes = classes
@@ -113,6 +133,8 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         self.context_weight = context_weight
         self.C = C
         self.class_weight = class_weight
+        self.context_window = context_window
+        self.neighbour_negative_weight = neighbour_negative_weight
         self.threshold = threshold
 
     # -- fitting ---------------------------------------------------------------------
@@ -124,10 +146,16 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"min_df={self.min_df!r} is invalid; expected an int >= 1")
         if not 0 <= self.context_weight <= 1:
             raise ValueError(f"context_weight={self.context_weight!r} is invalid; expected 0 to 1")
+        if not isinstance(self.context_window, int) or self.context_window < 0:
+            raise ValueError(f"context_window={self.context_window!r} is invalid; expected an int >= 0")
         if not self.C > 0:
             raise ValueError(f"C={self.C!r} is invalid; expected a positive number")
         if self.class_weight not in ("balanced", None):
             raise ValueError(f"class_weight={self.class_weight!r} is invalid; expected 'balanced' or None")
+        if not 0 <= self.neighbour_negative_weight <= 1:
+            raise ValueError(
+                f"neighbour_negative_weight={self.neighbour_negative_weight!r} is invalid; expected 0 to 1"
+            )
         if not 0 < self.threshold < 1:
             raise ValueError(f"threshold={self.threshold!r} is invalid; expected a number between 0 and 1")
 
@@ -167,7 +195,10 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         if not X:
             raise ValueError("X is empty; at least one sentence is needed")
         self.classes_, Ybin = self._binarize(Y, len(X))
-        weights = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
+        weights = np.ones(len(X)) if sample_weight is None else np.asarray(sample_weight, dtype=float)
+        if weights.shape != (len(X),):
+            raise ValueError(f"sample_weight has {weights.size} items for {len(X)} texts")
+        neighbours = neighbour_matrix(len(X), groups)
         df = Counter()
         for text in X:
             df.update(set(analyze(text, self.ngram_range)))
@@ -184,7 +215,10 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
             model = LogisticRegression(
                 C=self.C, class_weight=self.class_weight, solver="liblinear", random_state=0, max_iter=1000
             )
-            model.fit(features, Ybin[:, column], sample_weight=weights)
+            y = Ybin[:, column]
+            beside_positive = (neighbours @ y.astype(np.float32)) > 0
+            column_weights = np.where((y == 0) & beside_positive, weights * self.neighbour_negative_weight, weights)
+            model.fit(features, y, sample_weight=column_weights)
             coefs.append(model.coef_[0])
             intercepts.append(model.intercept_[0])
         self.coef_ = np.vstack(coefs)
@@ -234,7 +268,8 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         counts.data = 1.0 + np.log(counts.data)  # sublinear tf
         tfidf = _l2_normalise(counts @ sp.diags(self.idf_.astype(np.float32)))
         if self.context_weight:
-            tfidf = tfidf + self.context_weight * (neighbour_matrix(tfidf.shape[0], groups) @ tfidf)
+            around = neighbour_matrix(tfidf.shape[0], groups, window=self.context_window, decay=self.context_weight)
+            tfidf = tfidf + self.context_weight * (around @ tfidf)
             tfidf = _l2_normalise(tfidf)
         return sp.csr_matrix(tfidf, dtype=np.float32)
 
@@ -290,8 +325,10 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
                 "ngram_range": list(self.ngram_range),
                 "min_df": self.min_df,
                 "context_weight": self.context_weight,
+                "context_window": self.context_window,
                 "C": self.C,
                 "class_weight": self.class_weight,
+                "neighbour_negative_weight": self.neighbour_negative_weight,
                 "threshold": self.threshold,
             },
             "classes": [str(c) for c in self.classes_],

@@ -7,7 +7,12 @@ Two sources decide, per sentence:
   ``LEXICON_CONFIDENCE``;
 * the **classifier** (:class:`topictrack.classifier.ThemeClassifier`, trained from the
   lexicons): a sentence whose probability for a theme, read with its neighbouring
-  sentences, reaches the model's threshold gets the theme with that probability.
+  sentences, reaches the model's threshold gets the theme with that probability when
+  the lexicon found the theme within ``SUPPORT_WINDOW`` sentences of it (same turn),
+  or on its own when the probability reaches ``ALONE_THRESHOLD``. The classifier so
+  extends lexicon evidence to sentences no keyword names ("I often talk about the
+  staircase curve." next to revenue landing next quarter) without tagging every
+  "strong demand" of a company that sells no AI.
 
 When both agree the confidence is ``1 - (1 - LEXICON_CONFIDENCE) * (1 - probability)``.
 A passage's themes are the union of its sentences' themes; its confidence for a theme
@@ -31,6 +36,8 @@ from topictrack.errors import ConfigError, ModelError
 logger = logging.getLogger(__name__)
 
 LEXICON_CONFIDENCE = 0.8
+SUPPORT_WINDOW = 2
+ALONE_THRESHOLD = 0.8
 MODEL_FILE = "theme_model.json"
 METHODS = ("combined", "lexicon", "classifier")
 
@@ -202,16 +209,19 @@ class ThemeTagger:
         if not sentences:
             return out
         probs = self._probabilities(sentences, groups)
-        if self.method != "classifier":
-            hits = self._matcher.match(sentences)
-            out[hits] = LEXICON_CONFIDENCE
+        if self.method == "classifier":
+            return np.where(probs >= self.model.threshold, probs, 0.0)
+        hits = self._matcher.match(sentences)
+        out[hits] = LEXICON_CONFIDENCE
         if probs is not None:
-            threshold = self.model.threshold
+            from topictrack.classifier import neighbour_matrix
+
             with_model = np.zeros(len(self.themes), dtype=bool)
             with_model[[mine for mine, _ in self._model_columns]] = True
-            confirmed = out > 0
-            out = np.where(confirmed, 1 - (1 - out) * (1 - probs), out)
-            alone = ~confirmed & (probs >= threshold) & with_model
+            near = neighbour_matrix(len(sentences), groups, window=SUPPORT_WINDOW) @ hits.astype(np.float32)
+            supported = (np.asarray(near) > 0) & (probs >= self.model.threshold)
+            alone = ~hits & with_model & (supported | (probs >= ALONE_THRESHOLD))
+            out = np.where(hits, 1 - (1 - out) * (1 - probs), out)
             out[alone] = probs[alone]
         return out
 
