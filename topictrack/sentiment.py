@@ -530,10 +530,10 @@ class _Scorer:
         """Find the change each metric undergoes and score it (direction x polarity)."""
         used = set()
         metric_at = {m[0]: m for m in metrics}
+        paired = []  # (metric end, metric text, polarity) of each metric that changed
         for idx, (ma, mb, metric) in enumerate(metrics):
             if covered[ma]:
                 continue  # consumed as the earlier state of another metric ("from a loss")
-            polarity = self.metric_polarity[metric]
             change = (
                 self._direction_after(metrics, idx, directions, keys, raw, metric_at)
                 or self._direction_before(ma, directions, keys, raw, used)
@@ -541,24 +541,45 @@ class _Scorer:
             )
             if change is None:
                 continue
-            da, db, kind, shown = change
-            if kind in self.direction_kind.values():
-                used.add((da, db))
-            if kind in ("better", "worse"):
-                sign = 1 if kind == "better" else -1
-            elif kind == "state":
-                sign = polarity
-            else:
-                sign = (1 if kind == "up" else -1) * polarity
-            valence = sign * self.w_direction
-            rule = f"{'more is good' if polarity > 0 else 'more is bad'} x {kind}"
-            if self._negated(keys, da):
-                valence *= self.w_negation
-                rule = "negated " + rule
-            for k in (*range(ma, mb + 1), *range(da, db + 1)):
-                covered[k] = True
-            first, second = " ".join(raw[ma:mb + 1]), shown
-            found.append((min(ma, da), f"{second} .. {first}" if da < ma else f"{first} .. {second}", rule, valence))
+            used.add(change[:2])
+            polarity = self.metric_polarity[metric]
+            self._score_change((ma, mb), polarity, change, keys, raw, covered, found)
+            paired.append((mb, polarity))
+        # a direction with its subject left out repeats the last metric: "the loss
+        # narrowed year on year but widened sequentially"
+        for da, db, direction in directions:
+            if (da, db) in used or covered[da] or da == 0 or keys[da - 1] not in ("but", "and", "yet"):
+                continue
+            before = [p for p in paired if p[0] < da]
+            if before and direction not in self.nouns and direction not in _PARTICLES:
+                mb, polarity = before[-1]
+                kind = self.direction_kind[direction]
+                self._score_change(None, polarity, (da, db, kind, " ".join(raw[da:db + 1])), keys, raw,
+                                   covered, found)
+
+    def _score_change(self, metric_span, polarity, change, keys, raw, covered, found) -> None:
+        da, db, kind, shown = change
+        if kind in ("better", "worse"):
+            sign = 1 if kind == "better" else -1
+        elif kind == "state":
+            sign = polarity
+        else:
+            sign = (1 if kind == "up" else -1) * polarity
+        valence = sign * self.w_direction
+        rule = f"{'more is good' if polarity > 0 else 'more is bad'} x {kind}"
+        if self._negated(keys, da):
+            valence *= self.w_negation
+            rule = "negated " + rule
+        for k in range(da, db + 1):
+            covered[k] = True
+        if metric_span is None:
+            found.append((da, f"(same metric) .. {shown}", rule, valence))
+            return
+        ma, mb = metric_span
+        for k in range(ma, mb + 1):
+            covered[k] = True
+        first = " ".join(raw[ma:mb + 1])
+        found.append((min(ma, da), f"{shown} .. {first}" if da < ma else f"{first} .. {shown}", rule, valence))
 
     def _direction_after(self, metrics, idx, directions, keys, raw, metric_at):
         """ "net sales in the third quarter increased" -> (start, end, kind, text) or None."""
@@ -674,11 +695,13 @@ _DETERMINERS = frozenset({"the", "its", "our", "their", "a", "an", "to", "into"}
 
 
 def _is_contrast(keys: list[str], cue: tuple[int, int, str]) -> bool:
-    """A contrast cue that does not contrast: "not yet", "as yet", "but also"."""
+    """False for cues that do not contrast: "not yet", "as yet", "not only ... but also"."""
     start, end, _ = cue
     if start > 0 and keys[start - 1] in ("not", "as"):
         return False
-    return not (end + 1 < len(keys) and keys[end + 1] == "also")
+    if end + 1 < len(keys) and keys[end + 1] == "also":
+        return not any(keys[i] == "not" and keys[i + 1] == "only" for i in range(start - 1))
+    return True
 
 
 _PARTICLES = frozenset({"up", "down"})
