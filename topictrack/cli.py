@@ -311,3 +311,97 @@ def turns_command(ctx, paths, fmt, company, manifest):
         click.echo(f"Failed: {row.error}", err=True)
     if failures:
         ctx.exit(1)
+
+
+# ---------------------------------------------------------------- themes, tag, train, suggest (theme tagging)
+
+lexicons_option = click.option(
+    "--lexicons",
+    type=click.Path(exists=True),
+    metavar="DIR",
+    help="Folder of theme lexicons (*.toml) added to the shipped themes; a same-named theme replaces "
+    "the shipped one, and '_settings.toml' with 'replace_defaults = true' replaces them all.",
+)
+
+
+@main.command("themes")
+@lexicons_option
+def themes_command(lexicons):
+    """List the themes in use with their description and number of lexicon entries."""
+    from topictrack.themes import load_lexicons
+
+    for lex in load_lexicons(lexicons):
+        click.echo(
+            f"{lex.name:<18} {len(lex.terms):>3} terms {len(lex.patterns):>2} patterns {len(lex.pairs):>2} pairs "
+            f"{len(lex.exclude):>2} exclusions  {lex.description}"
+        )
+
+
+@main.command("tag")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@lexicons_option
+@click.option("--evidence", is_flag=True, help="Also print each sentence that carries a theme.")
+def tag_command(path, lexicons, evidence):
+    """Print each turn of the transcript PATH with the themes its sentences carry.
+
+    A turn's confidence for a theme is its best sentence's; --evidence lists those sentences.
+    """
+    from topictrack.themes import tag_turns
+    from topictrack.transcripts import read_transcript
+
+    call = read_transcript(path)
+    rows = tag_turns(call.turns, lexicons=lexicons)
+    for turn in call.turns.itertuples(index=False):
+        mine = rows[rows["turn"] == turn.turn]
+        best = mine.groupby("theme")["confidence"].max().sort_index()
+        themes = ", ".join(f"{t} {c:.2f}" for t, c in best.items()) or "-"
+        speaker = turn.speaker if isinstance(turn.speaker, str) else "-"
+        text = " ".join(str(turn.text).split())
+        click.echo(f"{turn.turn:>4} {speaker[:20]:<20} [{themes}] {text[:80]}")
+        if evidence:
+            for row in mine.itertuples(index=False):
+                click.echo(f"       {row.theme} {row.confidence:.2f}: {row.text}")
+
+
+@main.command("train")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+@lexicons_option
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), metavar="MODEL",
+              help="Where to write the model (JSON). Save it as DIR/theme_model.json to have "
+                   "--lexicons DIR use it.")
+def train_command(paths, lexicons, output):
+    """Train the theme classifier from the lexicons on the text files in PATHS.
+
+    PATHS default to the bundled calls, which reproduces the shipped model. Each line or
+    paragraph of a file is a context group; corpus sentences are labelled by lexicon
+    matches and the lexicons' example sentences are added. Same input, same model file.
+    """
+    from topictrack.classifier import train
+
+    model = train(paths or None, lexicons=lexicons)
+    model.save(output)
+    click.echo(f"Wrote {output}: {len(model.classes_)} themes, {len(model.vocabulary_)} features", err=True)
+
+
+@main.command("suggest")
+@click.argument("theme")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+@lexicons_option
+@click.option("-n", "--number", default=20, show_default=True, type=click.IntRange(min=1),
+              help="How many terms to list.")
+def suggest_command(theme, paths, lexicons, number):
+    """Candidate new lexicon terms for THEME from the text files in PATHS (default: bundled calls).
+
+    Ranks words and word pairs over-represented in the sentences the classifier gives THEME
+    that no lexicon entry covers, each with two example sentences.
+    """
+    from topictrack.themes import suggest
+
+    table = suggest(theme, paths or None, lexicons=lexicons, n=number)
+    if table.empty:
+        click.echo(f"no candidate terms for {theme}")
+    for row in table.itertuples(index=False):
+        click.echo(f"{row.term}  score={row.score:.3f}  in {row.sentences} theme sentences, {row.elsewhere} others")
+        for example in (row.example_1, row.example_2):
+            if example:
+                click.echo(f"    - {example}")

@@ -315,3 +315,103 @@ def tag(text: str, *, lexicons=None, method: str = "combined") -> dict[str, floa
 def explain(text: str, theme: str, *, lexicons=None, method: str = "combined") -> Explanation:
     """Why ``theme`` is (or is not) assigned to ``text``: an :class:`Explanation`."""
     return get_tagger(lexicons, method=method).explain(text, theme)
+
+
+# -- turns and suggestions ------------------------------------------------------------
+TURN_THEME_COLUMNS = ["turn", "sentence", "theme", "confidence", "text"]
+
+
+def tag_turns(turns, *, lexicons=None):
+    """Per-sentence evidence of a call's themes: one row per (turn, sentence, theme).
+
+    ``turns`` is a turn table (columns ``turn`` and ``text``, e.g. ``Transcript.turns``).
+    Columns: ``turn``, ``sentence`` (0-based index within the turn), ``theme``,
+    ``confidence``, ``text`` (the sentence). A turn's themes are the themes of its rows.
+    Sentences of one turn are each other's context; turns are not.
+    """
+    import pandas as pd
+
+    from topictrack.text import sentences as split
+
+    tagger = get_tagger(lexicons)
+    flat, groups, where = [], [], []
+    for turn, text in zip(turns["turn"], turns["text"]):
+        for index, sentence in enumerate(split(str(text))):
+            flat.append(sentence)
+            groups.append(turn)
+            where.append((turn, index))
+    matrix = tagger.scores(flat, groups=groups)
+    rows = [
+        (where[r][0], where[r][1], tagger.themes[c], float(matrix[r, c]), flat[r])
+        for r, c in zip(*np.nonzero(matrix))
+    ]
+    return pd.DataFrame(rows, columns=TURN_THEME_COLUMNS)
+
+
+SUGGEST_COLUMNS = ["term", "score", "sentences", "elsewhere", "example_1", "example_2"]
+
+
+def suggest(theme: str, paths=None, *, lexicons=None, n: int = 20, min_sentences: int = 2):
+    """Candidate new terms for ``theme``, ranked, each with two example sentences.
+
+    Reads the text files in ``paths`` (default: the bundled calls), finds the sentences
+    the classifier gives ``theme``, and ranks the words and word pairs that are
+    over-represented there compared with the other sentences and that no entry of the
+    theme's lexicon covers. The score is the term's share of theme sentences times the
+    log of that share over its (smoothed) share of the other sentences. Returns a DataFrame with columns ``term``,
+    ``score``, ``sentences`` (theme sentences containing it), ``elsewhere`` (other
+    sentences containing it), ``example_1``, ``example_2``.
+    """
+    import math
+
+    import pandas as pd
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    from topictrack.classifier import _expand, analyze, corpus_sentences
+    from topictrack._resources import sample_calls
+
+    tagger = get_tagger(lexicons)
+    lex = tagger.lexicon(theme)
+    if tagger.model is None or theme not in list(tagger.model.classes_):
+        raise ModelError(
+            f"no trained model knows theme '{theme}'; run 'topictrack train --lexicons DIR -o DIR/{MODEL_FILE}' first"
+        )
+    texts, groups = corpus_sentences(sample_calls() if not paths else _expand(paths))
+    if not texts:
+        raise ConfigError("no English sentences found in the given files")
+    column = list(tagger.model.classes_).index(theme)
+    probs = tagger.model.predict_proba(texts, groups=groups)[:, column]
+    inside = probs >= tagger.model.threshold
+    n_in, n_out = int(inside.sum()), int((~inside).sum())
+    df_in: dict[str, list[int]] = {}
+    df_out: dict[str, int] = {}
+    for i, text in enumerate(texts):
+        for term in set(analyze(text)):
+            words = term.split()
+            if all(w in ENGLISH_STOP_WORDS for w in words) or any(len(w) < 3 for w in words):
+                continue
+            if inside[i]:
+                df_in.setdefault(term, []).append(i)
+            else:
+                df_out[term] = df_out.get(term, 0) + 1
+    candidates = []
+    for term, rows in df_in.items():
+        if len(rows) < min_sentences or words_covered(lex, term):
+            continue
+        share_in = (len(rows) + 0.5) / (n_in + 1)
+        share_out = (df_out.get(term, 0) + 0.5) / (n_out + 1)
+        candidates.append((term, len(rows) / n_in * math.log(share_in / share_out), rows))
+    candidates.sort(key=lambda c: (-c[1], c[0]))
+    out = []
+    for term, score, rows in candidates[:n]:
+        best = sorted(rows, key=lambda r: (-probs[r], r))[:2] + [None, None]
+        out.append((term, round(score, 4), len(rows), df_out.get(term, 0),
+                    texts[best[0]], texts[best[1]] if best[1] is not None else None))
+    return pd.DataFrame(out, columns=SUGGEST_COLUMNS)
+
+
+def words_covered(lex: _lexicon.Lexicon, term: str) -> bool:
+    """Whether a lexicon entry already matches ``term`` or one of its words."""
+    return bool(_lexicon.LexiconMatcher([lex]).match([term, *term.split()]).any()) or any(
+        term in entry.lower() for entry in lex.terms
+    )
