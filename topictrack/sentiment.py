@@ -534,6 +534,11 @@ class _Scorer:
         for idx, (ma, mb, metric) in enumerate(metrics):
             if covered[ma]:
                 continue  # consumed as the earlier state of another metric ("from a loss")
+            if _earlier_state(keys, ma):
+                # "compared with a loss of EUR 2 mn": the past, not the news
+                for k in range(ma, mb + 1):
+                    covered[k] = True
+                continue
             change = (
                 self._direction_after(metrics, idx, directions, keys, raw, metric_at)
                 or self._direction_before(ma, directions, keys, raw, used)
@@ -586,6 +591,8 @@ class _Scorer:
         mb = metrics[idx][1]
         for da, db, direction in directions:
             if da <= mb or (direction in _PARTICLES and not _particle_is_change(keys, raw, da)):
+                continue
+            if _earlier_state(keys, da):  # "compared with a negative EUR 2 mn"
                 continue
             if da - mb - 1 > self.metric_gap or self._breaks(keys, raw, mb, da):
                 return None
@@ -702,6 +709,21 @@ def _is_contrast(keys: list[str], cue: tuple[int, int, str]) -> bool:
     if end + 1 < len(keys) and keys[end + 1] == "also":
         return not any(keys[i] == "not" and keys[i + 1] == "only" for i in range(start - 1))
     return True
+
+
+def _earlier_state(keys: list[str], start: int) -> bool:
+    """Is the metric at ``start`` the term of a comparison ("compared with a loss",
+    "versus a profit", "from a net loss")?"""
+    i = start - 1
+    determiner = False
+    while i >= 0 and keys[i] in ("a", "an", "the"):
+        determiner = True
+        i -= 1
+    if i < 0:
+        return False
+    if keys[i] in ("with", "to") and i > 0 and keys[i - 1] == "compared":
+        return True
+    return keys[i] in ("versus", "vs", "against") or (keys[i] == "from" and determiner)
 
 
 _PARTICLES = frozenset({"up", "down"})
