@@ -127,6 +127,13 @@ def test_direction_rule_multiplies_change_by_metric_polarity(text, expected):
     assert any(" x " in r for r in rules), rules
 
 
+def test_the_earlier_state_of_a_comparison_adds_no_tone_of_its_own():
+    text = "The company swung to a net profit of EUR 2 mn from a net loss of EUR 1 mn a year earlier."
+    explained = explain_sentiment(text)
+    assert [c.rule for c in explained.contributions] == ["more is good x state"]
+    assert sentiment(text) > 0
+
+
 @pytest.mark.parametrize("text", NOT_A_CHANGE_OF_THE_METRIC)
 def test_direction_rule_does_not_reach_across_unrelated_words(text):
     rules = [c.rule for c in explain_sentiment(text).contributions]
