@@ -255,6 +255,10 @@ def test_sentence_lines_take_the_period_from_the_file_name():
         ("Welcome to the fiscal 2021 third quarter conference call.", "2021Q3"),
         ("Revenue was up compared with the first quarter of 2020.", None),
         ("We plan to release our fourth quarter 2021 earnings results on February 3.", None),
+        ("As we discussed on our Q4 2020 earnings call, retention matters.", None),
+        ("Welcome to the Watsco First Quarter 2020 -- 2021 Earnings Call.", "2021Q1"),  # corrected year
+        # a misspoken year that nothing else in the call supports is not trusted
+        ("Welcome to the Third Quarter 2010 Earnings Call. Sales in 2020 rose. 2020 was strong.", None),
     ],
 )
 def test_period_from_text(sentence, period):

@@ -63,12 +63,15 @@ def _period_of(match: re.Match) -> str | None:
     return f"{year}Q{quarter}"
 
 
+_CORRECTED_YEAR = re.compile(r"\b((?:19|20)\d\d)\s*-{1,2}\s*((?:19|20)\d\d)\b")
 _PERIOD_HINT = re.compile(r"quarter|\bq[1-4]|\b[1-4]q")
 
 
 def _periods(text: str):
     """(start, end, period) of every quarter mention in ``text``, in order."""
     low = text.lower()
+    if "--" in low or "- 20" in low:  # "first quarter 2020 -- 2021": the speaker corrected the year
+        low = _CORRECTED_YEAR.sub(lambda m: m.group(2).ljust(len(m.group(0))), low)
     found = {}
     covered = -1
     for hint in _PERIOD_HINT.finditer(low):
@@ -134,9 +137,25 @@ def period_from_text(header: str, body: str) -> str | None:
         sentence = low[sentence_start:min(ends, default=len(low))]
         welcome = "welcome" in sentence[: start - sentence_start]
         if (welcome or _REPORTED.match(low, end) and _PRESENTS.search(sentence)) \
-                and not _OTHER_CALL.search(sentence):
+                and not _OTHER_CALL.search(sentence) and _year_recurs(period, body):
             return period
     return None
+
+
+def _year_recurs(period: str, body: str) -> bool:
+    """False when the announced year occurs only once while another year recurs.
+
+    Guards against a misspoken year ("Third Quarter 2010 Earnings Call" in a call
+    that otherwise speaks of 2020).
+    """
+    year = period[:4]
+    if body.count(year) + body.count("'" + year[2:]) >= 2:
+        return True
+    others = Counter(y for y in _YEARS.findall(body[:20000]) if y != year)
+    return not others or others.most_common(1)[0][1] < 2
+
+
+_YEARS = re.compile(r"\b(?:19|20)\d\d\b")
 
 
 def most_mentioned_period(body: str) -> str | None:
