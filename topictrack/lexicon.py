@@ -115,7 +115,7 @@ def _term_body(term: str) -> str:
     parts = []
     for word in words:
         star = word.endswith("*")
-        piece = re.escape(word.rstrip("*")).replace("'", "['’]").replace("’", "['’]")
+        piece = re.sub("['’]", "['’]", re.escape(word.rstrip("*")))
         parts.append(piece + (r"\w*" if star else ""))
     return r"[\s\-]+".join(parts)
 
@@ -298,11 +298,19 @@ def parse_lexicon(text: str, path="<string>") -> Lexicon:
         raise LexiconError(path, "'pairs' must be tables written [[pairs]]", _key_line(text, "pairs"))
     pairs = []
     for pair in pairs_raw:
-        bad = sorted(set(pair) - _PAIR_KEYS) or sorted(_PAIR_KEYS - set(pair))
-        if bad:
+        extra = sorted(set(pair) - _PAIR_KEYS)
+        if extra:
             raise LexiconError(
-                path, "each [[pairs]] table needs exactly the keys 'terms' and 'with'",
-                _key_line(text, bad[0]) or _key_line(text, "pairs"),
+                path,
+                f"[[pairs]] table has unknown key '{extra[0]}'; a pair holds only 'terms' and 'with' "
+                "(keys written below a [[pairs]] header belong to it: put other keys above the first one)",
+                _key_line(text, extra[0]),
+            )
+        missing = sorted(_PAIR_KEYS - set(pair))
+        if missing:
+            raise LexiconError(
+                path, f"[[pairs]] table lacks '{missing[0]}'; a pair needs both 'terms' and 'with'",
+                _key_line(text, "pairs"),
             )
         pairs.append(
             (_string_list(pair["terms"], "terms", path, text), _string_list(pair["with"], "with", path, text))
@@ -440,9 +448,19 @@ class LexiconMatcher:
 
     def match(self, sentences: Sequence[str]) -> np.ndarray:
         """Boolean matrix, sentences x lexicons."""
+        return self.match_with_exclusions(sentences)[0]
+
+    def match_with_exclusions(self, sentences: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Two boolean matrices, sentences x lexicons: matches, and look-alikes.
+
+        A look-alike sentence matches none of the theme's entries but holds text the
+        theme's ``exclude`` entries name ("share price" for pricing) next to one of its
+        words, so a classifier should not give it the theme either.
+        """
         out = np.zeros((len(sentences), len(self.lexicons)), dtype=bool)
+        excluded = np.zeros_like(out)
         if not len(sentences):
-            return out
+            return out, excluded
         joined = "\n".join(s.replace("\n", " ") for s in sentences)
         lower = joined.lower()
         lines = lower.split("\n")
@@ -457,7 +475,9 @@ class LexiconMatcher:
             for row in np.unique(row_of_token[anchored]).tolist():
                 line = lines[row]
                 if rx.exclude is not None:
-                    line = _blank(rx.exclude, line)
+                    blanked = _blank(rx.exclude, line)
+                    excluded[row, column] = blanked != line
+                    line = blanked
                 if (
                     (rx.terms is not None and rx.terms.search(line))
                     or any(left.search(line) and right.search(line) for left, right in rx.pairs)
@@ -474,7 +494,7 @@ class LexiconMatcher:
                         continue
                     line = _blank(rx.exclude, lines[row]) if rx.exclude is not None else lines[row]
                     out[row, column] = rx.free_patterns.search(line) is not None
-        return out
+        return out, excluded & ~out
 
 
 def _blank(rx: re.Pattern, text: str) -> str:

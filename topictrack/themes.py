@@ -12,7 +12,8 @@ Two sources decide, per sentence:
   or on its own when the probability reaches ``ALONE_THRESHOLD``. The classifier so
   extends lexicon evidence to sentences no keyword names ("I often talk about the
   staircase curve." next to revenue landing next quarter) without tagging every
-  "strong demand" of a company that sells no AI.
+  "strong demand" of a company that sells no AI. A sentence holding one of a theme's
+  exclusions ("share price") and none of its entries never gets that theme.
 
 When both agree the confidence is ``1 - (1 - LEXICON_CONFIDENCE) * (1 - probability)``.
 A passage's themes are the union of its sentences' themes; its confidence for a theme
@@ -43,21 +44,28 @@ METHODS = ("combined", "lexicon", "classifier")
 
 
 # -- lexicon sets ---------------------------------------------------------------------
-def _key(lexicons) -> tuple[str, ...]:
+def _key(lexicons) -> tuple:
+    """Cache key of a lexicon setting: each path with the names, sizes and times of its files."""
     if lexicons is None:
         return ()
     if isinstance(lexicons, (str, Path)):
         lexicons = [lexicons]
-    return tuple(str(Path(p).expanduser().resolve()) for p in lexicons)
+    key = []
+    for p in lexicons:
+        path = Path(p).expanduser().resolve()
+        files = sorted(path.glob("*")) if path.is_dir() else [path]
+        stamp = tuple((f.name, f.stat().st_mtime_ns, f.stat().st_size) for f in files if f.is_file())
+        key.append((str(path), stamp))
+    return tuple(key)
 
 
 @functools.lru_cache(maxsize=16)
-def _load(key: tuple[str, ...]) -> tuple[tuple[_lexicon.Lexicon, ...], str | None]:
+def _load(key: tuple) -> tuple[tuple[_lexicon.Lexicon, ...], str | None]:
     defaults, _ = _lexicon.load_folder(lexicon_dir())
     chosen = {lex.name: lex for lex in defaults}
     model = resource_dir() / MODEL_FILE
     model_path = str(model) if model.is_file() else None
-    for folder in key:
+    for folder, _ in key:
         lexicons, replace = _lexicon.load_folder(folder)
         if replace:
             chosen = {}
@@ -211,7 +219,7 @@ class ThemeTagger:
         probs = self._probabilities(sentences, groups)
         if self.method == "classifier":
             return np.where(probs >= self.model.threshold, probs, 0.0)
-        hits = self._matcher.match(sentences)
+        hits, lookalikes = self._matcher.match_with_exclusions(sentences)
         out[hits] = LEXICON_CONFIDENCE
         if probs is not None:
             from topictrack.classifier import neighbour_matrix
@@ -220,7 +228,7 @@ class ThemeTagger:
             with_model[[mine for mine, _ in self._model_columns]] = True
             near = neighbour_matrix(len(sentences), groups, window=SUPPORT_WINDOW) @ hits.astype(np.float32)
             supported = (np.asarray(near) > 0) & (probs >= self.model.threshold)
-            alone = ~hits & with_model & (supported | (probs >= ALONE_THRESHOLD))
+            alone = ~hits & ~lookalikes & with_model & (supported | (probs >= ALONE_THRESHOLD))
             out = np.where(hits, 1 - (1 - out) * (1 - probs), out)
             out[alone] = probs[alone]
         return out
@@ -285,7 +293,7 @@ def _check_text(text) -> str:
 
 
 @functools.lru_cache(maxsize=32)
-def _tagger(key: tuple[str, ...], method: str) -> ThemeTagger:
+def _tagger(key: tuple, method: str) -> ThemeTagger:
     lexicons, model_path = _load(key)
     model = _model(model_path) if model_path and method != "lexicon" else None
     if model is None and method != "lexicon":
