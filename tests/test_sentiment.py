@@ -65,6 +65,12 @@ DIRECTION_CASES = [
     ("Fiercer competition reduced demand for our older servers.", -1),
     # "margin, however, came under pressure" is one clause; "under pressure" is the change
     ("Gross margin, however, came under pressure in the quarter.", -1),
+    # comparisons: a unit on one side only, signed amounts, a change of state
+    ("Operating profit was EUR 8.3 mn, compared to EUR 8.4 a year earlier.", -1),
+    ("The result before taxes was EUR -0.4 mn, compared to EUR -0.1 mn a year earlier.", -1),
+    ("The operating loss was EUR 0.3 mn, down from a profit of EUR 5.1 mn.", -1),
+    # the object of a direction verb, with one modifier between
+    ("The low utilisation rate increases the fixed costs of each unit.", -1),
     # a direction without its own subject repeats the last metric
     ("The operating loss narrowed year on year but widened sharply in the fourth quarter.", -1),
     # a noun in apposition refers back to the metric

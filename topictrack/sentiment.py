@@ -605,14 +605,29 @@ class _Scorer:
             if any(mb < m[0] < da for m in metrics[idx + 1:]) and not self._coordinated(metrics[idx:], da):
                 return None
             # "competition reduced demand": the change belongs to the metric after the verb
-            # ("the result swung to a loss": the state reached is the loss)
-            nxt = db + 1
-            while nxt < len(keys) and nxt < db + 3 and keys[nxt] in _DETERMINERS:
-                nxt += 1
-            if nxt in metric_at and not raw[db].endswith((",", ";", ":", ".")):
+            # ("the result swung to a loss": the state reached is the loss; "raises the
+            # fixed costs": one modifier may stand between)
+            if not raw[db].endswith((",", ";", ":", ".")) and self._object_metric(keys, raw, db, metric_at):
                 return None
+            # "an operating loss of EUR 0.3 mn, down from a profit": the state changed
+            if db + 1 < len(keys) and keys[db + 1] in _COMPARE_CUES:
+                state = self._opposite_state(keys, raw, db + 1, metrics[idx][2], metric_at)
+                if state:
+                    return state
             return da, db, self.direction_kind[direction], " ".join(raw[da:db + 1])
         return None
+
+    @staticmethod
+    def _object_metric(keys, raw, db, metric_at) -> bool:
+        """Is a metric the object of the direction verb ending at ``db``?"""
+        nxt = db + 1
+        while nxt < len(keys) and nxt < db + 3 and keys[nxt] in _DETERMINERS:
+            nxt += 1
+        if nxt in metric_at:
+            return True
+        # one modifier word, not a preposition, before the metric
+        return (nxt + 1 in metric_at and nxt < len(keys) and keys[nxt] not in _PREPOSITIONS
+                and not raw[nxt].endswith((",", ";", ":", ".")) and _NUMBER.match(keys[nxt]) is None)
 
     def _direction_before(self, ma, directions, keys, raw, used):
         """ "increase in operating profit", "lower costs"; "fell to a loss" is a state."""
@@ -632,7 +647,6 @@ class _Scorer:
         "EUR 13.1 mn compared with EUR 8.7 mn", "a profit of EUR 2 mn versus a loss of
         EUR 1 mn" (a state change). Returns (start, end, kind, text) or None."""
         ma, mb, metric = metrics[idx]
-        polarity = self.metric_polarity[metric]
         n = len(keys)
         limit = min(n, mb + 2 + self.metric_gap + self.direction_gap)
         current = None  # the amount stated for this metric
@@ -641,32 +655,46 @@ class _Scorer:
                 return None
             key = keys[k]
             if key == "from" and current is None:
-                x, xi = _number_after(keys, k + 1)
-                if x is not None:
-                    for t in range(xi + 1, min(xi + 4, n)):
+                old, oi = _number_after(keys, raw, k + 1)
+                if old is not None:
+                    for t in range(oi + 1, min(oi + 4, n)):
                         if keys[t] == "to":
-                            y, yi = _number_after(keys, t + 1)
-                            if y is not None and y != x:
-                                return k, yi, "up" if y > x else "down", " ".join(raw[k:yi + 1])
+                            new, ni = _number_after(keys, raw, t + 1)
+                            kind = _change(old, new)
+                            if kind:
+                                return k, ni, kind, " ".join(raw[k:ni + 1])
                             break
             if key in _COMPARE_CUES:
+                state = self._opposite_state(keys, raw, k, metric, metric_at)
+                if state:
+                    return state
                 j = k + 1
                 while j < n and keys[j] in _FILLER:
                     j += 1
                 other = metric_at.get(j)
-                if other is not None or (j < n and keys[j] == "negative"):
-                    other_polarity = -1 if other is None else self.metric_polarity[other[2]]
-                    end = j if other is None else other[1]
-                    if other_polarity != polarity:
-                        return k, end, "better" if polarity > 0 else "worse", " ".join(raw[k:end + 1])
-                    x, xi = _number_after(keys, end + 1)
-                else:
-                    x, xi = _number_after(keys, k + 1)
-                if x is not None and current is not None and x != current:
-                    return k, xi, "up" if current > x else "down", " ".join(raw[k:xi + 1])
+                old, oi = _number_after(keys, raw, (other[1] if other else k) + 1)
+                kind = _change(old, current)
+                if kind:
+                    return k, oi, kind, " ".join(raw[k:oi + 1])
             if current is None:
-                current, _ = _number_after(keys, k, reach=1)
+                current, _ = _number_after(keys, raw, k, reach=1)
         return None
+
+    def _opposite_state(self, keys, raw, cue, metric, metric_at):
+        """After a comparison cue at ``cue``: the metric's opposite ("compared with a loss",
+        "down from a profit", "against a negative EUR 2 mn") -> a better/worse change."""
+        j = cue + 1
+        while j < len(keys) and keys[j] in _FILLER:
+            j += 1
+        other = metric_at.get(j)
+        if other is None and not (j < len(keys) and keys[j] == "negative"):
+            return None
+        polarity = self.metric_polarity[metric]
+        other_polarity = -1 if other is None else self.metric_polarity[other[2]]
+        if other_polarity == polarity:
+            return None
+        end = j if other is None else other[1]
+        return cue, end, "better" if polarity > 0 else "worse", " ".join(raw[cue:end + 1])
 
     @staticmethod
     def _breaks(keys, raw, a, b) -> bool:
@@ -698,6 +726,7 @@ _UNITS = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "mln": 1e6, "million":
 _FILLER = frozenset({"eur", "usd", "rmb", "yuan", "sek", "dkk", "nok", "gbp", "us", "a", "an", "the",
                      "about", "around", "approximately", "some", "nearly", "almost", "over", "of",
                      "with", "to", "its", "their"})
+_PREPOSITIONS = frozenset({"in", "of", "for", "at", "on", "by", "from", "with", "as", "to", "into", "than"})
 _DETERMINERS = frozenset({"the", "its", "our", "their", "a", "an", "to", "into"})
 
 
@@ -745,9 +774,10 @@ def _particle_is_change(keys: list[str], raw: list[str], i: int) -> bool:
     return nxt in _PARTICLE_NEXT or _NUMBER.match(nxt) is not None
 
 
-def _number_after(keys: list[str], start: int, reach: int = 3) -> tuple[float | None, int]:
-    """The amount starting within ``reach`` tokens of ``start`` (skipping currency words),
-    scaled by its unit ("13.1 mn", "EUR131m"); calendar years are not amounts."""
+def _number_after(keys: list[str], raw: list[str], start: int, reach: int = 3):
+    """The amount starting within ``reach`` tokens of ``start`` (skipping currency words)
+    as ``(value, scale)``: "13.1 mn" -> (13.1, 1e6), "EUR -0.4" -> (-0.4, None); calendar
+    years are not amounts. Returns ``(amount or None, index)``."""
     for i in range(start, min(start + reach, len(keys))):
         m = _NUMBER.match(keys[i])
         if not m:
@@ -755,13 +785,28 @@ def _number_after(keys: list[str], start: int, reach: int = 3) -> tuple[float | 
                 continue
             return None, i
         value = float(m.group(1).replace(",", ""))
+        if raw[i].lstrip("(").startswith(("-", "\u2212", "\u2013")):
+            value = -value
         unit = m.group(2) or (keys[i + 1] if i + 1 < len(keys) else "")
         if unit in _UNITS:
-            value *= _UNITS[unit]
-        elif m.group(2) is None and unit != "%" and value.is_integer() and 1900 <= value <= 2100:
+            return (value, _UNITS[unit]), i
+        if m.group(2) is None and unit != "%" and value.is_integer() and 1900 <= value <= 2100:
             return None, i
-        return value, i
+        return (value, None), i
     return None, start
+
+
+def _change(old, new) -> str | None:
+    """"up" / "down" from amount ``old`` to ``new`` (a unit given on one side only applies
+    to both: "EUR 8.3 mn compared to EUR 8.4"); None when either is missing or equal."""
+    if old is None or new is None:
+        return None
+    (a, a_scale), (b, b_scale) = old, new
+    a *= a_scale or b_scale or 1.0
+    b *= b_scale or a_scale or 1.0
+    if a == b:
+        return None
+    return "up" if b > a else "down"
 
 
 # --------------------------------------------------------------------------- public API
