@@ -57,7 +57,12 @@ def __getattr__(name: str):
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'topictrack' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
+    loaded = importlib.import_module(module)
+    value = getattr(loaded, name)
+    if module == f"{__name__}.{name}" and callable(loaded):
+        # the submodule of the same name is callable (topictrack.sentiment): hand it out,
+        # so both topictrack.sentiment(text) and topictrack.sentiment.load_lm_dictionary work
+        value = loaded
     globals()[name] = value
     return value
 

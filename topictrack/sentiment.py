@@ -41,6 +41,7 @@ import math
 import re
 import string
 import sys
+import types
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -1037,6 +1038,16 @@ def _lm_master_csv(p: Path) -> dict[str, set[str]]:
                 sets[category].add(word)
     return sets
 
+
+class _CallableModule(types.ModuleType):
+    """This module answers ``topictrack.sentiment(text)`` as well as attribute access:
+    the package exposes it under the name of its main function."""
+
+    def __call__(self, text: str, **kwargs) -> float:
+        return sentiment(text, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule
 
 __all__ = [
     "Contribution",
