@@ -29,6 +29,8 @@ def collapse_loops(text: str) -> tuple[str, int]:
     if len(words) < _MIN_PHRASE * _MIN_REPEATS:
         return text, 0
     trigrams = list(zip(words, words[1:], words[2:]))
+    if len(set(trigrams)) > len(trigrams) - (2 * _MIN_PHRASE - 2):
+        return text, 0  # three copies of a 3-word phrase already repeat 4 trigrams
     frequent = set()
     for g, c in Counter(trigrams).most_common():
         if c < _MIN_REPEATS:
@@ -104,13 +106,16 @@ def is_boilerplate(text: str, role: str) -> bool:
     return hits * 2 >= sentences
 
 
-_PUNCTUATION = str.maketrans({ch: " " for ch in "!\"#$&'()*+,/:;<=>?@[\\]^_`{|}~“”‘’—–"})
+_PUNCTUATION = str.maketrans({ch: " " for ch in "!\"#$%&'()*+,./:;<=>?@[\\]^_`{|}~“”‘’—–"})
 _STOP = frozenset(
     """
-    this that with from have been were will would could should about there their they them
-    which what when where while also into than then these those some such more most very just
-    quarter year over each other only much many well like make made being does done because
-    thank thanks think going want know said says first second third fourth next last over
+    a an the and or but if so as at by for from in into of on to up with out off via per
+    i me my we us our you your he him his she her it its they them their this that these those
+    is am are was were be been being have has had do does did done will would could should can
+    may might must shall not no yes all any some such more most very just also than then there
+    here what which who whom when where while why how about over each other only much many well
+    like make made because thank thanks think going want know said says say let get got
+    first second third fourth next last quarter year years okay ok uh um oh
     """.split()
 )
 _WINDOW = 3  # turns back to look for the statement a turn restates
@@ -123,8 +128,11 @@ _MIN_WORDS = 15  # content words a turn needs to be compared at all
 
 def _content(text: str) -> frozenset:
     """Content words (4+ letters, not stop words) and numbers of ``text``, lower-cased."""
-    words = set(text.lower().translate(_PUNCTUATION).split())
-    return frozenset(w.rstrip(".%-") for w in words if len(w) >= 4 or w[:1].isdigit()) - _STOP
+    return frozenset(_CONTENT_WORD.findall(text[:_CONTENT_CHARS].lower())) - _STOP
+
+
+_CONTENT_WORD = re.compile(r"[a-z][a-z\-]{3,}|\d[\d.,]*\d|\d")
+_CONTENT_CHARS = 4000  # a restatement shows in its opening; longer turns are compared on this much
 
 
 def link_duplicates(texts, roles, languages, speakers=None) -> list:

@@ -91,6 +91,21 @@ def _language(text: str) -> str:
     return "en"
 
 
+_INTERPRETATION_CUES = ("interpret", "translat", "foreign language")
+
+
+def _interpreted(texts: list) -> bool:
+    """The call shows signs of interpretation: Chinese text, or interpreting/translating mentioned."""
+    for text in texts:
+        if not text.isascii():
+            if cjk_ratio(text) > 0:
+                return True
+        low = text.lower()
+        if any(cue in low for cue in _INTERPRETATION_CUES):
+            return True
+    return False
+
+
 def _turns_frame(raw_turns: list, kind: str) -> pd.DataFrame:
     texts, loops, languages = [], [], []
     for _, _, _, body in raw_turns:
@@ -99,7 +114,7 @@ def _turns_frame(raw_turns: list, kind: str) -> pd.DataFrame:
         loops.append(n)
         languages.append(_language(text))
     roles = [t[1] for t in raw_turns]
-    if kind == "transcript":
+    if kind == "transcript" and _interpreted(texts):
         speakers = [t[0] for t in raw_turns]
         duplicates = _cleaning.link_duplicates(texts, roles, languages, speakers)
     else:
