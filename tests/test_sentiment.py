@@ -69,6 +69,9 @@ DIRECTION_CASES = [
     ("Operating profit was EUR 8.3 mn, compared to EUR 8.4 a year earlier.", -1),
     ("The result before taxes was EUR -0.4 mn, compared to EUR -0.1 mn a year earlier.", -1),
     ("The operating loss was EUR 0.3 mn, down from a profit of EUR 5.1 mn.", -1),
+    # the amount may come before the metric; "increase" after "to" is a verb
+    ("The board proposed a EUR 1.10 dividend, compared with EUR 0.90 a year ago.", 1),
+    ("EBIT is expected to increase next year.", 1),
     # the object of a direction verb, with one modifier between
     ("The low utilisation rate increases the fixed costs of each unit.", -1),
     # a direction without its own subject repeats the last metric

@@ -599,7 +599,7 @@ class _Scorer:
                 return None
             # a noun ("growth", "increase") far from the metric is about something else,
             # unless in apposition: "net sales of EUR 41 mn, an increase of 11%"
-            if direction in self.nouns and da - mb > 2 and keys[da - 1] not in ("a", "an"):
+            if direction in self.nouns and da - mb > 2 and keys[da - 1] not in _BEFORE_CHANGE_WORD:
                 continue
             # another metric in between ends the search unless it is coordinated
             # with this one ("net sales and operating profit rose")
@@ -650,7 +650,11 @@ class _Scorer:
         ma, mb, metric = metrics[idx]
         n = len(keys)
         limit = min(n, mb + 2 + self.metric_gap + self.direction_gap)
-        current = None  # the amount stated for this metric
+        current = None  # the amount stated for this metric, after it or just before it
+        for i in range(ma - 1, max(-1, ma - 4), -1):  # "proposed a EUR 1.00 dividend"
+            if _NUMBER.match(keys[i]):
+                current, _ = _number_after(keys, raw, i, reach=1)
+                break
         for k in range(mb + 1, limit):
             if k in metric_at:
                 return None
@@ -727,6 +731,12 @@ _UNITS = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "mln": 1e6, "million":
 _FILLER = frozenset({"eur", "usd", "rmb", "yuan", "sek", "dkk", "nok", "gbp", "us", "a", "an", "the",
                      "about", "around", "approximately", "some", "nearly", "almost", "over", "of",
                      "with", "to", "its", "their"})
+# words before "increase", "decline"... that make them a change of the metric before:
+# an apposition ("..., an increase of 11%") or a verb ("is expected to increase")
+_BEFORE_CHANGE_WORD = frozenset({
+    "a", "an", "to", "will", "would", "could", "may", "might", "should", "can", "did", "does", "do",
+    "not", "also", "further", "continue", "continued", "continues",
+})
 _PREPOSITIONS = frozenset({"in", "of", "for", "at", "on", "by", "from", "with", "as", "to", "into", "than"})
 _DETERMINERS = frozenset({"the", "its", "our", "their", "a", "an", "to", "into"})
 
