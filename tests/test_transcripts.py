@@ -234,9 +234,10 @@ def test_sentence_lines_take_the_period_from_the_file_name():
     call = read_transcript(FIXTURES / "AMBR_q2_2021.txt")
     assert (call.source_format, call.period, call.company) == ("sentence_lines", "2021Q2", "AMBR")
     turns = call.turns
-    assert turns.boilerplate.iloc[0]  # the safe-harbour opening
-    assert not turns.boilerplate.iloc[1:].any()
-    assert turns.text.str.startswith("Thanks, Mark.").any()  # a new speaker starts a new turn
+    # the safe-harbour sentences form their own turn, flagged; the remarks around them are not
+    assert turns.boilerplate.tolist() == [False, True, False, False]
+    assert turns.text[1].startswith("Before we begin") and "differ materially" in turns.text[1]
+    assert turns.text[3].startswith("Thanks, Mark.")  # a new speaker starts a new turn
     text = FIXTURES.joinpath("AMBR_q2_2021.txt").read_text(encoding="utf-8")
     assert " ".join(turns.text).split() == text.split()  # nothing lost, nothing added
 

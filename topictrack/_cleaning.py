@@ -90,6 +90,20 @@ _SENTENCE_SPLIT = re.compile(r"(?<=[.?!])\s+(?=[A-Z\[\"“])")
 _SENTENCE_END = re.compile(r"[.?!](?:\s|$)")
 
 
+_SAFE_HARBOUR_PHRASES = (
+    "forward-looking", "forward looking", "safe harbor", "safe harbour", "risks and uncertainties",
+    "differ materially", "undue reliance", "non-gaap financial measure", "non-gaap measure",
+    "reconciliation", "obligation to update", "duty to update", "form 10-k", "form 10-q",
+    "with the sec", "securities and exchange commission",
+)
+
+
+def mentions_safe_harbour(text: str) -> bool:
+    """True when ``text`` contains a safe-harbour phrase (forward-looking statements, non-GAAP...)."""
+    low = text.lower()
+    return any(phrase in low for phrase in _SAFE_HARBOUR_PHRASES)
+
+
 def is_boilerplate(text: str, role: str) -> bool:
     """True for operator turns and for turns that are mostly safe-harbour text.
 

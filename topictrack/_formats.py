@@ -12,6 +12,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from topictrack._cleaning import mentions_safe_harbour
 from topictrack.errors import UnknownFormatError
 
 RawTurn = tuple  # (speaker: str | None, role: str, section: str, text: str)
@@ -544,9 +545,15 @@ _TRANSLATE = re.compile(
     r"(?:this is|here is) (?:the|our) (?:translation|interpretation))",
     re.I,
 )
+# "I'll turn the call over to Henry", "hand it back to the operator" (not "our focus turns to").
+_HANDING_OVER = re.compile(
+    r"(?<!before i )(?<!before we )\b(?:turn|hand|pass)\w*\s+(?:(?:it|the call|things|the floor|this|"
+    r"the mic|the conference|the line)\s+(?:back\s+|over\s+)?|back\s+|over\s+)to\b",
+    re.I,
+)
 _HAND_TO = re.compile(
-    r"(?:over|call|floor|conference) to (?:our |your )?(?:speaker today, |host(?: today)?, )?"
-    r"(?:(?:CEO|CFO|Chairman|President|Director)\s+)?"
+    r"(?:over|call|floor|conference|back) to (?:our |your )?(?:speaker today, |host(?: today)?, )?"
+    r"(?:(?:CEO|CFO|COO|Chairman|President|Director|Chief [A-Z][a-z]+ Officer)\s*,?\s+)?"
     r"([A-Z][a-z]+(?: [A-Z][a-z]+){0,2})"
 )
 def _mentions_hand_over(text: str) -> bool:
@@ -581,6 +588,7 @@ def _parse_cue_units(text: str, path, fmt: str) -> Parsed:
     section = "prepared"
     pending_speaker, pending_role = None, None
     for unit in units:
+        handed_over = False
         if _OPERATOR_OPENING.match(unit) or _looks_operator(unit):
             role, speaker = "operator", "Operator"
             if opens_questions(unit):
@@ -601,6 +609,7 @@ def _parse_cue_units(text: str, path, fmt: str) -> Parsed:
         elif pending_role:
             role, speaker = pending_role, pending_speaker
             pending_speaker, pending_role = None, None
+            handed_over = True
         else:
             role, speaker = "management", None
             if section == "qa" and turns and turns[-1][1] == "operator":
@@ -611,7 +620,9 @@ def _parse_cue_units(text: str, path, fmt: str) -> Parsed:
             and turns[-1][1] == role
             and turns[-1][2] == section
             and role != "operator"
+            and not handed_over
             and not _NEW_SPEAKER_CUE.match(unit)
+            and mentions_safe_harbour(unit) == mentions_safe_harbour(turns[-1][3][-300:])
         ):
             prev = turns[-1]
             turns[-1] = (prev[0], prev[1], prev[2], prev[3] + "\n" + unit)
@@ -624,9 +635,11 @@ def _parse_cue_units(text: str, path, fmt: str) -> Parsed:
             pending_speaker, pending_role = None, "management"
         elif role == "management" and pending_role is None and section == "prepared":
             tail = unit[-250:]
-            hand = _HAND_TO.search(tail) if _mentions_hand_over(tail) else None
-            if hand:
-                pending_speaker, pending_role = hand.group(1), "management"
+            if _mentions_hand_over(tail) and _HANDING_OVER.search(tail):
+                hand = _HAND_TO.search(tail)
+                name = hand.group(1) if hand else None
+                if name is None or name.lower() != "operator":
+                    pending_speaker, pending_role = name, "management"
     return Parsed(fmt, "transcript", turns, header, [])
 
 
