@@ -27,12 +27,13 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression
 
 from topictrack.errors import ModelError
+from topictrack.lexicon import words as _words
 
 logger = logging.getLogger(__name__)
 
 MODEL_FORMAT = "topictrack-theme-model"
 MODEL_VERSION = 1
-_TOKEN = re.compile(r"\b[a-z][a-z0-9]+\b|\n")  # words of 2+ characters starting with a letter; "\n" ends a sentence
+_MAX_N = 3
 _DIGITS = 7  # significant digits kept in saved models: byte-identical files across runs
 
 
@@ -70,16 +71,10 @@ def neighbour_matrix(n: int, groups: Sequence | None = None, *, window: int = 1,
 
 
 def analyze(sentence: str, ngram_range=(1, 2)) -> list[str]:
-    """The features of one sentence: lower-cased words (2+ characters) and word n-grams."""
-    words = [w for w in _TOKEN.findall(sentence.lower()) if w != "\n"]
+    """The features of one sentence: lower-cased words (runs of letters and digits) and word n-grams."""
+    words = _words(sentence)
     lo, hi = ngram_range
     return [" ".join(words[i : i + n]) for n in range(lo, hi + 1) for i in range(len(words) - n + 1)]
-
-
-def _l2_normalise(X: sp.csr_matrix) -> sp.csr_matrix:
-    norms = np.sqrt(np.asarray(X.multiply(X).sum(axis=1)).ravel())
-    norms[norms == 0] = 1.0
-    return sp.csr_matrix(sp.diags(1.0 / norms) @ X)
 
 
 class ThemeClassifier(ClassifierMixin, BaseEstimator):
@@ -120,7 +115,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         classes=None,
         ngram_range=(1, 2),
         min_df=2,
-        context_weight=0.5,
+        context_weight=0.7,
         C=1.0,
         class_weight="balanced",
         context_window=2,
@@ -140,8 +135,10 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
     # -- fitting ---------------------------------------------------------------------
     def _validate_params(self):
         lo, hi = self.ngram_range
-        if not (isinstance(lo, int) and isinstance(hi, int) and 1 <= lo <= hi):
-            raise ValueError(f"ngram_range={self.ngram_range!r} is invalid; expected (min, max) with 1 <= min <= max")
+        if not (isinstance(lo, int) and isinstance(hi, int) and 1 <= lo <= hi <= _MAX_N):
+            raise ValueError(
+                f"ngram_range={self.ngram_range!r} is invalid; expected (min, max) with 1 <= min <= max <= {_MAX_N}"
+            )
         if not isinstance(self.min_df, int) or self.min_df < 1:
             raise ValueError(f"min_df={self.min_df!r} is invalid; expected an int >= 1")
         if not 0 <= self.context_weight <= 1:
@@ -239,54 +236,125 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         if not hasattr(self, "coef_"):
             raise ModelError("the theme classifier is not fitted; call fit() or load a model first")
 
-    def _counts(self, X: list[str]) -> sp.csr_matrix:
-        """Sentence x feature counts, the whole batch tokenised in one pass."""
-        lookup = self.__dict__.get("_lookup")
-        if lookup is None or len(lookup) != len(self.vocabulary_) + 1:
-            lookup = dict(self.vocabulary_)
-            lookup["\n"] = -2
-            self._lookup = lookup
-        tokens = _TOKEN.findall("\n".join(x.replace("\n", " ") for x in X).lower())
-        get = lookup.get
-        ids = np.fromiter((get(w, -1) for w in tokens), dtype=np.int64, count=len(tokens))
+    def _index(self) -> tuple[dict[str, int], list[tuple[int, np.ndarray, np.ndarray]]]:
+        """Word ids of the vocabulary's words, and per n-gram size the sorted codes -> columns."""
+        cached = self.__dict__.get("_cached_index")
+        if cached is not None and cached[0] is self.vocabulary_:
+            return cached[1]
+        word_ids: dict[str, int] = {}
+        for term in sorted(self.vocabulary_):
+            for w in term.split(" "):
+                word_ids.setdefault(w, len(word_ids))
+        base = max(len(word_ids), 1)
+        by_n: dict[int, list[tuple[int, int]]] = {}
+        for term, column in self.vocabulary_.items():
+            parts = term.split(" ")
+            code = 0
+            for w in parts:
+                code = code * base + word_ids[w]
+            by_n.setdefault(len(parts), []).append((code, column))
+        tables = []
+        for n, pairs in sorted(by_n.items()):
+            pairs.sort()
+            tables.append((n, np.asarray([c for c, _ in pairs], dtype=np.int64), np.asarray([k for _, k in pairs])))
+        word_ids["\n"] = -2
+        index = (word_ids, tables)
+        self._cached_index = (self.vocabulary_, index)
+        return index
+
+    def word_ids(self, tokens: list[str]) -> np.ndarray:
+        """Ids of ``tokens`` among the vocabulary's words: -1 for other words, -2 for ``"\\n"``."""
+        get = self._index()[0].get
+        return np.fromiter((get(w, -1) for w in tokens), dtype=np.int64, count=len(tokens))
+
+    def _counts(self, X: list[str], tokens: list[str] | None = None, ids: np.ndarray | None = None) -> sp.csr_matrix:
+        """Sentence x feature counts, the whole batch tokenised in one pass and looked up with NumPy."""
+        from topictrack.lexicon import Batch
+
+        word_ids, tables = self._index()
+        base = max(len(word_ids) - 1, 1)
+        if ids is None:
+            ids = self.word_ids(Batch.of(X).tokens if tokens is None else tokens)
         rows = np.cumsum(ids == -2)
-        columns, row_of = [ids], [rows]
-        lo, hi = self.ngram_range
-        for n in range(max(lo, 2), hi + 1):
-            grams = [" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1)]
-            columns.append(np.fromiter((get(g, -1) for g in grams), dtype=np.int64, count=len(grams)))
-            row_of.append(rows[: len(grams)])
-        if lo > 1:
-            columns, row_of = columns[1:], row_of[1:]
-        cols, rws = np.concatenate(columns), np.concatenate(row_of)
-        keep = cols >= 0
-        data = np.ones(int(keep.sum()), dtype=np.float32)
-        return sp.csr_matrix((data, (rws[keep], cols[keep])), shape=(len(X), len(self.vocabulary_)))
+        known = ids >= 0
+        all_rows, all_cols = [], []
+        for n, codes, columns in tables:
+            m = len(ids) - n + 1
+            if m <= 0 or not len(codes):
+                continue
+            ok = known[:m].copy()
+            code = ids[:m].copy()
+            for k in range(1, n):
+                ok &= known[k : k + m]
+                code = code * base + ids[k : k + m]
+            positions = np.flatnonzero(ok)
+            found = np.searchsorted(codes, code[positions])
+            found[found == len(codes)] = 0
+            hit = codes[found] == code[positions]
+            all_rows.append(rows[positions[hit]])
+            all_cols.append(columns[found[hit]])
+        if all_rows:
+            rws, cols = np.concatenate(all_rows), np.concatenate(all_cols)
+        else:
+            rws = cols = np.zeros(0, dtype=np.int64)
+        data = np.ones(len(rws), dtype=np.float32)
+        return sp.csr_matrix((data, (rws, cols)), shape=(len(X), len(self.vocabulary_)))
 
-    def _features(self, counts: sp.csr_matrix, groups) -> sp.csr_matrix:
-        counts = counts.tocsr().astype(np.float32)
-        counts.data = 1.0 + np.log(counts.data)  # sublinear tf
-        tfidf = _l2_normalise(counts @ sp.diags(self.idf_.astype(np.float32)))
-        if self.context_weight:
+    def _features(self, counts: sp.csr_matrix, groups, *, own: bool = False):
+        from sklearn.preprocessing import normalize
+
+        tfidf = sp.csr_matrix(counts, dtype=np.float32)
+        tfidf.data = (1.0 + np.log(tfidf.data)) * self._idf32()[tfidf.indices]  # sublinear tf x idf
+        normalize(tfidf, copy=False)
+        alone = tfidf
+        if self.context_weight and self.context_window:
             around = neighbour_matrix(tfidf.shape[0], groups, window=self.context_window, decay=self.context_weight)
-            tfidf = tfidf + self.context_weight * (around @ tfidf)
-            tfidf = _l2_normalise(tfidf)
-        return sp.csr_matrix(tfidf, dtype=np.float32)
+            tfidf = tfidf + (around @ tfidf) * np.float32(self.context_weight)
+            normalize(tfidf, copy=False)
+        return (tfidf, alone) if own else tfidf
 
-    def transform(self, X, *, groups=None) -> sp.csr_matrix:
-        """TF-IDF features of ``X`` with neighbour context, one row per sentence."""
+    def proba_and_own_evidence(self, X, *, groups=None, tokens=None, ids=None) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`predict_proba`, and how much each sentence's own words (context left out,
+        intercept left out) push each theme: positive when the sentence itself leans to it."""
         self._check_fitted()
         X = _check_texts(X)
-        return self._features(self._counts(X), groups)
+        features, alone = self._features(self._counts(X, tokens, ids), groups, own=True)
+        coef = self._coef32()
+        scores = np.asarray(features @ coef) + self.intercept_
+        return 1.0 / (1.0 + np.exp(-scores)), np.asarray(alone @ coef)
 
-    def decision_function(self, X, *, groups=None) -> np.ndarray:
+    def _coef32(self) -> np.ndarray:
+        cached = self.__dict__.get("_cached_coef")
+        if cached is None or cached[0] is not self.coef_:
+            cached = (self.coef_, np.ascontiguousarray(self.coef_.T, dtype=np.float32))
+            self._cached_coef = cached
+        return cached[1]
+
+    def _idf32(self) -> np.ndarray:
+        cached = self.__dict__.get("_cached_idf")
+        if cached is None or cached[0] is not self.idf_:
+            cached = (self.idf_, self.idf_.astype(np.float32))
+            self._cached_idf = cached
+        return cached[1]
+
+    def transform(self, X, *, groups=None, tokens=None, ids=None) -> sp.csr_matrix:
+        """TF-IDF features of ``X`` with neighbour context, one row per sentence.
+
+        ``tokens`` (``topictrack.lexicon.Batch.of(X).tokens``) or their :meth:`word_ids`
+        may be passed when the caller already has them.
+        """
+        self._check_fitted()
+        X = _check_texts(X)
+        return self._features(self._counts(X, tokens, ids), groups)
+
+    def decision_function(self, X, *, groups=None, tokens=None, ids=None) -> np.ndarray:
         """Linear scores, sentences x themes."""
-        features = self.transform(X, groups=groups)
-        return np.asarray(features @ self.coef_.T.astype(np.float32)) + self.intercept_
+        features = self.transform(X, groups=groups, tokens=tokens, ids=ids)
+        return np.asarray(features @ self._coef32()) + self.intercept_
 
-    def predict_proba(self, X, *, groups=None) -> np.ndarray:
+    def predict_proba(self, X, *, groups=None, tokens=None, ids=None) -> np.ndarray:
         """Probability of each theme, sentences x themes (columns in ``classes_`` order)."""
-        return 1.0 / (1.0 + np.exp(-self.decision_function(X, groups=groups)))
+        return 1.0 / (1.0 + np.exp(-self.decision_function(X, groups=groups, tokens=tokens, ids=ids)))
 
     def predict(self, X, *, groups=None) -> np.ndarray:
         """0/1 indicator matrix, sentences x themes."""

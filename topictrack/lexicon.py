@@ -108,6 +108,7 @@ class CompiledLexicon:
     entries: tuple[tuple[str, re.Pattern], ...]
     anchors: frozenset[str]
     prefixes: tuple[str, ...]
+    slots: "Slots" = None
 
 
 def _term_body(term: str) -> str:
@@ -181,6 +182,32 @@ def _leading_literals(source: str) -> list[str] | None:
             break
         items = items[1:]
     return _prefixes(items) if bounded else None
+
+
+Slot = tuple[str, bool]  # (word, is_prefix)
+
+
+def term_slots(term: str) -> tuple[Slot, ...]:
+    """A term as the words it needs in a row: ``"export control*"`` -> ``(("export", False), ("control", True))``."""
+    out = []
+    for raw in re.split(r"[\s\-]+", term.strip().lower()):
+        tokens = _WORD.findall(raw.rstrip("*"))
+        out += [(tok, raw.endswith("*") and i == len(tokens) - 1) for i, tok in enumerate(tokens)]
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class Slots:
+    """A lexicon as word sequences, for matching on words instead of characters.
+
+    ``entries``: ``(kind, slots)`` with kind ``"term"``, ``"exclude"``, ``("left", i)`` or
+    ``("right", i)`` for pair ``i``, and ``"pattern"`` (a pattern's leading word, a prefix
+    whose sentences get the theme's ``patterns`` regex); ``regex_exclude``: whether some
+    exclusion is a regular expression (then matched sentences are checked with regexes).
+    """
+
+    entries: tuple[tuple[object, tuple[Slot, ...]], ...]
+    regex_exclude: bool
 
 
 # Frequent words a term is not anchored on when it has a rarer one ("low-cost model*" -> "cost").
@@ -335,7 +362,15 @@ def parse_lexicon(text: str, path="<string>") -> Lexicon:
     exclude_sources = [f"(?i:{e})" for e in regex_excludes]
     if plain_excludes:
         exclude_sources.append(_fast_alternation(plain_excludes).pattern)
+    slot_entries = [("term", term_slots(x)) for x in plain]
+    slot_entries += [("exclude", term_slots(x)) for x in plain_excludes]
+    for i, (left, right) in enumerate(pairs):
+        slot_entries += [(("left", i), term_slots(x)) for x in left]
+        slot_entries += [(("right", i), term_slots(x)) for x in right]
+    pattern_starts = sorted({s for p in anchored for s in _leading_literals(p)})
+    slot_entries += [("pattern", ((s, True),)) for s in pattern_starts]
     compiled = CompiledLexicon(
+        slots=Slots(tuple((k, s) for k, s in slot_entries if s), bool(regex_excludes)),
         terms=_fast_alternation(plain),
         patterns=_alternation(anchored),
         free_patterns=_alternation(free),
@@ -415,24 +450,65 @@ def load_folder(folder) -> tuple[list[Lexicon], bool]:
 
 
 
+@dataclass(frozen=True)
+class Batch:
+    """Sentences lower-cased and split into words once, for every matcher and model.
+
+    ``lower``: the sentences joined by newlines, lower-cased; ``lines``: the lower-cased
+    sentences; ``tokens``: the words (runs of letters and digits) in order, with ``"\\n"``
+    between sentences.
+    """
+
+    lower: str
+    lines: list[str]
+    tokens: list[str]
+    cache: dict = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def of(cls, sentences: Sequence[str]) -> "Batch":
+        lower = "\n".join(s.replace("\n", " ") for s in sentences).lower()
+        return cls(lower, lower.split("\n"), _TOKEN.findall(lower))
+
+
+def words(text: str) -> list[str]:
+    """The words of ``text`` as every matcher and model sees them: lower-cased letters and digits."""
+    return _WORD.findall(text.lower())
+
+
 class LexiconMatcher:
     """Finds which sentences match which lexicons, a whole batch at a time.
 
-    Sentences are lower-cased and split into words once; only the sentences that
-    contain a word some term or pair of a theme starts with are searched with that
-    theme's regexes. ``patterns`` (free regular expressions) are searched over the
-    whole batch.
+    Works on words: the batch is lower-cased and split into words once, each distinct
+    word is looked up once (then cached), and only the positions whose word can start
+    an entry are examined. Terms and pair sides match word sequences (so punctuation
+    between two words of a term is ignored); ``patterns`` regexes run only on sentences
+    holding one of their leading words, or, when that cannot be told, on the whole batch.
     """
 
     def __init__(self, lexicons: Sequence[Lexicon]):
         self.lexicons = list(lexicons)
         self._words: dict[str, int] = {}
+        self._starts: list[list[tuple]] = [[] for _ in self.lexicons]  # per theme, per word id
         self._flags = [bytearray() for _ in self.lexicons]
-        self._prefix_rx = [
-            re.compile("(?:" + "|".join(map(re.escape, lex.regexes.prefixes)) + ")") if lex.regexes.prefixes else None
-            for lex in self.lexicons
-        ]
+        self._arrays: list[np.ndarray] = [np.zeros(0, dtype=bool) for _ in self.lexicons]
+        self._exact, self._prefix = [], []
+        for lex in self.lexicons:
+            exact: dict[str, list] = {}
+            prefix: dict[str, list] = {}
+            for kind, slots in lex.regexes.slots.entries:
+                (word, is_prefix), rest = slots[0], slots[1:]
+                (prefix if is_prefix else exact).setdefault(word, []).append((kind, rest))
+            self._exact.append(exact)
+            self._prefix.append(prefix)
         self._lock = threading.Lock()
+
+    def _starting(self, column: int, word: str) -> tuple:
+        found = list(self._exact[column].get(word, ()))
+        prefix = self._prefix[column]
+        if prefix:
+            for end in range(1, len(word) + 1):
+                found += prefix.get(word[:end], ())
+        return tuple(found)
 
     def _word_ids(self, tokens: list[str]) -> np.ndarray:
         words = self._words
@@ -440,61 +516,115 @@ class LexiconMatcher:
             new = [w for w in dict.fromkeys(tokens) if w not in words]
             for word in new:
                 words[word] = len(words)
-                for flags, lex, prefix in zip(self._flags, self.lexicons, self._prefix_rx):
-                    hit = word in lex.regexes.anchors or (prefix is not None and prefix.match(word) is not None)
-                    flags.append(hit)
+                for column in range(len(self.lexicons)):
+                    starting = () if word == "\n" else self._starting(column, word)
+                    self._starts[column].append(starting)
+                    self._flags[column].append(bool(starting))
+            if new:
+                self._arrays = [np.frombuffer(bytes(f), dtype=bool) for f in self._flags]
             get = words.__getitem__
             return np.fromiter(map(get, tokens), dtype=np.int64, count=len(tokens))
+
+    def word_ids(self, batch: Batch) -> np.ndarray:
+        """Ids of the batch's tokens in this matcher's growing word list (computed once per batch)."""
+        ids = batch.cache.get(id(self))
+        if ids is None:
+            ids = batch.cache[id(self)] = self._word_ids(batch.tokens)
+        return ids
+
+    def word_list(self) -> list[str]:
+        """The words seen so far, in id order."""
+        return list(self._words)
 
     def match(self, sentences: Sequence[str]) -> np.ndarray:
         """Boolean matrix, sentences x lexicons."""
         return self.match_with_exclusions(sentences)[0]
 
-    def match_with_exclusions(self, sentences: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    def match_with_exclusions(self, sentences: Sequence[str], batch: "Batch | None" = None) -> tuple[np.ndarray, np.ndarray]:
         """Two boolean matrices, sentences x lexicons: matches, and look-alikes.
 
-        A look-alike sentence matches none of the theme's entries but holds text the
-        theme's ``exclude`` entries name ("share price" for pricing) next to one of its
-        words, so a classifier should not give it the theme either.
+        A look-alike sentence matches none of the theme's entries but holds text one
+        of the theme's ``exclude`` entries names ("share price" for pricing), so a
+        classifier should not give it the theme either.
         """
         out = np.zeros((len(sentences), len(self.lexicons)), dtype=bool)
         excluded = np.zeros_like(out)
         if not len(sentences):
             return out, excluded
-        joined = "\n".join(s.replace("\n", " ") for s in sentences)
-        lower = joined.lower()
-        lines = lower.split("\n")
-        tokens = _TOKEN.findall(lower)
-        ids = self._word_ids(tokens)
-        newline = self._words["\n"] if "\n" in self._words else -1
-        row_of_token = np.cumsum(ids == newline)
-        starts = None
-        for column, (lex, flags) in enumerate(zip(self.lexicons, self._flags)):
+        batch = batch or Batch.of(sentences)
+        lower, lines, tokens = batch.lower, batch.lines, batch.tokens
+        ids = self.word_ids(batch)
+        arrays, n_tokens = self._arrays, len(tokens)
+        rows = np.cumsum(ids == self._words.get("\n", -1)).tolist() if n_tokens else []
+        starts_at = None
+        for column, lex in enumerate(self.lexicons):
             rx = lex.regexes
-            anchored = np.frombuffer(bytes(flags), dtype=bool)[ids]
-            for row in np.unique(row_of_token[anchored]).tolist():
-                line = lines[row]
-                if rx.exclude is not None:
-                    blanked = _blank(rx.exclude, line)
-                    excluded[row, column] = blanked != line
-                    line = blanked
-                if (
-                    (rx.terms is not None and rx.terms.search(line))
-                    or any(left.search(line) and right.search(line) for left, right in rx.pairs)
-                    or (rx.patterns is not None and rx.patterns.search(line))
-                ):
-                    out[row, column] = True
-            if rx.free_patterns is not None:
-                if starts is None:
-                    lengths = np.fromiter(map(len, lines), dtype=np.int64, count=len(lines)) + 1
-                    starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-                positions = [m.start() for m in rx.free_patterns.finditer(lower)]
-                for row in set((np.searchsorted(starts, positions, side="right") - 1).tolist()):
-                    if out[row, column]:
+            starts = self._starts[column]
+            found = []  # (row, kind, first token, end token)
+            for p in np.flatnonzero(arrays[column][ids]).tolist():
+                for kind, rest in starts[ids[p]]:
+                    end = p + 1 + len(rest)
+                    if end > n_tokens:
                         continue
+                    for (word, is_prefix), token in zip(rest, tokens[p + 1 : end]):
+                        if not (token.startswith(word) if is_prefix else token == word):
+                            break
+                    else:
+                        found.append((rows[p], kind, p, end))
+            if not found:
+                continue
+            spans: dict[int, list[tuple[int, int]]] = {}
+            for row, kind, a, b in found:
+                if kind == "exclude":
+                    spans.setdefault(row, []).append((a, b))
+            sides: dict[int, set] = {}
+            pattern_rows = set()
+            for row, kind, a, b in found:
+                if kind == "exclude":
+                    excluded[row, column] = True
+                    continue
+                if row in spans and any(a < y and x < b for x, y in spans[row]):
+                    continue
+                if kind == "term":
+                    out[row, column] = True
+                elif kind == "pattern":
+                    pattern_rows.add(row)
+                else:
+                    sides.setdefault(row, set()).add(kind)
+            for row, kinds in sides.items():
+                if any(("left", i) in kinds and ("right", i) in kinds for _, i in kinds):
+                    out[row, column] = True
+            for row in pattern_rows:
+                if not out[row, column]:
+                    line = _blank(rx.exclude, lines[row]) if rx.exclude is not None else lines[row]
+                    out[row, column] = rx.patterns.search(line) is not None
+            if rx.slots.regex_exclude:  # check matched sentences against regex exclusions exactly
+                for row in np.flatnonzero(out[:, column]).tolist():
+                    line = _blank(rx.exclude, lines[row])
+                    excluded[row, column] = line != lines[row]
+                    out[row, column] = _regex_match(rx, line)
+        for column, lex in enumerate(self.lexicons):
+            rx = lex.regexes
+            if rx.free_patterns is None:
+                continue
+            if starts_at is None:
+                lengths = np.fromiter(map(len, lines), dtype=np.int64, count=len(lines)) + 1
+                starts_at = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+            positions = [m.start() for m in rx.free_patterns.finditer(lower)]
+            for row in set((np.searchsorted(starts_at, positions, side="right") - 1).tolist()):
+                if not out[row, column]:
                     line = _blank(rx.exclude, lines[row]) if rx.exclude is not None else lines[row]
                     out[row, column] = rx.free_patterns.search(line) is not None
         return out, excluded & ~out
+
+
+def _regex_match(rx: CompiledLexicon, line: str) -> bool:
+    return bool(
+        (rx.terms is not None and rx.terms.search(line))
+        or any(left.search(line) and right.search(line) for left, right in rx.pairs)
+        or (rx.patterns is not None and rx.patterns.search(line))
+        or (rx.free_patterns is not None and rx.free_patterns.search(line))
+    )
 
 
 def _blank(rx: re.Pattern, text: str) -> str:

@@ -12,8 +12,10 @@ Two sources decide, per sentence:
   or on its own when the probability reaches ``ALONE_THRESHOLD``. The classifier so
   extends lexicon evidence to sentences no keyword names ("I often talk about the
   staircase curve." next to revenue landing next quarter) without tagging every
-  "strong demand" of a company that sells no AI. A sentence holding one of a theme's
-  exclusions ("share price") and none of its entries never gets that theme.
+  "strong demand" of a company that sells no AI. A classifier-only tag also needs the
+  sentence's own words to lean to the theme (so "Thank you." after a pricing sentence
+  stays untagged), and a sentence holding one of a theme's exclusions ("share price")
+  and none of its entries never gets that theme.
 
 When both agree the confidence is ``1 - (1 - LEXICON_CONFIDENCE) * (1 - probability)``.
 A passage's themes are the union of its sentences' themes; its confidence for a theme
@@ -24,6 +26,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -180,6 +183,8 @@ class ThemeTagger:
         self.model = model
         self.method = method
         self._matcher = _lexicon.LexiconMatcher(self.lexicons)
+        self._to_model = np.zeros(0, dtype=np.int64)
+        self._lock = threading.Lock()
         self._model_columns: list[tuple[int, int]] = []
         if model is not None:
             classes = list(model.classes_)
@@ -195,14 +200,28 @@ class ThemeTagger:
                 return lex
         raise ConfigError(f"theme '{theme}' is unknown; known themes: {', '.join(self.themes)}")
 
-    def _probabilities(self, sentences: list[str], groups) -> np.ndarray | None:
+    def _model_ids(self, batch) -> np.ndarray:
+        """The batch's word ids in the model's vocabulary, via the matcher's word ids."""
+        ids = self._matcher.word_ids(batch)
+        with self._lock:
+            known = len(self._to_model)
+            words = self._matcher.word_list()
+            if len(words) > known:
+                extra = self.model.word_ids(words[known:])
+                self._to_model = np.concatenate((self._to_model, extra))
+            return self._to_model[ids]
+
+    def _probabilities(self, sentences: list[str], groups, batch=None, *, own: bool = False):
         if self.model is None or not self._model_columns or self.method == "lexicon":
-            return None
-        probs = self.model.predict_proba(sentences, groups=groups)
+            return (None, None) if own else None
+        ids = self._model_ids(batch) if batch is not None else None
+        probs, evidence = self.model.proba_and_own_evidence(sentences, groups=groups, ids=ids)
         out = np.zeros((len(sentences), len(self.themes)))
+        leaning = np.zeros((len(sentences), len(self.themes)), dtype=bool)
         for mine, theirs in self._model_columns:
             out[:, mine] = probs[:, theirs]
-        return out
+            leaning[:, mine] = evidence[:, theirs] > 0
+        return (out, leaning) if own else out
 
     def scores(self, sentences: Sequence[str], *, groups=None) -> np.ndarray:
         """Confidence matrix, sentences x :attr:`themes`; 0.0 where a theme is not assigned.
@@ -216,10 +235,11 @@ class ThemeTagger:
         out = np.zeros((len(sentences), len(self.themes)))
         if not sentences:
             return out
-        probs = self._probabilities(sentences, groups)
+        batch = _lexicon.Batch.of(sentences)
+        probs, leaning = self._probabilities(sentences, groups, batch, own=True)
         if self.method == "classifier":
             return np.where(probs >= self.model.threshold, probs, 0.0)
-        hits, lookalikes = self._matcher.match_with_exclusions(sentences)
+        hits, lookalikes = self._matcher.match_with_exclusions(sentences, batch)
         out[hits] = LEXICON_CONFIDENCE
         if probs is not None:
             from topictrack.classifier import neighbour_matrix
@@ -228,7 +248,7 @@ class ThemeTagger:
             with_model[[mine for mine, _ in self._model_columns]] = True
             near = neighbour_matrix(len(sentences), groups, window=SUPPORT_WINDOW) @ hits.astype(np.float32)
             supported = (np.asarray(near) > 0) & (probs >= self.model.threshold)
-            alone = ~hits & ~lookalikes & with_model & (supported | (probs >= ALONE_THRESHOLD))
+            alone = ~hits & ~lookalikes & leaning & with_model & (supported | (probs >= ALONE_THRESHOLD))
             out = np.where(hits, 1 - (1 - out) * (1 - probs), out)
             out[alone] = probs[alone]
         return out
