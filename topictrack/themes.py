@@ -13,8 +13,9 @@ Two sources decide, per sentence:
   extends lexicon evidence to sentences no keyword names ("I often talk about the
   staircase curve." next to revenue landing next quarter) without tagging every
   "strong demand" of a company that sells no AI. A classifier-only tag also needs the
-  sentence's own words to lean to the theme (so "Thank you." after a pricing sentence
-  stays untagged), and a sentence holding one of a theme's exclusions ("share price")
+  sentence's own words to lean to the theme, adding at least ``OWN_EVIDENCE`` to its
+  log-odds with the context left out (so "Thank you." after a pricing sentence stays
+  untagged), and a sentence holding one of a theme's exclusions ("share price")
   and none of its entries never gets that theme.
 
 When both agree the confidence is ``1 - (1 - LEXICON_CONFIDENCE) * (1 - probability)``.
@@ -42,6 +43,7 @@ logger = logging.getLogger(__name__)
 LEXICON_CONFIDENCE = 0.8
 SUPPORT_WINDOW = 2
 ALONE_THRESHOLD = 0.8
+OWN_EVIDENCE = 1.0
 MODEL_FILE = "theme_model.json"
 METHODS = ("combined", "lexicon", "classifier")
 
@@ -220,7 +222,7 @@ class ThemeTagger:
         leaning = np.zeros((len(sentences), len(self.themes)), dtype=bool)
         for mine, theirs in self._model_columns:
             out[:, mine] = probs[:, theirs]
-            leaning[:, mine] = evidence[:, theirs] > 0
+            leaning[:, mine] = evidence[:, theirs] >= OWN_EVIDENCE
         return (out, leaning) if own else out
 
     def scores(self, sentences: Sequence[str], *, groups=None) -> np.ndarray:
