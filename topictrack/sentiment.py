@@ -659,7 +659,7 @@ class _Scorer:
             if k in metric_at:
                 return None
             key = keys[k]
-            if key == "from" and current is None:
+            if key == "from" and current is None and keys[k - 1] not in _RANGE_WORDS:
                 old, oi = _number_after(keys, raw, k + 1)
                 if old is not None:
                     for t in range(oi + 1, min(oi + 4, n)):
@@ -737,6 +737,7 @@ _BEFORE_CHANGE_WORD = frozenset({
     "a", "an", "to", "will", "would", "could", "may", "might", "should", "can", "did", "does", "do",
     "not", "also", "further", "continue", "continued", "continues",
 })
+_RANGE_WORDS = frozenset({"range", "ranges", "ranging", "ranged", "vary", "varies", "varying"})
 _PREPOSITIONS = frozenset({"in", "of", "for", "at", "on", "by", "from", "with", "as", "to", "into", "than"})
 _DETERMINERS = frozenset({"the", "its", "our", "their", "a", "an", "to", "into"})
 
