@@ -220,6 +220,9 @@ def test_cache_is_keyed_by_overrides_and_lexicons(corpus, tmp_path):
     (lexicons / "buybacks.toml").write_text(BUYBACK_LEXICON, encoding="utf-8")
     extra = pipeline.run(corpus, jobs=1, cache=cache, lexicons=lexicons)
     assert extra.n_cached == 0 and "mentions_buybacks" in extra.table.columns
+    warm = pipeline.run(corpus, jobs=1, cache=cache, lexicons=lexicons)
+    assert warm.n_cached == 2
+    pd.testing.assert_frame_equal(warm.table, extra.table)
 
 
 def test_a_damaged_cache_entry_is_scored_again(corpus, tmp_path):

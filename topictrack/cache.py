@@ -71,6 +71,7 @@ class ScoreCache:
     def __init__(self, root, fingerprint: str):
         self.root = Path(root)
         self.fingerprint = fingerprint
+        self._base = os.path.join(str(self.root), _FORMAT)
 
     def __repr__(self) -> str:
         return f"ScoreCache({str(self.root)!r}, {self.fingerprint[:12]!r})"
@@ -80,12 +81,13 @@ class ScoreCache:
         text = "\0".join((self.fingerprint, digest, name, override))
         return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
 
-    def _entry(self, key: str) -> Path:
-        return self.root / _FORMAT / key[:2] / f"{key}.pkl"
+    def _entry(self, key: str) -> str:
+        # plain strings: this runs once per file on every re-run
+        return os.path.join(self._base, key[:2], key + ".pkl")
 
     def has(self, key: str) -> bool:
         """True when an entry is stored under ``key``."""
-        return self._entry(key).exists()
+        return os.path.exists(self._entry(key))
 
     def get(self, key: str):
         """The stored value, or None when absent or unreadable (a damaged entry is a miss)."""
@@ -102,8 +104,9 @@ class ScoreCache:
     def put(self, key: str, value) -> None:
         """Store ``value`` atomically: readers see the old entry or the whole new one."""
         entry = self._entry(key)
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-", suffix=".pkl")
+        folder = os.path.dirname(entry)
+        os.makedirs(folder, exist_ok=True)
+        handle, temp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".pkl")
         try:
             with os.fdopen(handle, "wb") as out:
                 pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)

@@ -69,6 +69,7 @@ _BOOL = {"boilerplate", "counted"}
 
 _BATCH_FILES = 4          # files per task sent to a worker
 _ROWS_PER_GROUP = 50_000  # rows per Parquet row group when writing as we go
+_CHARS_PER_GROUP = 4_000_000  # ... or this much turn text, whichever comes first
 _SMALL_RUN = 8            # fewer files than this to score: no worker pool unless jobs is given
 
 
@@ -440,6 +441,13 @@ def _batches(tasks, size):
         yield batch
 
 
+def _stored_columns(data: dict[str, list]) -> list[str]:
+    """Table columns of a stored call: its theme groups are those of the lexicons it was
+    scored with (the cache fingerprint covers the lexicon files)."""
+    themes = [name[len("conf_"):] for name in data if name.startswith("conf_")]
+    return columns(themes, lm=LM_COLUMNS[0] in data)
+
+
 class _Sink:
     """Collects scored calls: into memory, or into a Parquet file row group by row group."""
 
@@ -449,6 +457,7 @@ class _Sink:
         self.rows = 0
         self._data = {name: [] for name in names}
         self._buffered = 0
+        self._chars = 0
         self._writer = None
         self._temp = None
         if output is not None:
@@ -466,7 +475,9 @@ class _Sink:
         n = len(data["turn"])
         self.rows += n
         self._buffered += n
-        if self._writer is not None and self._buffered >= _ROWS_PER_GROUP:
+        self._chars += sum(map(len, data["text"]))
+        if self._writer is not None and (self._buffered >= _ROWS_PER_GROUP
+                                         or self._chars >= _CHARS_PER_GROUP):
             self._flush()
 
     def _flush(self) -> None:
@@ -478,6 +489,7 @@ class _Sink:
                                                           preserve_index=False))
         self._data = {name: [] for name in self.names}
         self._buffered = 0
+        self._chars = 0
 
     def close(self) -> pd.DataFrame | None:
         if self._writer is None:
@@ -520,7 +532,7 @@ def run(paths, *, lexicons=None, manifest=None, company=None, jobs=None, cache=N
         raise ConfigError(f"engine {engine!r} is unknown; expected one of: {', '.join(engines.ENGINES)}")
     runner = engines.make_engine(engine, jobs=jobs, scheduler=scheduler)
     lexicons = _lexicon_key(lexicons)
-    names = columns(_themes_of(lexicons), lm=lm_dictionary is not None)
+    with_lm = lm_dictionary is not None
     if isinstance(lm_dictionary, (str, os.PathLike)):
         _lm(lm_dictionary)  # a bad dictionary fails here, once, not once per file
         lm_dictionary = str(lm_dictionary)
@@ -553,10 +565,14 @@ def run(paths, *, lexicons=None, manifest=None, company=None, jobs=None, cache=N
         hit = key is not None and store.has(key)
         plan.append((_Task(index, path, digest, key), hit))
 
-    if jobs is None and engine == "local" and sum(not hit for _, hit in plan) < _SMALL_RUN:
+    misses = sum(not hit for _, hit in plan)
+    if jobs is None and engine == "local" and misses < _SMALL_RUN:
         runner = engines.LocalEngine(1)  # a pool costs more than it saves on a few files
+    # Columns come from the lexicons (which also checks them) when anything is to be scored;
+    # on a run served from the cache, from the first stored call: the lexicons stay unread.
+    names = columns(_themes_of(lexicons), lm=with_lm) if misses else None
     output = Path(output) if output is not None else None
-    sink = _Sink(names, output)
+    sink = None
     bar = _progress(len(plan) + len(failures), progress)
     bar.update(len(failures))
     n_calls = n_cached = 0
@@ -580,15 +596,20 @@ def run(paths, *, lexicons=None, manifest=None, company=None, jobs=None, cache=N
                     continue
                 if store is not None and settings.cache_root is None:
                     store.put(task.key, data)
+            if sink is None:
+                sink = _Sink(names or _stored_columns(data), output)
             sink.add(_finish(data, task.path, task.digest))
             n_calls += 1
             bar.update(1)
     except BaseException:
-        sink.abort()
+        if sink is not None:
+            sink.abort()
         raise
     finally:
         mapped.close()
         bar.close()
+    if sink is None:
+        sink = _Sink(columns(_themes_of(lexicons), lm=with_lm), output)
     table = sink.close()
     failed = pd.DataFrame(sorted(failures), columns=["path", "error"], dtype="str")
     return ScoreResult(table=table, failures=failed, n_calls=n_calls, n_rows=sink.rows,
