@@ -506,3 +506,25 @@ def test_cli_many_files_lists_failures_and_exits_1(tmp_path):
     assert result.exit_code == 1
     assert "good.txt" in result.output
     assert f"Failed: {tmp_path / 'empty.txt'}: file is empty (no text in it)" in result.output
+
+
+@pytest.mark.parametrize(
+    "header, body, company",
+    [
+        ("Applied Widgets, Inc.\n(AWX) Q1 2026 Earnings Call February 12, 2026", "", "Applied Widgets"),
+        ("Call Start: 9:00 January 1, 0000 10:01 AM ET\nOrbit Holding N.V. (NASDAQ:ORBT)\nQ4 2024 Earnings Call",
+         "", "Orbit"),
+        ("", "Good morning and welcome to the Brandywine Realty Trust First Quarter 2021 Earnings Call.",
+         "Brandywine Realty Trust"),
+        ("", "Welcome to Kingsoft Cloud's fourth quarter and full year 2024 earnings call.", "Kingsoft Cloud"),
+        ("", "Sales rose in Korea. While Japan's fourth quarter was weak, we grew.", None),
+    ],
+)
+def test_company_from_title_or_welcome(header, body, company):
+    assert _metadata.company_from_text(header, body, []) == company
+
+
+def test_company_spellings_that_extend_each_other_are_one_company():
+    assert _metadata.same_company("Marvell", "Marvell Technology")
+    assert not _metadata.same_company("Applied Materials", "Applied Digital")
+    assert not _metadata.same_company("Kingsoft Cloud", "Kingsoft Office")

@@ -290,6 +290,8 @@ def _parse_speaker_blocks(text: str, path) -> Parsed:
         role = role_from_title(name, title)
         if role == "management" and "," in title:
             organisations.append(title.rsplit(",", 1)[1].strip())
+            if _MANAGEMENT_TITLE.search(organisations[-1]):
+                organisations.pop()
         turns.append((name, role, "prepared", body))
     header = preamble if len(preamble) < 300 else ""
     return Parsed("speaker_blocks", "transcript", _qa_from_operator(turns), header, organisations)
@@ -358,10 +360,17 @@ def _participants(lines: list[str]):
 
 def _parse_seeking_alpha(text: str, path) -> Parsed:
     lines = text.splitlines()
-    header = "\n".join(_title_lines(lines))
     titles, roles, body_start = _participants(lines)
+    header_lines = []
+    for line in lines[:12]:
+        if line.strip() in _SA_SECTION_HEADINGS or line.strip() in _SA_BODY_HEADINGS:
+            break
+        if line.strip():
+            header_lines.append(line.strip())
+    header = "\n".join(header_lines)
     organisations = [t.rsplit(",", 1)[1].strip() for n, t in titles.items()
-                     if roles[n] == "management" and "," in t]
+                     if roles[n] == "management" and "," in t
+                     and not _MANAGEMENT_TITLE.search(t.rsplit(",", 1)[1])]
     names = sorted(roles, key=len, reverse=True)
     glued = re.compile(
         r"(?<=[.?!\"”’)\]])\s*(" + "|".join(re.escape(n) for n in names) + "|" + _UNIDENTIFIED
@@ -482,6 +491,8 @@ def _parse_name_colon(text: str, path) -> Parsed:
             role = role_from_title(speaker, title)
             if role == "management" and "," in title:
                 organisations.append(title.rsplit(",", 1)[1].strip())
+                if _MANAGEMENT_TITLE.search(organisations[-1]):
+                    organisations.pop()
             continue
         m = _COLON_LINE.match(line)
         if m and len(m.group(1).split()) <= 5:

@@ -244,21 +244,45 @@ def clean_company(name: str) -> str | None:
         name = stripped
     if not name or _NOT_COMPANY.match(name) or not re.search(r"[A-Za-z]", name) or len(name) > 60:
         return None
+    if re.search(r"[A-Za-z]{4,}\.\s", name):  # "Korea. While Japan": two sentences, not a name
+        return None
     return name
+
+
+_TICKER_PAREN = re.compile(r"\((?:[A-Za-z ]{2,14}:\s*)?[A-Z0-9.\-]{1,9}\)")
+# Words that end a company name in "Welcome to the Acme First Quarter 2025 ..." (case-insensitive).
+_AFTER_NAME = re.compile(
+    r"\s+(?:first|second|third|fourth|1st|2nd|3rd|4th|fiscal|full|fy\S*|q[1-4]\S*|[1-4]q\S*|"
+    r"quarter\S*|annual|earnings|conference|results|financial|\d{4}\S*)\b.*$",
+    re.I,
+)
+
+
+def _title_company(header: str) -> str | None:
+    """Company named before "(TICKER)" / "(NYSE:TICKER)" in the title lines (or on the line above)."""
+    lines = [ln.strip() for ln in header.splitlines() if ln.strip()]
+    for i, line in enumerate(lines):
+        m = _TICKER_PAREN.search(line)
+        if not m:
+            continue
+        name = line[: m.start()].strip()
+        if not name and i > 0:
+            name = lines[i - 1]
+        name = re.sub(r"^.*\b(?:AM|PM|ET|EST|EDT)\s+", "", name)  # "Call Start: ... 10:01 AM ET Acme"
+        if name:
+            return clean_company(name)
+    return None
 
 
 def company_from_text(header: str, body: str, organisations: list[str]) -> str | None:
     """Company the call is about, repaired against the names the text spells most cleanly."""
-    candidate = None
-    m = _TITLE_COMPANY.search(header)
-    if m:
-        candidate = clean_company(m.group(1))
+    candidate = _title_company(header)
     if candidate is None:
         opening = body[:6000]
         for pattern in (_WELCOME, _POSSESSIVE):
             m = pattern.search(opening)
             if m:
-                candidate = clean_company(m.group(1))
+                candidate = clean_company(_AFTER_NAME.sub("", m.group(1)))
                 if candidate:
                     break
     known = [c for c in (clean_company(o) for o in organisations) if c]
@@ -284,7 +308,15 @@ def similar(a: str, b: str) -> float:
 
 
 def same_company(a: str, b: str) -> bool:
-    """Two spellings name the same company: similarity 0.7+ for long names, 0.85+ for short ones."""
+    """Two spellings name the same company.
+
+    True when one name's words start the other's ("Marvell" / "Marvell Technology"),
+    or their letters are similar: 0.7+ for long names, 0.85+ for short ones.
+    """
+    words_a, words_b = a.lower().split(), b.lower().split()
+    shorter, longer = sorted((words_a, words_b), key=len)
+    if shorter and longer[: len(shorter)] == shorter:
+        return True
     shortest = min(len(_letters(a)), len(_letters(b)))
     return similar(a, b) >= (0.7 if shortest >= 10 else 0.85)
 
