@@ -215,6 +215,11 @@ def test_question_is_damped():
     assert 0 < sentiment(question) < sentiment(statement)
 
 
+def test_capitalised_words_inside_a_sentence_are_names_except_in_headlines():
+    assert sentiment("The game studio said that Resident Evil will be released on new phones later this year.") == 0.0
+    assert sentiment("Strong Quarter As Cloud Revenue Beats Expectations") > 0
+
+
 def test_sentence_without_finance_or_vader_terms_scores_zero():
     assert sentiment("The meeting takes place in Helsinki on Tuesday.") == 0.0
     assert sentiment("") == 0.0

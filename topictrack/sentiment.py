@@ -420,6 +420,12 @@ class _Scorer:
         self.metric_gap = int(w["metric_gap"])
         self.direction_gap = int(w["direction_gap"])
 
+    @staticmethod
+    def _title_case(words: list[str]) -> bool:
+        """Is this a headline, most words capitalised ("AI Revenue Surges, Margin Holds")?"""
+        alpha = [w for w in words if w[:1].isalpha()]
+        return sum(w[:1].isupper() for w in alpha) * 2 > len(alpha)
+
     def _negated(self, keys: list[str], start: int) -> bool:
         """Is one of the three tokens before ``start`` a negation cue?"""
         for j in range(max(0, start - 3), start):
@@ -470,10 +476,16 @@ class _Scorer:
         # 3. words: VADER with the finance-adjusted lexicon
         vocabulary = self.vader.lexicon
         sentitext = None
+        headline = None
         for i, word in enumerate(words):
             lw = word.lower()
             if covered[i] or lw not in vocabulary or lw in self._boosters:
                 continue
+            if i > 0 and word[:1].isupper() and lw not in self.finance_words and not raw[i - 1].endswith((".", ":", '"')):
+                if headline is None:
+                    headline = self._title_case(words)
+                if not headline:
+                    continue  # a capitalised general word inside a sentence names something ("Resident Evil")
             if sentitext is None:
                 sentitext = self._SentiText("")
                 sentitext.words_and_emoticons = words
