@@ -265,7 +265,8 @@ def _parse_json(text: str, path) -> Parsed:
                 continue
             role = role_from_title(speaker, titles.get(speaker or "", ""))
             turns.append((speaker, role, section, speech))
-    return Parsed("motley_fool_json", "transcript", _qa_from_operator(turns), "", organisations)
+    turns = _roles_from_flow(_qa_from_operator(turns))
+    return Parsed("motley_fool_json", "transcript", turns, "", organisations)
 
 
 def _parse_speaker_blocks(text: str, path) -> Parsed:
@@ -377,6 +378,11 @@ def _parse_seeking_alpha(text: str, path) -> Parsed:
         + r")\s*$"
     )
     title_lines = set(titles.values())
+    title_counts: dict = {}
+    for title in titles.values():
+        title_counts[title] = title_counts.get(title, 0) + 1
+    # a speaker label that is a participant's title instead of the name ("Chief Financial Officer")
+    by_title = {t: n for n, t in titles.items() if title_counts[t] == 1 and roles[n] != "operator"}
     turns: list = []
     speaker, section, buffer = None, "prepared", []
 
@@ -407,14 +413,14 @@ def _parse_seeking_alpha(text: str, path) -> Parsed:
             expect_title = False
             if line in title_lines or _looks_like_title(line, speaker, titles):
                 continue
-        name = _speaker_name(line, roles)
+        name = _speaker_name(line, roles) or by_title.get(line)
         if name is not None:
             switch(name)
             expect_title = True
             continue
         m = _COLON_LINE.match(line)
-        if m and (m.group(1) in roles or 2 <= len(m.group(1).split()) <= 4):
-            switch(m.group(1))
+        if m and (m.group(1) in roles or m.group(1) in by_title or 2 <= len(m.group(1).split()) <= 4):
+            switch(by_title.get(m.group(1), m.group(1)))
             line = m.group(2)
             title = titles.get(speaker)
             if title and line.startswith(title):
@@ -427,7 +433,8 @@ def _parse_seeking_alpha(text: str, path) -> Parsed:
             continue
         buffer.append(line)
     flush()
-    return Parsed("seeking_alpha", "transcript", _qa_from_operator(turns), header, organisations)
+    turns = _roles_from_flow(_qa_from_operator(turns))
+    return Parsed("seeking_alpha", "transcript", turns, header, organisations)
 
 
 def _looks_like_title(line: str, speaker, titles: dict) -> bool:
@@ -513,7 +520,11 @@ def _parse_name_colon(text: str, path) -> Parsed:
 
 
 def _roles_from_flow(turns: list) -> list:
-    """Give unknown roles from the call's flow: the asker the operator names is an analyst."""
+    """Give named speakers of unknown role one from the call's flow.
+
+    The asker the operator names (and any "Unidentified Participant") is an
+    analyst; anyone else is taken for management.
+    """
     askers: set = set()
     for _, role, _, body in turns:
         if role == "operator":
@@ -521,7 +532,10 @@ def _roles_from_flow(turns: list) -> list:
     out = []
     for speaker, role, section, body in turns:
         if role == "unknown" and speaker:
-            role = "analyst" if speaker in askers else "management"
+            if speaker in askers or re.search(r"\b(?:participant|analyst|questioner)\b", speaker, re.I):
+                role = "analyst"
+            else:
+                role = "management"
         out.append((speaker, role, section, body))
     return out
 
