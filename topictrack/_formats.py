@@ -612,8 +612,10 @@ def _parse_cue_units(text: str, path, fmt: str) -> Parsed:
     turns: list = []
     section = "prepared"
     pending_speaker, pending_role = None, None
+    last_safe = False  # the previous unit was safe-harbour text
     for unit in units:
         handed_over = False
+        safe = merge and mentions_safe_harbour(unit)
         if _OPERATOR_OPENING.match(unit) or _looks_operator(unit):
             role, speaker = "operator", "Operator"
             if opens_questions(unit):
@@ -647,7 +649,7 @@ def _parse_cue_units(text: str, path, fmt: str) -> Parsed:
             and role != "operator"
             and not handed_over
             and not _NEW_SPEAKER_CUE.match(unit)
-            and mentions_safe_harbour(unit) == mentions_safe_harbour(turns[-1][3][-300:])
+            and safe == last_safe
         ):
             prev = turns[-1]
             turns[-1] = (prev[0], prev[1], prev[2], prev[3] + "\n" + unit)
@@ -656,6 +658,7 @@ def _parse_cue_units(text: str, path, fmt: str) -> Parsed:
             turns[-1] = (prev[0], prev[1], prev[2], prev[3] + "\n" + unit)
         else:
             turns.append((speaker, role, section, unit))
+        last_safe = safe
         if role == "analyst":
             pending_speaker, pending_role = None, "management"
         elif role == "management" and pending_role is None and section == "prepared":
