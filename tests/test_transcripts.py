@@ -528,3 +528,14 @@ def test_company_spellings_that_extend_each_other_are_one_company():
     assert _metadata.same_company("Marvell", "Marvell Technology")
     assert not _metadata.same_company("Applied Materials", "Applied Digital")
     assert not _metadata.same_company("Kingsoft Cloud", "Kingsoft Office")
+
+
+def test_manifest_paths_are_relative_to_the_manifest(tmp_path):
+    (tmp_path / "calls" / "kc").mkdir(parents=True)
+    shutil.copyfile(SEEDS["004"], tmp_path / "calls" / "kc" / "q4.txt")
+    shutil.copyfile(SEEDS["003"], tmp_path / "calls" / "q4.txt")  # same name, other folder
+    (tmp_path / "calls" / "manifest.csv").write_text("path,company,period,date\nkc/q4.txt,KC,,\n",
+                                                     encoding="utf-8")
+    result = read_transcripts([tmp_path / "calls"], manifest=tmp_path / "calls" / "manifest.csv")
+    assert [(c.company, c.period) for c in result.calls] == [("KC", "2024Q4"), ("Kingsoft Cloud", "2025Q1")]
+    assert result.failures.empty  # the manifest in the folder is not read as a call

@@ -189,10 +189,14 @@ def read_transcripts(paths, *, company: str | None = None, manifest=None) -> Rea
     """
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
+    skip = set()
     if isinstance(manifest, (str, os.PathLike)):
+        skip.add(Path(manifest).resolve())  # a manifest kept in the calls folder is not a call
         manifest = load_manifest(manifest)
     calls, failures = [], []
     for path in expand_paths(paths):
+        if path.resolve() in skip:
+            continue
         try:
             calls.append(read_transcript(path, company=company, manifest=manifest))
         except TranscriptError as exc:
@@ -251,8 +255,10 @@ def expand_paths(paths) -> list[Path]:
 def load_manifest(path) -> dict:
     """Read a manifest CSV (columns ``path,company,period,date``) into ``{path: entry}``.
 
-    Paths are matched against files by full path, then by file name. Empty cells
-    mean "take it from the text". Periods must look like ``2025Q1``.
+    A file matches a row by its path as given, its absolute path (relative manifest
+    paths are taken from the manifest's folder), its file name or its name without
+    extension. Empty cells mean "take it from the text". Periods must look like
+    ``2025Q1``.
     """
     path = Path(path)
     try:
@@ -269,22 +275,22 @@ def load_manifest(path) -> dict:
         if period and not _metadata.valid_period(period):
             raise ConfigError(f"manifest {path} line {n}: period {period!r} is invalid; "
                               "expected a year and quarter 1-4 like 2025Q1")
-        entries[(row.get("path") or "").strip()] = {
+        entry = {
             "company": (row.get("company") or "").strip() or None,
             "period": period,
             "date": (row.get("date") or "").strip() or None,
         }
+        key = (row.get("path") or "").strip()
+        entries[key] = entry
+        if key:  # also under the absolute path, relative paths taken from the manifest's folder
+            entries.setdefault(str((path.parent / key).resolve()), entry)
     return entries
 
 
 def _manifest_entry(manifest: dict, path: Path) -> dict:
-    for key in (str(path), path.as_posix(), path.name, path.stem):
+    for key in (str(path), str(path.resolve()), path.as_posix(), path.name, path.stem):
         if key in manifest:
             return manifest[key]
-    resolved = path.resolve()
-    for key, entry in manifest.items():
-        if key and Path(key).name == path.name and Path(key).resolve() == resolved:
-            return entry
     return {}
 
 
