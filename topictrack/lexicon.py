@@ -94,10 +94,9 @@ class CompiledLexicon:
 
     ``terms`` (lower-case terms, matched on lower-cased text), ``patterns`` (regular
     expressions, case-insensitive, that start with a known word at a word boundary),
-    ``free_patterns`` (the other regular expressions), ``exclude``, ``pairs`` (each side like ``terms``),
-    ``entries`` (each entry as written with its own regex, for explanations) and the
-    ``anchors`` / ``prefixes``: words one of which every term or pair starts with, used
-    to skip sentences that cannot match.
+    ``free_patterns`` (the other regular expressions), ``exclude``, ``pairs`` (each side like
+    ``terms``), ``entries`` (each entry as written with its own regex, for explanations) and
+    ``slots``: the lexicon as word sequences, which the batch matcher uses.
     """
 
     terms: re.Pattern | None
@@ -106,8 +105,6 @@ class CompiledLexicon:
     exclude: re.Pattern | None
     pairs: tuple[tuple[re.Pattern, re.Pattern], ...]
     entries: tuple[tuple[str, re.Pattern], ...]
-    anchors: frozenset[str]
-    prefixes: tuple[str, ...]
     slots: "Slots" = None
 
 
@@ -208,33 +205,6 @@ class Slots:
 
     entries: tuple[tuple[object, tuple[Slot, ...]], ...]
     regex_exclude: bool
-
-
-# Frequent words a term is not anchored on when it has a rarer one ("low-cost model*" -> "cost").
-_COMMON = frozenset(
-    """a an the of in on at to for and or by with from as is are was be our we this that it its per
-    low high lower higher first second third fourth next last following year quarter quarters end non
-    new more less cut business revenue revenues customer customers increase increased decrease performance
-    level levels cost costs adjusted demand service services data large driven due during down model models""".split()
-)
-
-
-def _anchor(term: str) -> tuple[str, bool]:
-    """The word a term is looked up by, and whether it is a prefix (``stockpil*``).
-
-    The first word of the term that is not a very common one, whole words before
-    prefixes (else the first word).
-    """
-    words = [w for w in re.split(r"[\s\-]+", term.strip().lower()) if w]
-    candidates = []
-    for raw in words:
-        tokens = _WORD.findall(raw.rstrip("*"))
-        for position, token in enumerate(tokens):
-            candidates.append((token, raw.endswith("*") and position == len(tokens) - 1))
-    if not candidates:
-        return term.strip().lower(), False
-    rare = [c for c in candidates if c[0] not in _COMMON]
-    return next((c for c in rare if not c[1]), rare[0] if rare else candidates[0])
 
 
 def entry_regex(entry: str) -> str:
@@ -351,12 +321,9 @@ def parse_lexicon(text: str, path="<string>") -> Lexicon:
         _compile(e, entry_regex(e), "exclude", path, text)
     plain = list(lists["terms"]) + [p for p in lists["patterns"] if not _REGEX_SYNTAX.search(p)]
     regexes = [p for p in lists["patterns"] if _REGEX_SYNTAX.search(p)]
-    anchors = [_anchor(t) for t in plain] + [_anchor(t) for left, _ in pairs for t in left]
     anchored, free = [], []
     for pattern in regexes:
-        starts = _leading_literals(pattern)
-        (free if starts is None else anchored).append(pattern)
-        anchors += [(s, True) for s in starts or ()]
+        (free if _leading_literals(pattern) is None else anchored).append(pattern)
     plain_excludes = [e for e in lists["exclude"] if not _REGEX_SYNTAX.search(e)]
     regex_excludes = [e for e in lists["exclude"] if _REGEX_SYNTAX.search(e)]
     exclude_sources = [f"(?i:{e})" for e in regex_excludes]
@@ -377,8 +344,6 @@ def parse_lexicon(text: str, path="<string>") -> Lexicon:
         exclude=re.compile("|".join(exclude_sources)) if exclude_sources else None,
         pairs=tuple((_fast_alternation(left), _fast_alternation(right)) for left, right in pairs),
         entries=tuple(entries),
-        anchors=frozenset(w for w, prefix in anchors if not prefix),
-        prefixes=tuple(sorted({w for w, prefix in anchors if prefix})),
     )
     return Lexicon(
         name=name,
