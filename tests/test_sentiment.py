@@ -281,6 +281,16 @@ def test_any_word_salad_scores_in_range_and_the_same_both_ways(text):
         assert score_sentences(parts) == [score]
 
 
+def test_an_unpunctuated_monologue_is_scored_in_pieces():
+    piece = " ".join(["revenue rose"] + ["and the team met"] * 24)  # 98 words, one positive rule
+    text = " ".join([piece, "xx xx", piece, "xx xx", "costs rose sharply " + " ".join(["again"] * 97)])
+    assert len(text.split()) == 300
+    explained = explain_sentiment(text).sentences[0]
+    assert explained.modifiers[0] == "long text: mean of 3 pieces of 100 words"
+    assert [c.rule for c in explained.contributions] == ["more is good x up"] * 2 + ["more is bad x up"]
+    assert explained.score == pytest.approx(sentiment("Revenue rose.") / 3)
+
+
 def test_scores_stay_in_range():
     extreme = " ".join(["Revenue soared and profit doubled."] * 3 + ["Excellent!!!"])
     for s in score_sentences([extreme, "Bankruptcy, fraud, losses widened, terrible collapse."]):

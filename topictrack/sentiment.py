@@ -71,6 +71,8 @@ _NUMBER_SECTIONS = {
     "thresholds": ("positive", "negative"),
 }
 _PUNCTUATION = string.punctuation
+_MAX_WORDS = 250  # longer "sentences" (unpunctuated transcripts) are scored in pieces ...
+_PIECE_WORDS = 100  # ... of this many words, keeping the cost linear
 _CLAUSE_WORDS = frozenset({"while", "whereas", "but", "however", "although", "though"})
 _ALPHA = 15.0  # VADER's normalisation constant
 
@@ -438,6 +440,8 @@ class _Scorer:
         raw = text.split()
         if not raw:
             return (0.0, (), ()) if explain else 0.0
+        if len(raw) > _MAX_WORDS:
+            return self._analyse_long(raw, explain)
         n = len(raw)
         keys = []  # tokens for finance matching: punctuation stripped, lower case
         words = []  # tokens as VADER sees them
@@ -538,6 +542,19 @@ class _Scorer:
         found.sort(key=lambda f: f[0])
         contributions = tuple(Contribution(term, rule, valence, weights[k]) for k, term, rule, valence in found)
         return score, contributions, tuple(modifiers)
+
+    def _analyse_long(self, raw: list[str], explain: bool):
+        """A "sentence" of more than ``_MAX_WORDS`` words (unpunctuated speech-to-text) is
+        scored as consecutive pieces of ``_PIECE_WORDS`` words; its score is their mean."""
+        pieces = [" ".join(raw[i:i + _PIECE_WORDS]) for i in range(0, len(raw), _PIECE_WORDS)]
+        results = [self.analyse(piece, explain) for piece in pieces]
+        if not explain:
+            return sum(results) / len(results)
+        score = sum(r[0] for r in results) / len(results)
+        contributions = tuple(c for r in results for c in r[1])
+        modifiers = (f"long text: mean of {len(pieces)} pieces of {_PIECE_WORDS} words",
+                     *(m for r in results for m in r[2]))
+        return score, contributions, modifiers
 
     def _pair(self, metrics, directions, keys, raw, covered, found) -> None:
         """Find the change each metric undergoes and score it (direction x polarity)."""
