@@ -77,6 +77,18 @@ def analyze(sentence: str, ngram_range=(1, 2)) -> list[str]:
     return [" ".join(words[i : i + n]) for n in range(lo, hi + 1) for i in range(len(words) - n + 1)]
 
 
+def _normalise_rows(X: sp.csr_matrix) -> None:
+    """Scale each row of a CSR matrix to unit length, in place (empty rows stay empty)."""
+    try:
+        from sklearn.utils.sparsefuncs_fast import inplace_csr_row_normalize_l2
+    except ImportError:  # pragma: no cover - moved in some scikit-learn release
+        from sklearn.preprocessing import normalize
+
+        normalize(X, copy=False)
+        return
+    inplace_csr_row_normalize_l2(X)
+
+
 class ThemeClassifier(ClassifierMixin, BaseEstimator):
     """Multi-label TF-IDF + logistic-regression theme classifier.
 
@@ -301,16 +313,14 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         return sp.csr_matrix((data, (rws, cols)), shape=(len(X), len(self.vocabulary_)))
 
     def _features(self, counts: sp.csr_matrix, groups, *, own: bool = False):
-        from sklearn.preprocessing import normalize
-
         tfidf = sp.csr_matrix(counts, dtype=np.float32)
         tfidf.data = (1.0 + np.log(tfidf.data)) * self._idf32()[tfidf.indices]  # sublinear tf x idf
-        normalize(tfidf, copy=False)
+        _normalise_rows(tfidf)
         alone = tfidf
         if self.context_weight and self.context_window:
             around = neighbour_matrix(tfidf.shape[0], groups, window=self.context_window, decay=self.context_weight)
-            tfidf = tfidf + (around @ tfidf) * np.float32(self.context_weight)
-            normalize(tfidf, copy=False)
+            tfidf = sp.csr_matrix(tfidf + (around @ tfidf) * np.float32(self.context_weight))
+            _normalise_rows(tfidf)
         return (tfidf, alone) if own else tfidf
 
     def proba_and_own_evidence(self, X, *, groups=None, tokens=None, ids=None) -> tuple[np.ndarray, np.ndarray]:

@@ -453,6 +453,7 @@ class LexiconMatcher:
     def __init__(self, lexicons: Sequence[Lexicon]):
         self.lexicons = list(lexicons)
         self._words: dict[str, int] = {}
+        self._word_list: list[str] = []
         self._starts: list[list[tuple]] = [[] for _ in self.lexicons]  # per theme, per word id
         self._flags = [bytearray() for _ in self.lexicons]
         self._arrays: list[np.ndarray] = [np.zeros(0, dtype=bool) for _ in self.lexicons]
@@ -481,6 +482,7 @@ class LexiconMatcher:
             new = [w for w in dict.fromkeys(tokens) if w not in words]
             for word in new:
                 words[word] = len(words)
+                self._word_list.append(word)
                 for column in range(len(self.lexicons)):
                     starting = () if word == "\n" else self._starting(column, word)
                     self._starts[column].append(starting)
@@ -497,9 +499,14 @@ class LexiconMatcher:
             ids = batch.cache[id(self)] = self._word_ids(batch.tokens)
         return ids
 
-    def word_list(self) -> list[str]:
-        """The words seen so far, in id order."""
-        return list(self._words)
+    def word_list(self, start: int = 0) -> list[str]:
+        """The words seen so far, in id order, from id ``start`` on."""
+        return self._word_list[start:]
+
+    @property
+    def n_words(self) -> int:
+        """How many distinct words have been seen."""
+        return len(self._word_list)
 
     def match(self, sentences: Sequence[str]) -> np.ndarray:
         """Boolean matrix, sentences x lexicons."""
@@ -520,14 +527,15 @@ class LexiconMatcher:
         lower, lines, tokens = batch.lower, batch.lines, batch.tokens
         ids = self.word_ids(batch)
         arrays, n_tokens = self._arrays, len(tokens)
-        rows = np.cumsum(ids == self._words.get("\n", -1)).tolist() if n_tokens else []
+        row_of = np.cumsum(ids == self._words.get("\n", -1))
         starts_at = None
         for column, lex in enumerate(self.lexicons):
             rx = lex.regexes
             starts = self._starts[column]
             found = []  # (row, kind, first token, end token)
-            for p in np.flatnonzero(arrays[column][ids]).tolist():
-                for kind, rest in starts[ids[p]]:
+            positions = np.flatnonzero(arrays[column][ids])
+            for p, row, word in zip(positions.tolist(), row_of[positions].tolist(), ids[positions].tolist()):
+                for kind, rest in starts[word]:
                     end = p + 1 + len(rest)
                     if end > n_tokens:
                         continue
@@ -535,7 +543,7 @@ class LexiconMatcher:
                         if not (token.startswith(word) if is_prefix else token == word):
                             break
                     else:
-                        found.append((rows[p], kind, p, end))
+                        found.append((row, kind, p, end))
             if not found:
                 continue
             spans: dict[int, list[tuple[int, int]]] = {}

@@ -207,9 +207,8 @@ class ThemeTagger:
         ids = self._matcher.word_ids(batch)
         with self._lock:
             known = len(self._to_model)
-            words = self._matcher.word_list()
-            if len(words) > known:
-                extra = self.model.word_ids(words[known:])
+            if self._matcher.n_words > known:
+                extra = self.model.word_ids(self._matcher.word_list(known))
                 self._to_model = np.concatenate((self._to_model, extra))
             return self._to_model[ids]
 
