@@ -42,7 +42,7 @@ logger = logging.getLogger(__name__)
 
 LEXICON_CONFIDENCE = 0.8
 SUPPORT_WINDOW = 2
-ALONE_THRESHOLD = 0.8
+ALONE_THRESHOLD = 0.9
 OWN_EVIDENCE = 1.0
 MODEL_FILE = "theme_model.json"
 METHODS = ("combined", "lexicon", "classifier")
