@@ -12,7 +12,9 @@ repository by default); they never ship with topictrack. Prints, in one run:
 3. warm: the same command again on the filled cache, and its ratio to the floor;
 4. once vs twice: the command with ``--no-cache`` on the corpus and on twice the corpus (every
    file a second time under another path: symlinks in a temporary folder), and the time ratio;
-5. peak memory of each command: the highest sum of the resident set sizes (RSS) of the command
+5. CPU seconds (user + system) of each command with its workers, from
+   ``resource.getrusage(RUSAGE_CHILDREN)``, so figures taken on a busy machine can be read;
+6. peak memory of each command: the highest sum of the resident set sizes (RSS) of the command
    and all its child processes, sampled every 50 ms with psutil (shared pages are counted once
    per process, so this is an upper bound), and the largest single process's peak RSS from
    ``resource.getrusage(RUSAGE_CHILDREN).ru_maxrss``.
@@ -45,10 +47,11 @@ def corpus_files(root: Path) -> list[Path]:
 
 
 def floor(files: list[Path]) -> tuple[float, int]:
-    """Seconds for plain VADER over every non-empty line, and the number of lines."""
+    """Wall and CPU seconds of plain VADER over every non-empty line, and the number of lines."""
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
     start = time.perf_counter()
+    cpu = time.process_time()
     analyzer = SentimentIntensityAnalyzer()
     lines = 0
     for path in files:
@@ -57,7 +60,7 @@ def floor(files: list[Path]) -> tuple[float, int]:
             if line:
                 analyzer.polarity_scores(line)
                 lines += 1
-    return time.perf_counter() - start, lines
+    return time.perf_counter() - start, time.process_time() - cpu, lines
 
 
 class _PeakRSS(threading.Thread):
@@ -100,6 +103,7 @@ def run_cli(args: list[str]) -> dict:
     command = [str(Path(sys.executable).parent / "topictrack"), *args]
     if not Path(command[0]).exists():
         command = [sys.executable, "-c", "from topictrack.cli import main; main()", *args]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     sampler = _PeakRSS(process.pid)
@@ -107,10 +111,13 @@ def run_cli(args: list[str]) -> dict:
     out, err = process.communicate()
     seconds = time.perf_counter() - start
     peak = sampler.stop()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     if process.returncode not in (0, 1):
         sys.exit(f"topictrack {' '.join(args[:1])} failed (exit {process.returncode}):\n{err[-2000:]}")
     return {
         "seconds": seconds,
+        "cpu": cpu,  # user + system seconds of the command and every worker it waited for
         "peak_rss": peak,
         "exit": process.returncode,
         "summary": err.strip().splitlines()[-1] if err.strip() else "",
@@ -134,12 +141,14 @@ def main() -> None:
                  "(the corpus is read from ../shared/eval and never ships with topictrack)")
     if args.limit:
         files = files[: args.limit]
+    jobs = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     print(f"corpus: {len(files)} ECTSum calls, {sum(p.stat().st_size for p in files) / 1e6:.1f} MB, "
           f"{os.cpu_count()} cores")
 
-    floor_s, lines = floor(files)
+    print("load average before: " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
+    floor_s, floor_cpu, lines = floor(files)
     print(f"floor  plain VADER, 1 core:          {floor_s:8.1f} s  ({lines:,} lines, "
-          f"{lines / floor_s:,.0f} lines/s)")
+          f"{lines / floor_s:,.0f} lines/s; CPU {floor_cpu:.1f} s)")
 
     with tempfile.TemporaryDirectory(prefix="topictrack-scale-") as tmp:
         tmp = Path(tmp)
@@ -152,9 +161,13 @@ def main() -> None:
                 os.symlink(path, copy / split / path.name)
         cache = tmp / "cache"
 
-        cold = run_cli(["score", str(once), "-o", str(tmp / "cold.parquet"), "--cache", str(cache), "-q"])
+        cold = run_cli(["score", str(once), "-o", str(tmp / "cold.parquet"), "--cache", str(cache)])
         print(f"cold   topictrack score, empty cache: {cold['seconds']:8.1f} s  = "
               f"{cold['seconds'] / floor_s:.2f}x floor (target <= 1.5x); exit {cold['exit']}")
+        print(f"       CPU of all its processes {cold['cpu']:.1f} s = {cold['cpu'] / floor_cpu:.2f}x the "
+              f"floor's CPU; spread over {jobs} cores that is {cold['cpu'] / jobs:.1f} s "
+              f"= {cold['cpu'] / jobs / floor_cpu:.2f}x floor on an otherwise idle machine")
+        print(f"       {cold['summary']}")
         warm = run_cli(["score", str(once), "-o", str(tmp / "warm.parquet"), "--cache", str(cache)])
         print(f"warm   re-run on the cache:           {warm['seconds']:8.1f} s  = "
               f"{warm['seconds'] / floor_s:.3f}x floor (target <= 0.1x)")
@@ -167,7 +180,8 @@ def main() -> None:
         print(f"once   --no-cache:                    {one['seconds']:8.1f} s")
         print(f"       {one['summary']}")
         print(f"twice  --no-cache, 2x the files:      {two['seconds']:8.1f} s  = "
-              f"{two['seconds'] / one['seconds']:.2f}x once (target <= 2.1x)")
+              f"{two['seconds'] / one['seconds']:.2f}x once (target <= 2.1x); CPU "
+              f"{two['cpu']:.1f} s vs {one['cpu']:.1f} s = {two['cpu'] / one['cpu']:.2f}x")
         print(f"       {two['summary']}")
         print("peak memory, summed RSS of the command and its workers (sampled every 50 ms):")
         for label, result in (("cold", cold), ("warm", warm), ("once", one), ("twice", two)):
@@ -177,6 +191,7 @@ def main() -> None:
         print(f"largest single process peak RSS over all runs (ru_maxrss, RUSAGE_CHILDREN): "
               f"{mb(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024)}")
         shutil.rmtree(cache, ignore_errors=True)
+    print("load average after: " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
 
 
 if __name__ == "__main__":

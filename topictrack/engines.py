@@ -99,8 +99,13 @@ class DaskEngine:
                 "the dask engine needs dask[distributed]: pip install 'topictrack[dask]'"
             ) from None
         owned = []
+        chatty = logging.getLogger("distributed")
+        level = chatty.level
         if self.scheduler is None:
-            cluster = LocalCluster(n_workers=self.jobs or default_jobs(), threads_per_worker=1)
+            # a cluster of our own is an implementation detail: keep its start-up chatter quiet
+            chatty.setLevel(logging.WARNING)
+            cluster = LocalCluster(n_workers=self.jobs or default_jobs(), threads_per_worker=1,
+                                   dashboard_address=None, silence_logs=logging.WARNING)
             owned.append(cluster)
             client = Client(cluster)
             owned.append(client)
@@ -122,6 +127,7 @@ class DaskEngine:
         finally:
             for thing in reversed(owned):
                 thing.close()
+            chatty.setLevel(level)
 
 
 def _ordered(submit, func, tasks, window):
