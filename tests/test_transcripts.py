@@ -539,3 +539,18 @@ def test_manifest_paths_are_relative_to_the_manifest(tmp_path):
     result = read_transcripts([tmp_path / "calls"], manifest=tmp_path / "calls" / "manifest.csv")
     assert [(c.company, c.period) for c in result.calls] == [("KC", "2024Q4"), ("Kingsoft Cloud", "2025Q1")]
     assert result.failures.empty  # the manifest in the folder is not read as a call
+
+
+def test_a_long_line_without_sentence_ends_is_rejected_not_stuck(tmp_path):
+    path = tmp_path / "words.txt"
+    path.write_text("on the basis of stable improvement of the amount " * 20000, encoding="utf-8")
+    with pytest.raises(UnknownFormatError, match="no sentences"):
+        read_transcript(path)
+
+
+def test_a_transcript_on_one_line_is_read(tmp_path):
+    path = tmp_path / "one_line.txt"
+    path.write_text("Welcome to the Acme first quarter 2024 earnings call. " + "Revenue grew 10% in the quarter. " * 50,
+                    encoding="utf-8")
+    call = read_transcript(path)
+    assert (call.source_format, call.period) == ("unlabelled", "2024Q1")

@@ -149,8 +149,8 @@ def _has_prose(lines: list[str]) -> bool:
         return False
     sentences = 0
     for ln in lines:
-        if len(ln.split()) >= 5 and _PROSE_LINE.search(ln):
-            sentences += 1
+        if len(ln.split(None, 5)) >= 5:
+            sentences += len(_PROSE_LINE.findall(ln, 0, 5000))
             if sentences >= 2:
                 return True
         elif _CJK_RUN.search(ln):
@@ -158,7 +158,7 @@ def _has_prose(lines: list[str]) -> bool:
     return False
 
 
-_PROSE_LINE = re.compile(r"[A-Za-z]{2,}.*[.?!。？！]")
+_PROSE_LINE = re.compile(r"[A-Za-z0-9%)\"'”’][.?!。？！](?:\s|$)")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{8,}")
 
 
