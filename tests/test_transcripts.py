@@ -150,6 +150,9 @@ def test_unlabelled_turns_from_discourse_cues(seeds):
     assert turns.role.iloc[0] == "unknown" and turns.boilerplate.iloc[0]  # the ASR disclaimer
     assert turns.role.iloc[1] == "operator"
     assert turns.speaker.iloc[2] == "Nicole Shan"  # named by the operator's hand-over
+    # speakers who introduce themselves ("This is Henry.", "I am Zou Tao, CEO of ...") are named
+    named = set(turns.speaker[turns.role == "management"].dropna())
+    assert {"Nicole Shan", "Zou Tao", "Henry"} <= named
     analysts = turns[turns.role == "analyst"]
     assert {"Xie Danxiang", "Brian Gong", "Linlin Yang", "Wenting Yu"} <= set(analysts.speaker)
     assert (analysts.section == "qa").all()

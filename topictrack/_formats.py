@@ -581,6 +581,12 @@ _HAND_TO = re.compile(
     r"(?:(?:CEO|CFO|COO|Chairman|President|Director|Chief [A-Z][a-z]+ Officer)\s*,?\s+)?"
     r"([A-Z][a-z]+(?: [A-Z][a-z]+){0,2})"
 )
+# "This is Henry.", "I am Zou Tao, CEO of ..." near the start of a turn.
+_SELF_INTRODUCTION = re.compile(
+    r"\b(?:[Tt]his is|I am|I'm)\s+((?:Mr\.|Ms\.)?\s?[A-Z][a-z]+(?: [A-Z][a-z]+)?)(?=[.,]| speaking| here)"
+)
+
+
 def _mentions_hand_over(text: str) -> bool:
     return ("turn" in text or "pass" in text or "hand" in text) and " to " in text
 
@@ -641,6 +647,9 @@ def _parse_cue_units(text: str, path, fmt: str) -> Parsed:
             role, speaker = "management", None
             if section == "qa" and turns and turns[-1][1] == "operator":
                 role = "analyst"
+        if speaker is None and role in ("management", "analyst"):
+            intro = _SELF_INTRODUCTION.search(unit, 0, 200)
+            speaker = intro.group(1) if intro else None
         if (
             merge
             and turns
