@@ -112,11 +112,6 @@ _BULLET = re.compile(r"^\s*(?:[-•*▪◦]|\d{1,2}[.)])\s+\S", re.M)
 def _ends_sentence(line: str) -> bool:
     return line.rstrip("\"'”’)] ")[-1:] in (".", "?", "!")
 _INNER_SENTENCE = re.compile(r"[a-z0-9%)][.?!]\s+[A-Z]")
-_CALL_WORDS = re.compile(
-    r"\b(?:operator|conference call|earnings call|question|thank you|good (?:morning|afternoon|evening|day)|"
-    r"we|our|I)\b",
-    re.I,
-)
 
 
 def detect(text: str) -> str:

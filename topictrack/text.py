@@ -22,7 +22,6 @@ i.e e.g a.m p.m
 """.split()
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
-_LATIN = re.compile(r"[A-Za-z]")
 _SPACE = re.compile(r"\s+")
 _TITLE_END = re.compile(r"(?:^|\s)(?:Mr|Mrs|Ms|Dr|Prof|Messrs|Mt|St)\.$")
 
