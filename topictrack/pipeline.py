@@ -66,6 +66,8 @@ _STR = {"call_id", "path", "company", "period", "date", "kind", "source_format",
         "role", "section", "text", "language", "themes"}
 _INT = {"turn", "loops_collapsed", "n_sentences", "n_words", *LM_COLUMNS}
 _BOOL = {"boilerplate", "counted"}
+# pandas 3 has a real string dtype (missing = NaN); pandas 2 keeps text as objects with None.
+_TEXT = "str" if int(pd.__version__.split(".")[0]) >= 3 else object
 
 _BATCH_FILES = 4          # files per task sent to a worker
 _ROWS_PER_GROUP = 50_000  # rows per Parquet row group when writing as we go
@@ -109,7 +111,7 @@ def columns(themes: list[str], *, lm: bool = False) -> list[str]:
 
 def _dtype(name: str):
     if name in _STR or name.startswith("quote_"):
-        return "str"
+        return _TEXT
     if name in _INT or name.startswith("mentions_"):
         return "int64"
     if name in _BOOL:
@@ -175,103 +177,88 @@ def _call_id(name: str, digest: str) -> str:
     return f"{Path(name).stem}-{digest[:10]}"
 
 
+def _english_sentences(body: str, language: str) -> list[str]:
+    """A turn's English sentences: none for Chinese turns, the English ones of mixed turns."""
+    if language == "zh":
+        return []
+    found = text.sentences(body)
+    if language == "mixed":
+        found = [s for s in found if text.language(s) == "en"]
+    return found
+
+
+def _theme_evidence(sentences, scores, tags) -> dict[str, list]:
+    """Per theme carried by a turn: [best confidence, mentions, sum of tone, best sentence]."""
+    best = {}
+    for sentence, score, tagged in zip(sentences, scores, tags):
+        for theme, conf in tagged.items():
+            entry = best.get(theme)
+            if entry is None:
+                best[theme] = [conf, 1, score, sentence]
+            else:
+                entry[1] += 1
+                entry[2] += score
+                if conf > entry[0]:  # ties keep the earlier sentence
+                    entry[0], entry[3] = conf, sentence
+    return best
+
+
 def _score_columns(transcript, tagger, lm) -> dict[str, list]:
-    """The scored columns of one call, as column lists (no ``call_id``/``path``)."""
+    """The scored columns of one call as column lists (``call_id`` and ``path`` come later)."""
     from topictrack.sentiment import score_sentences
 
     turns = transcript.turns
     n = len(turns)
-    get = turns.get
-    texts = [t if isinstance(t, str) else "" for t in turns["text"].tolist()]
-    languages = get("language")
-    languages = languages.tolist() if languages is not None else [text.language(t) for t in texts]
-    boilerplate = get("boilerplate")
-    boilerplate = [bool(b) for b in boilerplate.tolist()] if boilerplate is not None else [False] * n
-    duplicate = get("duplicate_of")
-    duplicate = ([None if pd.isna(d) else int(d) for d in duplicate.tolist()]
-                 if duplicate is not None else [None] * n)
-    loops = get("loops_collapsed")
-    loops = [int(x) for x in loops.tolist()] if loops is not None else [0] * n
-    speakers = get("speaker")
-    speakers = ([None if s is None or (isinstance(s, float) and math.isnan(s)) else str(s)
-                 for s in speakers.tolist()] if speakers is not None else [None] * n)
+    data = {
+        "turn": turns["turn"].astype("int64").tolist(),
+        "speaker": [s if isinstance(s, str) else None for s in turns["speaker"].tolist()],
+        "role": turns["role"].tolist(),
+        "section": turns["section"].tolist(),
+        "text": turns["text"].tolist(),
+        "language": turns["language"].tolist(),
+        "boilerplate": turns["boilerplate"].astype(bool).tolist(),
+        "duplicate_of": [None if pd.isna(d) else int(d) for d in turns["duplicate_of"].tolist()],
+        "loops_collapsed": turns["loops_collapsed"].astype("int64").tolist(),
+    }
+    for name in ("company", "period", "date", "kind", "source_format"):
+        data[name] = [getattr(transcript, name)] * n
 
-    # Split every turn once; the same sentences feed tagging and sentiment.
-    turn_sentences = []
-    for body, lang in zip(texts, languages):
-        if lang == "zh":
-            turn_sentences.append([])
-            continue
-        found = text.sentences(body)
-        if lang == "mixed":
-            found = [s for s in found if text.language(s) == "en"]
-        turn_sentences.append(found)
-    flat = [s for found in turn_sentences for s in found]
-    groups = [i for i, found in enumerate(turn_sentences) for _ in found]
+    # Split every turn once; the same sentences are scored and tagged, each batch in one call
+    # per transcript (``groups`` keeps each turn's sentences as each other's only context).
+    per_turn = [_english_sentences(body, lang) for body, lang in zip(data["text"], data["language"])]
+    flat = [s for found in per_turn for s in found]
+    groups = [i for i, found in enumerate(per_turn) for _ in found]
     scores = score_sentences(flat) if flat else []
-    # One tagger call per call; ``groups`` keeps each turn's sentences as each other's context.
     tags = tagger.tag_sentences(flat, groups=groups) if flat else []
-    themes = list(tagger.themes)
 
-    data = {name: [] for name in SCORE_COLUMNS}
-    for theme in themes:
-        for prefix in THEME_PREFIXES:
-            data[prefix + theme] = []
+    themes = list(tagger.themes)
+    for name in SCORE_COLUMNS + [p + t for t in themes for p in THEME_PREFIXES]:
+        data[name] = []
     if lm is not None:
         for name in LM_COLUMNS:
             data[name] = []
-
     start = 0
-    for i, found in enumerate(turn_sentences):
+    for i, found in enumerate(per_turn):
         end = start + len(found)
         turn_scores = scores[start:end]
-        turn_tags = tags[start:end]
+        best = _theme_evidence(found, turn_scores, tags[start:end])
         start = end
-        data["counted"].append(not boilerplate[i] and duplicate[i] is None and languages[i] != "zh")
+        data["counted"].append(not data["boilerplate"][i] and data["duplicate_of"][i] is None
+                               and data["language"][i] != "zh")
         data["n_sentences"].append(len(found))
         data["n_words"].append(sum(len(s.split()) for s in found))
         data["sentiment"].append(sum(turn_scores) / len(turn_scores) if turn_scores else math.nan)
-        best = {}
-        for sentence, score, tagged in zip(found, turn_scores, turn_tags):
-            for theme, conf in tagged.items():
-                entry = best.get(theme)
-                if entry is None:
-                    best[theme] = [conf, 1, score, sentence]
-                else:
-                    entry[1] += 1
-                    entry[2] += score
-                    if conf > entry[0]:
-                        entry[0], entry[3] = conf, sentence
         data["themes"].append(";".join(sorted(best)))
         for theme in themes:
-            entry = best.get(theme)
-            if entry is None:
-                data["conf_" + theme].append(0.0)
-                data["mentions_" + theme].append(0)
-                data["tone_" + theme].append(math.nan)
-                data["quote_" + theme].append(None)
-            else:
-                data["conf_" + theme].append(float(entry[0]))
-                data["mentions_" + theme].append(entry[1])
-                data["tone_" + theme].append(entry[2] / entry[1])
-                data["quote_" + theme].append(entry[3])
+            conf, mentions, tone, quote = best.get(theme, (0.0, 0, math.nan, None))
+            data["conf_" + theme].append(float(conf))
+            data["mentions_" + theme].append(mentions)
+            data["tone_" + theme].append(tone / mentions if mentions else math.nan)
+            data["quote_" + theme].append(quote)
         if lm is not None:
             counts = lm.counts(" ".join(found))
             for name in LM_COLUMNS:
                 data[name].append(int(counts.get(name, 0)))
-
-    data["turn"] = [int(t) for t in turns["turn"].tolist()] if "turn" in turns else list(range(n))
-    data["speaker"] = speakers
-    for name in ("role", "section"):
-        column = get(name)
-        data[name] = [str(v) for v in column.tolist()] if column is not None else ["unknown"] * n
-    data["text"] = texts
-    data["language"] = languages
-    data["boilerplate"] = boilerplate
-    data["duplicate_of"] = duplicate
-    data["loops_collapsed"] = loops
-    for name in ("company", "period", "date", "kind", "source_format"):
-        data[name] = [getattr(transcript, name, None)] * n
     return data
 
 
@@ -595,7 +582,10 @@ def run(paths, *, lexicons=None, manifest=None, company=None, jobs=None, cache=N
                     bar.update(1)
                     continue
                 if store is not None and settings.cache_root is None:
-                    store.put(task.key, data)
+                    try:
+                        store.put(task.key, data)
+                    except OSError as exc:
+                        logger.warning("could not write the cache entry of %s: %s", task.path, exc)
             if sink is None:
                 sink = _Sink(names or _stored_columns(data), output)
             sink.add(_finish(data, task.path, task.digest))
