@@ -175,6 +175,7 @@ def test_summaries_paragraphs_and_bullets_are_turns(seeds):
         assert set(bullets) <= set(turns.text)  # each bullet is a turn, marker removed
         assert not turns.text.str.match(r"^\s*[-•]").any()
         assert "Performance Analysis" not in set(turns.text)  # headings are not turns
+        assert not turns.text.str.match(r"^\d\. ").any()  # numbered headings neither
         assert (turns.section == "prepared").all() and turns.duplicate_of.isna().all()
     quotes = seeds["001"].turns.dropna(subset=["speaker"])
     assert quotes.speaker.tolist() == ["Zhou Tao", "Henry Hu"]

@@ -701,21 +701,23 @@ def _parse_sentence_lines(text: str, path) -> Parsed:
 _ATTRIBUTION = re.compile(r"^[-–—]?\s*([A-Z][A-Za-z'\-.]+(?: [A-Z][A-Za-z'\-.]+){1,3}),\s+(.{2,80})$")
 
 
+_MARKED_BULLET = re.compile(r"^\s*[-•*▪◦]\s")
+
+
 def _parse_summary(text: str, path) -> Parsed:
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
-    header = "\n".join(lines[:2])
+    header = "\n".join(_title_lines(lines))
     turns: list = []
     for line in lines:
         m = _ATTRIBUTION.match(line)
         if m and not _ends_sentence(line) and turns and turns[-1][0] is None and \
                 turns[-1][3].startswith(('"', "“")):
-            prev = turns[-1]
-            turns[-1] = (m.group(1), role_from_title(m.group(1), m.group(2)) if
-                         role_from_title(m.group(1), m.group(2)) != "unknown" else "management",
-                         prev[2], prev[3])
+            # "Zou Tao, Vice Chairman & CEO" under a quote: the quote is that executive's
+            role = role_from_title(m.group(1), m.group(2))
+            turns[-1] = (m.group(1), "management" if role == "unknown" else role, "prepared", turns[-1][3])
             continue
-        if _is_heading(line) and not _BULLET.match(line):
-            continue
+        if _is_heading(line) and not _MARKED_BULLET.match(line):
+            continue  # headings, numbered ones included ("2. Ecosystem Leverage with Xiaomi")
         body = re.sub(r"^\s*[-•*▪◦]\s+", "", line)
         turns.append((None, "unknown", "prepared", body))
     return Parsed("summary", "summary", turns, header, [])
