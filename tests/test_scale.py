@@ -246,3 +246,36 @@ def test_every_file_is_either_scored_or_listed_as_failed(tmp_path_factory, conte
     scored = set(result.table["path"])
     failed = set(result.failures["path"])
     assert scored | failed == set(paths) and not scored & failed
+
+
+def test_ctrl_c_on_the_command_keeps_finished_calls_and_the_next_run_resumes(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    folder = tmp_path / "calls"
+    folder.mkdir()
+    base = sample_calls()[3].read_text(encoding="utf-8")
+    for i in range(40):  # distinct bytes, so each copy is its own cache entry
+        (folder / f"call_{i:02d}.txt").write_text(f"{base}\nClosing remark number {i}.\n", encoding="utf-8")
+    cache = tmp_path / "cache"
+    out = tmp_path / "scored.parquet"
+    command = [sys.executable, "-c", "from topictrack.cli import main; main()",
+               "score", str(folder), "-o", str(out), "--cache", str(cache), "--jobs", "2", "-q"]
+    process = subprocess.Popen(command, start_new_session=True, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while len(list(cache.rglob("*.pkl"))) < 3 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGINT)  # what a terminal sends on Ctrl-C
+    process.communicate(timeout=120)
+    assert process.returncode != 0
+    assert not out.exists()
+    kept = len(list(cache.rglob("*.pkl")))
+    assert 3 <= kept < 40
+
+    again = subprocess.run(command[:-1], capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stderr
+    assert "Scored 40 call(s)" in again.stderr and f"({kept} from cache)" in again.stderr
+    assert pd.read_parquet(out)["path"].nunique() == 40
