@@ -182,8 +182,10 @@ def evidence_command(ctx, theme, paths, period, company, manifest, lexicons, sco
 @click.option("--scheduler", metavar="ADDRESS",
               help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (with --engine dask; "
                    "without it a local Dask cluster is started).")
-@click.option("--lexicons", type=click.Path(exists=True, file_okay=False), metavar="DIR",
-              help="Folder of extra theme lexicons.")
+@click.option("--lexicons", type=click.Path(exists=True), metavar="DIR",
+              help="Folder of theme lexicons (*.toml) added to the shipped themes; a same-named theme "
+                   "replaces the shipped one, and '_settings.toml' with 'replace_defaults = true' "
+                   "replaces them all.")
 @click.option("--manifest", type=click.Path(exists=True, dir_okay=False), metavar="CSV",
               help="CSV path,company,period,date overriding call metadata.")
 @click.option("--company", metavar="NAME", help="Company name for every call.")
