@@ -72,3 +72,14 @@ def test_every_command_has_help_and_is_in_the_readme():
         result = CliRunner().invoke(main, [name, "--help"])
         assert result.exit_code == 0, name
         assert re.search(rf"topictrack {name}\b", readme), f"README does not mention 'topictrack {name}'"
+
+
+def test_stage_functions_stay_callable_after_their_modules_are_imported():
+    code = (
+        "import topictrack.themes, topictrack.sentiment, topictrack.trends, topictrack.pipeline\n"
+        "import topictrack\n"
+        "print(topictrack.themes()[0], topictrack.sentiment('Costs fell sharply.') > 0, "
+        "callable(topictrack.trends))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["ai_demand", "True", "True"]

@@ -41,10 +41,10 @@ import math
 import re
 import string
 import sys
-import types
 from dataclasses import dataclass
 from pathlib import Path
 
+from topictrack._callable import make_callable
 from topictrack.errors import LexiconError
 
 if sys.version_info >= (3, 11):
@@ -1079,15 +1079,7 @@ def _lm_master_csv(p: Path) -> dict[str, set[str]]:
     return sets
 
 
-class _CallableModule(types.ModuleType):
-    """This module answers ``topictrack.sentiment(text)`` as well as attribute access:
-    the package exposes it under the name of its main function."""
-
-    def __call__(self, text: str, **kwargs) -> float:
-        return sentiment(text, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule
+make_callable(__name__)
 
 __all__ = [
     "Contribution",

@@ -36,6 +36,7 @@ import numpy as np
 
 from topictrack import lexicon as _lexicon
 from topictrack._resources import lexicon_dir, resource_dir
+from topictrack._callable import make_callable
 from topictrack.errors import ConfigError, ModelError
 
 logger = logging.getLogger(__name__)
@@ -444,3 +445,6 @@ def words_covered(lex: _lexicon.Lexicon, term: str) -> bool:
     return bool(_lexicon.LexiconMatcher([lex]).match([term, *term.split()]).any()) or any(
         term in entry.lower() for entry in lex.terms
     )
+
+
+make_callable(__name__)

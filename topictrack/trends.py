@@ -59,6 +59,7 @@ import re
 
 import pandas as pd
 
+from topictrack._callable import make_callable
 from topictrack.errors import ConfigError
 
 logger = logging.getLogger(__name__)
@@ -322,3 +323,6 @@ def trends(scored: pd.DataFrame, *, confidence: float = 0.95) -> pd.DataFrame:
         table[column] = table[column].astype("float64")
     table.attrs["confidence"] = confidence
     return table
+
+
+make_callable(__name__)
