@@ -197,7 +197,9 @@ def test_dask_engine_gives_the_same_table_as_the_local_one(tmp_path):
     with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
                                   dashboard_address=None) as cluster, distributed.Client(cluster) as client:
         remote = pipeline.run(folder, engine="dask", scheduler=client, cache=cache)
+        by_address = pipeline.run(folder, engine="dask", scheduler=cluster.scheduler_address, cache=False)
     pd.testing.assert_frame_equal(remote.table, local.table)
+    pd.testing.assert_frame_equal(by_address.table, local.table)
     pd.testing.assert_frame_equal(remote.failures, local.failures)
     # results came back to this process and were cached here: a local re-run scores nothing
     again = pipeline.run(folder, jobs=1, cache=cache)
