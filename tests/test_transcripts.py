@@ -558,3 +558,14 @@ def test_a_transcript_on_one_line_is_read(tmp_path):
                     encoding="utf-8")
     call = read_transcript(path)
     assert (call.source_format, call.period) == ("unlabelled", "2024Q1")
+
+
+def test_interpretations_of_answers_link_to_the_answer_they_restate():
+    # In the Q1 2025 call Zhou Tao's answers come twice in a row (machine translation,
+    # then interpretation), and Rui Rong's answer is restated after "let me quickly translate".
+    turns = read_transcript(SEEDS["003"]).turns.set_index("turn")
+    for original, restatement in [(19, 20), (26, 27), (39, 40), (41, 42)]:
+        assert turns.loc[restatement, "duplicate_of"] == original
+    assert turns.loc[27, "text"].startswith("So let me quickly translate")
+    # two different analysts' questions in a row are never a pair
+    assert pd.isna(turns.loc[24, "duplicate_of"]) and pd.isna(turns.loc[38, "duplicate_of"])

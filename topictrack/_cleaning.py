@@ -138,6 +138,12 @@ _SAME_SPEAKER_THRESHOLD = 0.24  # ... when both turns have the same speaker and 
 _LONG = 200  # content words from which two turns of one topic overlap by chance ...
 _LONG_THRESHOLD = 0.55  # ... so they need this similarity
 _MIN_WORDS = 15  # content words a turn needs to be compared at all
+_ADJACENT_SAME_SPEAKER_THRESHOLD = 0.18  # one speaker twice in a row: never seen in calls without interpretation
+_CUED_THRESHOLD = 0.15  # a turn that opens by announcing a translation
+_TRANSLATION_CUE = re.compile(
+    r"\b(?:let me|allow me to|i will|i'll|i'd like to)\s+(?:\w+\s+){0,2}?(?:translate|interpret)",
+    re.IGNORECASE,
+)
 
 
 def _content(text: str) -> frozenset:
@@ -173,6 +179,7 @@ def link_duplicates(texts, roles, languages, speakers=None) -> list:
         if len(words) < _MIN_WORDS:
             continue
         best, best_score = None, 0.0
+        cued = _TRANSLATION_CUE.search(texts[j][:160]) is not None
         for i in range(j - 1, max(-1, j - _WINDOW - 1), -1):
             other = sets[i]
             if i not in used and out[i] is None and len(other) >= _MIN_WORDS:
@@ -180,6 +187,10 @@ def link_duplicates(texts, roles, languages, speakers=None) -> list:
                 same = speakers[i] == speakers[j] and roles[i] == roles[j] \
                     and 0.35 <= sizes[j] / max(sizes[i], 1) <= 3.0
                 needed = _SAME_SPEAKER_THRESHOLD if same else _THRESHOLD
+                if same and i == j - 1 and speakers[j] is not None:
+                    needed = _ADJACENT_SAME_SPEAKER_THRESHOLD
+                if cued:
+                    needed = min(needed, _CUED_THRESHOLD)
                 if min(len(words), len(other)) > _LONG:
                     needed = max(needed, _LONG_THRESHOLD)
                 if score >= needed and score > best_score:
