@@ -240,7 +240,11 @@ def test_manifest_overrides_metadata(corpus, tmp_path):
     name = sorted(corpus.iterdir())[0].name
     manifest = tmp_path / "manifest.csv"
     manifest.write_text(f"path,company,period,date\n{name},Acme Cloud,2023Q3,2023-10-01\n", encoding="utf-8")
-    table = pipeline.run(corpus, manifest=manifest, jobs=1, cache=tmp_path / "cache").table
+    cache = tmp_path / "cache"
+    pipeline.run(corpus, jobs=1, cache=cache)
+    result = pipeline.run(corpus, manifest=manifest, jobs=1, cache=cache)
+    assert result.n_cached == 1  # only the file the manifest names is read again
+    table = result.table
     row = table[table["path"].str.endswith(name)].iloc[0]
     assert (row["company"], row["period"], row["date"]) == ("Acme Cloud", "2023Q3", "2023-10-01")
     other = table[~table["path"].str.endswith(name)].iloc[0]

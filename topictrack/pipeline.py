@@ -401,8 +401,9 @@ def _override(path: str, settings: _Settings) -> str:
     manifest = settings.manifest
     entry = None
     if isinstance(manifest, dict):
-        resolved = str(Path(path).resolve())
-        for candidate in (path, resolved, Path(path).name, Path(path), Path(resolved)):
+        file = Path(path)
+        # the forms the reader matches a manifest row by: as given, file name, stem, resolved
+        for candidate in (path, file.as_posix(), file.name, file.stem, str(file.resolve())):
             if candidate in manifest:
                 entry = manifest[candidate]
                 break
