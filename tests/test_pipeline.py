@@ -313,3 +313,10 @@ def test_score_returns_only_the_table(corpus):
     table = pipeline.score(corpus, jobs=1, cache=False)
     assert isinstance(table, pd.DataFrame) and table["path"].nunique() == 2
     assert list(table.columns) == pipeline.columns(themes())
+
+
+def test_score_command_on_an_empty_folder_is_an_error(tmp_path):
+    (tmp_path / "empty").mkdir()
+    result = CliRunner().invoke(main, ["score", str(tmp_path / "empty"), "-o", str(tmp_path / "x.parquet")])
+    assert result.exit_code == 1
+    assert result.output.strip() == f"Error: no transcript files found in {tmp_path / 'empty'}"

@@ -210,6 +210,8 @@ def score_command(paths, output, jobs, cache_dir, no_cache, engine, scheduler, l
         cache=False if no_cache else cache_dir, engine=engine, scheduler=scheduler,
         progress=not quiet, lm_dictionary=lm_dictionary, output=output,
     )
+    if result.n_calls == 0 and result.failures.empty:
+        raise TopictrackError("no transcript files found in " + ", ".join(paths))
     for row in result.failures.itertuples(index=False):
         click.echo(f"Failed: {row.path}: {row.error}", err=True)
     if not quiet:
