@@ -186,26 +186,6 @@ def test_interrupted_pool_keeps_what_workers_finished(tmp_path, monkeypatch):
     pd.testing.assert_frame_equal(resumed.table, pipeline.run(folder, jobs=1, cache=False).table)
 
 
-def test_dask_engine_gives_the_same_table_as_the_local_one(tmp_path):
-    distributed = pytest.importorskip("distributed")
-    folder = tmp_path / "calls"
-    small_calls(folder, 5)
-    shutil.copy(sample_calls()[3], folder / sample_calls()[3].name)
-    (folder / "empty.txt").write_bytes(b"")
-    local = pipeline.run(folder, jobs=2, cache=False)
-    cache = tmp_path / "cache"
-    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
-                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
-        remote = pipeline.run(folder, engine="dask", scheduler=client, cache=cache)
-        by_address = pipeline.run(folder, engine="dask", scheduler=cluster.scheduler_address, cache=False)
-    pd.testing.assert_frame_equal(remote.table, local.table)
-    pd.testing.assert_frame_equal(by_address.table, local.table)
-    pd.testing.assert_frame_equal(remote.failures, local.failures)
-    # results came back to this process and were cached here: a local re-run scores nothing
-    again = pipeline.run(folder, jobs=1, cache=cache)
-    assert again.n_cached == 6
-
-
 def test_local_engine_keeps_order_and_a_bounded_number_of_tasks_in_flight():
     pulled = []
 
@@ -281,3 +261,24 @@ def test_ctrl_c_on_the_command_keeps_finished_calls_and_the_next_run_resumes(tmp
     assert again.returncode == 0, again.stderr
     assert "Scored 40 call(s)" in again.stderr and f"({kept} from cache)" in again.stderr
     assert pd.read_parquet(out)["path"].nunique() == 40
+
+
+# Last in this file: the in-process cluster leaves threads behind, and forking is best done before.
+def test_dask_engine_gives_the_same_table_as_the_local_one(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    folder = tmp_path / "calls"
+    small_calls(folder, 5)
+    shutil.copy(sample_calls()[3], folder / sample_calls()[3].name)
+    (folder / "empty.txt").write_bytes(b"")
+    local = pipeline.run(folder, jobs=2, cache=False)
+    cache = tmp_path / "cache"
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
+                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+        remote = pipeline.run(folder, engine="dask", scheduler=client, cache=cache)
+        by_address = pipeline.run(folder, engine="dask", scheduler=cluster.scheduler_address, cache=False)
+    pd.testing.assert_frame_equal(remote.table, local.table)
+    pd.testing.assert_frame_equal(by_address.table, local.table)
+    pd.testing.assert_frame_equal(remote.failures, local.failures)
+    # results came back to this process and were cached here: a local re-run scores nothing
+    again = pipeline.run(folder, jobs=1, cache=cache)
+    assert again.n_cached == 6
