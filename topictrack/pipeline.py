@@ -129,24 +129,20 @@ def _frame(data: dict[str, list], names: list[str]) -> pd.DataFrame:
 # --------------------------------------------------------------------------- one call
 
 
-@functools.lru_cache(maxsize=8)
 def _tagger(lexicons):
+    """The theme tagger of a lexicon setting (built once per process by :mod:`topictrack.themes`)."""
     from topictrack.themes import get_tagger
 
     return get_tagger(lexicons)
 
 
-@functools.lru_cache(maxsize=4)
-def _lm_from_path(path: str):
-    from topictrack.sentiment import load_lm_dictionary
-
-    return load_lm_dictionary(path)
-
-
 def _lm(lm_dictionary):
+    """An LM dictionary object from a path (loaded once per process by :mod:`topictrack.sentiment`)."""
     if lm_dictionary is None or hasattr(lm_dictionary, "counts"):
         return lm_dictionary
-    return _lm_from_path(str(lm_dictionary))
+    from topictrack.sentiment import load_lm_dictionary
+
+    return load_lm_dictionary(lm_dictionary)
 
 
 def _themes_of(lexicons) -> list[str]:
