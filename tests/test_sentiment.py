@@ -507,3 +507,11 @@ def test_cli_sentiment_bad_lexicon_is_a_one_line_error(tmp_path):
     result = CliRunner().invoke(main, ["sentiment", "--finance-lexicon", str(path), "Revenue rose."])
     assert result.exit_code == 1
     assert result.output.startswith(f"Error: {path}: unknown section [colours]")
+
+
+def test_theme_tone_comes_from_english_sentences_only():
+    english = "AI revenue grew strongly on surging demand for GPU computing."
+    mixed = english + " 我们的AI收入增长非常快。"
+    assert "ai_demand" in theme_tones(english)
+    assert theme_tones(mixed)["ai_demand"] == pytest.approx(theme_tones(english)["ai_demand"])
+    assert theme_tones(mixed)["ai_demand"] == pytest.approx(sentiment(english))

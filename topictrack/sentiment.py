@@ -45,6 +45,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from topictrack._callable import make_callable
+from topictrack.text import language
 from topictrack.errors import LexiconError
 
 if sys.version_info >= (3, 11):
@@ -929,8 +930,8 @@ def explain_sentiment(text: str, *, finance_lexicon=None) -> SentimentExplanatio
 def theme_tones(text: str, *, lexicons=None, finance_lexicon=None) -> dict[str, float]:
     """Tone of each theme that :func:`topictrack.themes.tag` assigns to ``text``.
 
-    A theme's tone is the mean sentence score over the sentences that carry it (theme tags
-    per sentence from ``get_tagger(lexicons).tag_sentences``). A theme assigned to the text
+    A theme's tone is the mean sentence score over the English sentences that carry it
+    (theme tags per sentence from ``get_tagger(lexicons).tag_sentences``). A theme assigned to the text
     but to none of its sentences gets the tone of the whole text.
     """
     _check_text(text, "theme_tones")
@@ -940,6 +941,10 @@ def theme_tones(text: str, *, lexicons=None, finance_lexicon=None) -> dict[str, 
     if not assigned:
         return {}
     parts = _split(text)
+    # like the scoring pipeline, tone comes from English sentences only: the English scorer
+    # reads a Chinese sentence as 0.0, which would pull every tone towards neutral
+    english = [s for s in parts if language(s) == "en"]
+    parts = english or parts
     tags = theme_module.get_tagger(lexicons).tag_sentences(parts) if parts else []
     scores = score_sentences(parts, finance_lexicon=finance_lexicon)
     whole = sum(scores) / len(scores) if scores else 0.0
