@@ -16,6 +16,7 @@ import pandas as pd
 
 from topictrack.errors import ConfigError
 from topictrack.trends import COLUMNS, _PERIOD, period_key, theme_names
+from topictrack.trends import _none as _value
 
 FORMATS = ("table", "markdown", "json", "csv", "html")
 
@@ -28,19 +29,6 @@ EVIDENCE_COLUMNS = ["company", "kind", "period", "call_id", "path", "turn", "spe
 
 
 # ---------------------------------------------------------------- helpers shared by renderers
-
-def _value(value):
-    if value is None:
-        return None
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    try:
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
-    return value
-
 
 def _check(table) -> pd.DataFrame:
     if not isinstance(table, pd.DataFrame):
