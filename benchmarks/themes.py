@@ -56,10 +56,10 @@ def score(passages: dict, method: str, *, show_errors: bool = False) -> dict[str
     return out
 
 
-def print_accuracy(show_errors: bool) -> None:
+def print_accuracy(show_errors: bool) -> bool:
     if not GOLD.is_file():
         print(f"gold dev set not found at {GOLD}; skipping accuracy")
-        return
+        return False
     passages = json.loads(GOLD.read_text(encoding="utf-8"))
     print(f"accuracy on {GOLD.relative_to(SHARED.parent)} ({len(passages)} passages; a dev set, not a held-out test)")
     for method in ("lexicon", "classifier", "combined"):
@@ -73,13 +73,14 @@ def print_accuracy(show_errors: bool) -> None:
             print(f"  {theme:<16} {p:9.3f} {r:7.3f} {f:6.3f}")
         macro = sum(f for _, _, f in results.values()) / len(results)
         print(f"  {'macro-F1':<16} {'':9} {'':7} {macro:6.3f}")
+    return True
 
 
-def print_throughput(limit: int | None) -> None:
+def print_throughput(limit: int | None) -> bool:
     files = sorted(ECTSUM.glob("*/ects/*.txt"))
     if not files:
         print(f"\nthroughput: no ECTSum calls found under {ECTSUM}; skipping")
-        return
+        return False
     files = files[:limit] if limit else files
     tagger = get_tagger()
     tagger.tag_sentences(["Warm-up sentence about AI demand."])
@@ -105,18 +106,20 @@ def print_throughput(limit: int | None) -> None:
     tagger.tag_sentences(batch, groups=groups)
     elapsed = time.perf_counter() - start
     print(f"throughput: one batch of all calls (groups keep calls apart): {len(batch) / elapsed:,.0f} sentences/s")
+    return True
 
 
-def main() -> None:
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--errors", action="store_true", help="list every wrong passage decision on stderr")
     parser.add_argument("--limit", type=int, default=None, help="tag only the first N ECTSum calls")
     parser.add_argument("--no-throughput", action="store_true", help="skip the throughput run")
     args = parser.parse_args()
-    print_accuracy(args.errors)
+    measured = print_accuracy(args.errors)
     if not args.no_throughput:
-        print_throughput(args.limit)
+        measured = print_throughput(args.limit) or measured
+    return 0 if measured else 2
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
