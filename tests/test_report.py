@@ -323,3 +323,12 @@ def test_undated_calls_of_a_company_do_not_replace_its_latest_period():
     table = trends(scored_table([*CALLS, undated]))
     assert "| Theme | 2024Q4 | 2025Q1 | trend |" in to_markdown(table)
     assert pd.isna(table[table.period.isna()].trend).all()
+
+
+def test_values_that_round_to_zero_print_without_a_minus_sign():
+    from topictrack.report import _pts, _signed
+
+    assert _signed(-0.001) == "+0.00"
+    assert _signed(-0.006) == "-0.01"
+    assert _pts(-0.0004) == "+0.0"
+    assert _pts(-0.052) == "-5.2"

@@ -87,11 +87,14 @@ def _pct(share) -> str:
 
 
 def _signed(value, digits: int = 2) -> str:
-    return "–" if value is None else f"{value:+.{digits}f}"
+    """``+0.43`` / ``-0.06``; a value that rounds to zero prints as ``+0.00``, never ``-0.00``."""
+    if value is None:
+        return "–"
+    return f"{round(value, digits) + 0.0:+.{digits}f}"
 
 
 def _pts(value) -> str:
-    return "–" if value is None else f"{100 * value:+.1f}"
+    return "–" if value is None else _signed(100 * value, 1)
 
 
 def shorten(text, limit: int = 110) -> str:
