@@ -240,3 +240,17 @@ def test_a_user_lexicon_adds_a_theme_to_every_format(tmp_path):
     assert any(r["quote"] and "Xiaomi" in r["quote"] for r in rows)
     shown = run("evidence", "xiaomi_ecosystem", "--lexicons", str(tmp_path), "--period", "2025Q1")
     assert shown.exit_code == 0 and "Xiaomi" in shown.stdout
+
+
+def test_calls_without_a_company_are_reported_but_not_trended(tmp_path):
+    (tmp_path / "a.txt").write_text(
+        "Operator: Welcome to the second quarter 2024 earnings call.\n"
+        "Jane Doe: Pricing pressure eased and our margins improved this quarter.\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text(
+        "Operator: Welcome to the first quarter 2025 earnings call.\n"
+        "Mary Major: A seasonal slowdown around Chinese New Year weighed on revenue.\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["report", str(tmp_path), "--format", "markdown"])
+    assert result.exit_code == 0, result.output
+    assert "## Unknown company" in result.output
+    assert "not trended" in result.output
+    assert not any(word in result.output for word in ("**new**", "**gone**", "**absent**"))

@@ -166,6 +166,17 @@ def test_companies_never_compare_with_each_other():
     assert list(dict.fromkeys(table.company)) == ["Acme", "Beta"]
 
 
+def test_calls_of_unknown_company_are_never_trended():
+    # two company-less calls may be of two companies: a Q4 call mentioning AI and a Q1 call
+    # that does not must not read as "AI demand gone"
+    unknown = [dict(Q4, company=None, call_id="x"), dict(Q1, company=None, call_id="y")]
+    table = trends(scored_table(unknown))
+    assert table.company.isna().all()
+    assert list(table.period.unique()) == ["2024Q4", "2025Q1"]
+    assert table.trend.isna().all() and table.previous_period.isna().all()
+    assert table.delta_share.isna().all()
+
+
 def test_user_themes_need_no_code_change():
     calls = [{"company": "Acme", "period": p, "turns": [
         ("Ann Lee", "management", "prepared", 50, 900, True, {"buybacks": (n, 0.1, 0.7, "We bought back shares.")})]}

@@ -200,7 +200,7 @@ def to_table(table: pd.DataFrame, *, width: int = 100) -> str:
             if now.get("delta_share") is not None:
                 change = (f"{_pts(now['delta_share'])} [{_pts(now['delta_share_low'])},"
                           f" {_pts(now['delta_share_high'])}]")
-            trend = TREND_SYMBOLS.get(now.get("trend"), "first period")
+            trend = TREND_SYMBOLS.get(now.get("trend")) or _untrended(now)
             lines.append((f"{name:<{name_width}}{prev_text} {_pct(now.get('share')):>8}"
                           f"{_signed(now.get('tone')):>7}   {change:<25}{trend}").rstrip())
         lines.append("")
@@ -226,9 +226,16 @@ def _md_cell(cell: dict | None) -> str:
     return text
 
 
+def _untrended(cell: dict | None) -> str:
+    """What a cell without a trend says: a company's first period, or calls of unknown company."""
+    if cell and cell.get("company") is None and cell.get("period") is not None:
+        return "not trended"
+    return "first period"
+
+
 def _md_trend(cell: dict | None) -> str:
     if cell is None or cell.get("trend") is None:
-        return "first period"
+        return _untrended(cell)
     text = f"**{TREND_SYMBOLS[cell['trend']]}**"
     if cell.get("delta_share") is not None and cell["trend"] != "absent":
         text += (f"<br>{_pts(cell['delta_share'])} pts [{_pts(cell['delta_share_low'])},"
@@ -472,7 +479,7 @@ def _html_series(company, kind, periods, rows, level: str) -> str:
             detail = (f'<span class="delta">{_pts(now["delta_share"])} pts '
                       f'[{_pts(now["delta_share_low"])}, {_pts(now["delta_share_high"])}]</span>')
         out.append(f'<td class="trend"><span class="badge {e(trend or "first")}">'
-                   f'{e(TREND_SYMBOLS.get(trend, "first period"))}</span>{detail}</td></tr>')
+                   f'{e(TREND_SYMBOLS.get(trend) or _untrended(now))}</span>{detail}</td></tr>')
     out.append("</tbody></table></div>")
     out.append('<div class="panel"><h3>Tone by period</h3>'
                + _tone_chart(rows, periods, themes) + _HTML_KEY.format(level=level)

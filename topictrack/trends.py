@@ -14,6 +14,8 @@ Columns of :func:`trends` (see the README, section "Trends and reports", for the
 
 ``company``, ``kind``, ``period``, ``theme``
     The key. ``period`` is ``"2025Q1"`` style; rows sort chronologically within a company.
+    Calls of unknown company (null) are added up per period but never trended: they may be
+    of several companies.
 ``calls``
     Number of calls aggregated into the row (several calls of one company in one period add up).
 ``sentences``, ``words``
@@ -290,6 +292,8 @@ def trends(scored: pd.DataFrame, *, confidence: float = 0.95) -> pd.DataFrame:
     previous: dict[tuple, tuple] = {}  # (company, kind, theme) -> (period, mentions, sentences, tone)
     for index in sorted(range(len(keys)), key=order):
         company, kind, period = keys[index]
+        # calls of unknown company may be of several companies: never trended against each other
+        comparable = company is not None and period is not None
         n, words = int(sums["sentences"][index]), int(sums["words"][index])
         for theme in themes:
             x = int(sums[f"x|{theme}"][index])
@@ -299,7 +303,7 @@ def trends(scored: pd.DataFrame, *, confidence: float = 0.95) -> pd.DataFrame:
                       for part in ("mgmt", "analyst", "prepared", "qa")]
             quote = quotes[theme].get(index, (None, None, None, None)) if x else (None,) * 4
             share = x / n if n else 0.0
-            prior = previous.get((company, kind, theme)) if period is not None else None
+            prior = previous.get((company, kind, theme)) if comparable else None
             delta = low = high = delta_tone = label = None
             if prior is not None:
                 prior_period, x0, n0, tone0 = prior
@@ -313,7 +317,7 @@ def trends(scored: pd.DataFrame, *, confidence: float = 0.95) -> pd.DataFrame:
                 1000 * x / words if words else 0.0, tone, *shares,
                 prior[0] if prior else None, delta, low, high, delta_tone, label, *quote,
             ))
-            if period is not None:
+            if comparable:
                 previous[(company, kind, theme)] = (period, x, n, tone)
     table = pd.DataFrame(rows, columns=COLUMNS)
     for column in ("calls", "sentences", "words", "mentions"):
