@@ -569,3 +569,30 @@ def test_interpretations_of_answers_link_to_the_answer_they_restate():
     assert turns.loc[27, "text"].startswith("So let me quickly translate")
     # two different analysts' questions in a row are never a pair
     assert pd.isna(turns.loc[24, "duplicate_of"]) and pd.isna(turns.loc[38, "duplicate_of"])
+
+
+@pytest.mark.parametrize(
+    ("opening", "company"),
+    [
+        ("Welcome to the Acme first quarter 2025 earnings call.", "Acme"),
+        ("Welcome to the Acme Inc. Q1 2025 earnings call.", "Acme"),
+        ("Good morning and welcome to the Deere & Company Fourth Quarter Earnings Conference Call.", "Deere"),
+        ("Welcome to the National Health Investors Third Quarter 2020 Conference Call.",
+         "National Health Investors"),
+        # the first welcome names no company; the second does
+        ("Welcome to the Second Quarter 2020 Results Call. And welcome to the Zoetis Second Quarter "
+         "2020 Earnings Call.", "Zoetis"),
+        ("Welcome to ABM Industries' second quarter 2021 earnings call.", "ABM Industries"),
+    ],
+)
+def test_company_from_the_operator_welcome(tmp_path, opening, company):
+    path = tmp_path / "call.txt"
+    path.write_text(f"Operator: {opening}\nJane Doe: Revenue grew 10% this quarter on strong demand.\n",
+                    encoding="utf-8")
+    assert read_transcript(path).company == company
+
+
+def test_a_name_the_call_repeats_is_not_repaired_towards_a_similar_frequent_word():
+    welcome = "Operator: Hello, and welcome to Darden's Fiscal Year 2021 First Quarter Earnings Call.\n"
+    body = "".join(f"Gene Lee: Olive Garden sales rose {i}% and Darden margins held.\n" for i in range(6))
+    assert _metadata.company_from_text("", welcome + body, []) == "Darden"

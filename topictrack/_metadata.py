@@ -213,17 +213,19 @@ _TITLE_COMPANY = re.compile(
 )
 _CAP = r"[A-Z0-9][\w&.\-]*"
 _NAME_WORDS = rf"(?:{_CAP}|&)(?:\s+(?:{_CAP}|&|of|de|and)){{0,5}}"
+# "welcome" and the period words match in any case ("Welcome to the Acme First Quarter ...");
+# the name words stay capitalised and the other keywords lower case ("Acme Investors" is a name)
 _WELCOME = re.compile(
-    rf"\bwelcome\s+(?:you\s+)?(?:all\s+)?(?:everyone\s+)?to\s+(?:the\s+)?({_NAME_WORDS}?)(?:'s|’s|s')?\s+"
-    rf"(?:{_ORD}|Q[1-4]|[1-4]Q|fiscal|FY|full[- ]year|\d{{4}}|20\d\d|earnings|quarterly|conference|"
-    rf"financial|second|results|annual|investor)",
+    rf"\b(?i:welcome\s+(?:you\s+)?(?:all\s+)?(?:everyone\s+)?to\s+(?:the\s+)?)({_NAME_WORDS}?)(?:'s|’s|'|’)?\s+"
+    rf"(?:(?i:{_ORD}|Q[1-4]|[1-4]Q|fiscal|FY|full[- ]year)|\d{{4}}|20\d\d|earnings|quarterly|conference|"
+    rf"financial|results|annual|investor)",
 )
 _POSSESSIVE = re.compile(
     rf"({_NAME_WORDS})(?:'s|’s)\s+(?:{_ORD}\s+quarter|Q[1-4]|fiscal|full[- ]year|20\d\d\s+{_ORD}|"
     rf"earnings call|conference call)"
 )
 _SUFFIX = re.compile(
-    r"(?:,?\s+(?:Inc|Incorporated|Corp|Corporation|Co|Company|Ltd|Limited|L\.?P|LLC|plc|PLC|N\.?V|"
+    r"(?:,?\s+(?:Inc|Incorporated|Corp|Corporation|Co|Company|Ltd|Limited|L\.?P|LLC|plc|Plc|PLC|N\.?V|"
     r"S\.?A|AG|SE|Holdings?|Group Holding)\.?)+\s*$"
 )
 _NOT_COMPANY = re.compile(
@@ -238,11 +240,13 @@ def clean_company(name: str) -> str | None:
     name = re.sub(r"\s+", " ", name).strip(" ,.'’\"")
     name = re.sub(r"^(?:the)\s+", "", name, flags=re.I)
     for _ in range(3):
-        stripped = _SUFFIX.sub("", name).strip(" ,")
+        stripped = _SUFFIX.sub("", name).strip(" ,&")
         if stripped == name or not stripped:
             break
         name = stripped
     if not name or _NOT_COMPANY.match(name) or not re.search(r"[A-Za-z]", name) or len(name) > 60:
+        return None
+    if not _SUFFIX.sub("", " " + name).strip(" ,"):  # a legal suffix alone ("Inc.'s first quarter")
         return None
     if re.search(r"[A-Za-z]{4,}\.\s", name):  # "Korea. While Japan": two sentences, not a name
         return None
@@ -279,12 +283,12 @@ def company_from_text(header: str, body: str, organisations: list[str]) -> str |
     candidate = _title_company(header)
     if candidate is None:
         opening = body[:6000]
-        for pattern in (_WELCOME, _POSSESSIVE):
-            m = pattern.search(opening)
-            if m:
-                candidate = clean_company(_AFTER_NAME.sub("", m.group(1)))
-                if candidate:
-                    break
+        # the first welcome may name no company ("Welcome to the Second Quarter 2020 call for Zoetis")
+        matches = (m for pattern in (_WELCOME, _POSSESSIVE) for m in pattern.finditer(opening))
+        for m in matches:
+            candidate = clean_company(_AFTER_NAME.sub("", m.group(1)))
+            if candidate:
+                break
     known = [c for c in (clean_company(o) for o in organisations) if c]
     if candidate is None:
         if known:
@@ -335,8 +339,10 @@ def repair_company(candidate: str, known: list[str], body: str = "") -> str:
         phrase = re.compile(r"\b[A-Z][a-z]+(?:\s[A-Z][a-z]+){%d}\b" % max(words - 1, 0))
         counts = Counter(phrase.findall(body[:100000]))
         own = counts.get(candidate, 0)
+        # a spelling the call uses three times or more is a name, not a misheard one
+        # ("Darden" is not "Garden" however often Olive Garden comes up)
         options = [(n, c) for c, n in counts.items() if c != candidate and n > own and n >= 3
-                   and similar(candidate, c) >= 0.8]
+                   and own < 3 and similar(candidate, c) >= 0.8]
         if options:
             return max(options)[1]
     return candidate
