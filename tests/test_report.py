@@ -28,6 +28,7 @@ import json
 import pandas as pd
 import pytest
 
+from scored_tables import scored_table
 from topictrack import _resources, pipeline
 from topictrack.errors import ConfigError
 from topictrack.report import (
@@ -44,28 +45,6 @@ from topictrack.report import (
 )
 from topictrack.trends import COLUMNS, trends
 
-NAN = float("nan")
-THEMES = ("ai_demand", "seasonality")
-
-
-def scored_table(calls, themes=THEMES):
-    """A scored turn table like topictrack.score() returns (see tests/test_trends.py)."""
-    rows = []
-    for c, call in enumerate(calls):
-        for t, (speaker, role, section, n_sent, n_words, counted, tagged) in enumerate(call["turns"]):
-            row = {"call_id": f"call{c:02d}", "path": f"/calls/{c}.txt", "company": call["company"],
-                   "period": call["period"], "date": None, "kind": call.get("kind", "transcript"),
-                   "source_format": "speaker_blocks", "turn": t, "speaker": speaker, "role": role,
-                   "section": section, "text": "...", "language": "en", "boilerplate": not counted,
-                   "duplicate_of": None, "loops_collapsed": 0, "counted": counted,
-                   "n_sentences": n_sent, "n_words": n_words, "sentiment": 0.0,
-                   "themes": ";".join(sorted(tagged))}
-            for theme in themes:
-                mentions, tone, conf, quote = tagged.get(theme, (0, NAN, 0.0, None))
-                row.update({f"conf_{theme}": conf, f"mentions_{theme}": mentions,
-                            f"tone_{theme}": tone, f"quote_{theme}": quote})
-            rows.append(row)
-    return pd.DataFrame(rows)
 
 
 CALLS = [

@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
-import threading
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
