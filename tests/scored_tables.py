@@ -11,7 +11,9 @@ def scored_table(calls, themes=("ai_demand", "seasonality")):
     """A scored turn table in the shape topictrack.score() returns, from compact call specs.
 
     Each call: dict(company, period, kind="transcript", turns=[(speaker, role, section, sentences,
-    words, counted, {theme: (mentions, tone, confidence, quote)})]).
+    words, counted, {theme: (mentions, tone, confidence, quote)})]). As in the pipeline, a
+    turn's mentions all count as toned (``toned_T = mentions_T``) unless its tone is 0.0 (then
+    ``toned_T = 0``); a fifth item gives ``toned_T`` explicitly.
     """
     rows = []
     for c, call in enumerate(calls):
@@ -24,8 +26,9 @@ def scored_table(calls, themes=("ai_demand", "seasonality")):
                    "loops_collapsed": 0, "counted": counted, "n_sentences": n_sent,
                    "n_words": n_words, "sentiment": 0.0, "themes": ";".join(sorted(tagged))}
             for theme in themes:
-                mentions, tone, conf, quote = tagged.get(theme, (0, NAN, 0.0, None))
+                mentions, tone, conf, quote, *toned = tagged.get(theme, (0, NAN, 0.0, None))
                 row.update({f"conf_{theme}": conf, f"mentions_{theme}": mentions,
+                            f"toned_{theme}": toned[0] if toned else (mentions if tone else 0),
                             f"tone_{theme}": tone, f"quote_{theme}": quote})
             rows.append(row)
     return pd.DataFrame(rows)

@@ -137,6 +137,9 @@ def test_theme_columns_agree_with_each_other(bundled):
         # every quote is one of the turn's sentences
         for body, quote in zip(table.loc[has, "text"], table.loc[has, f"quote_{theme}"]):
             assert quote in text.sentences(body)
+        toned = table[f"toned_{theme}"]
+        assert ((toned >= 0) & (toned <= mentions)).all()
+        assert (table.loc[has & (toned == 0), f"tone_{theme}"] == 0).all()
     # the bundled calls are about AI demand: the theme must be found
     assert table["mentions_ai_demand"].sum() > 20
 
@@ -150,6 +153,24 @@ def test_turn_sentiment_is_the_mean_of_its_sentence_scores(bundled):
         scores = score_sentences(text.sentences(body))
         assert value == pytest.approx(sum(scores) / len(scores))
     assert table.loc[table["n_sentences"] == 0, "sentiment"].isna().all()
+
+
+def test_theme_tone_of_a_turn_follows_the_sentences_that_name_the_theme(bundled):
+    from topictrack.sentiment import score_sentences
+    from topictrack.themes import get_tagger
+
+    table = bundled.table
+    turns = table[table["mentions_ai_demand"] > 0].head(30)
+    assert len(turns) == 30
+    for body, tone, toned in zip(turns["text"], turns["tone_ai_demand"], turns["toned_ai_demand"]):
+        found = text.sentences(body)
+        tags, named = get_tagger().tag_sentences(found, groups=[0] * len(found), return_named=True)
+        scores = score_sentences(found)
+        naming = [s for s, n in zip(scores, named) if "ai_demand" in n]
+        carrying = [s for s, t in zip(scores, tags) if "ai_demand" in t]
+        voiced = [s for s in (naming or carrying) if s != 0.0]
+        assert toned == len(voiced)
+        assert tone == pytest.approx(sum(voiced) / len(voiced) if voiced else 0.0)
 
 
 def test_score_call_gives_the_rows_of_run(bundled):

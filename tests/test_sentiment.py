@@ -28,6 +28,7 @@ from topictrack.sentiment import (
     score_sentences,
     sentiment,
     sentiment_label,
+    theme_tone,
     theme_tones,
 )
 from topictrack.text import sentences as split_sentences
@@ -387,14 +388,34 @@ def test_theme_tones_cover_exactly_the_tagged_themes():
     assert theme_tones("The meeting takes place in Helsinki on Tuesday.") == {}
 
 
-def test_theme_tone_is_the_mean_of_the_carrying_sentences():
+def test_theme_tone_reads_the_toned_sentences_that_name_the_theme():
+    # the naming sentences win over those tagged from context; neutral ones do not dilute
+    assert theme_tone([0.5, -0.4, 0.0], [True, False, True]) == (0.5, 1)
+    # no sentence names the theme: every carrying sentence is used
+    assert theme_tone([0.3, -0.1, 0.0], [False, False, False]) == (pytest.approx(0.1), 2)
+    # nothing toned: neutral, with no toned sentence
+    assert theme_tone([0.0, 0.0], [True, False]) == (0.0, 0)
+    assert theme_tone([], []) == (0.0, 0)
+
+
+def test_a_sentence_tagged_from_context_does_not_set_the_tone():
     from topictrack.themes import get_tagger
 
-    sents = split_sentences(TURN)
-    tags = get_tagger().tag_sentences(sents)
+    text = ("AI revenue more than doubled on demand for GPU computing. "
+            "However, the pivot brings new operational and financial challenges.")
+    sents = split_sentences(text)
+    tags, named = get_tagger().tag_sentences(sents, return_named=True)
     scores = score_sentences(sents)
-    carrying = [s for s, t in zip(scores, tags) if "chip_supply" in t]
-    assert theme_tones(TURN)["chip_supply"] == pytest.approx(sum(carrying) / len(carrying))
+    # the second sentence carries AI demand only through its neighbour, and reads negative
+    assert "ai_demand" in tags[1] and "ai_demand" not in named[1] and scores[1] < 0
+    assert theme_tones(text)["ai_demand"] == pytest.approx(scores[0])
+    assert scores[0] > 0.2 and sum(scores) / 2 < 0.2  # the plain mean would have read neutral
+
+
+def test_theme_tone_of_a_theme_no_english_sentence_carries_is_the_toned_mean_of_the_text():
+    # DeepSeek is named only in the Chinese sentence; the English ones give the tone
+    text = "DeepSeek发布以后，我们的推理需求明显增长。 Revenue grew strongly. We met in Beijing."
+    assert theme_tones(text) == {"deepseek": pytest.approx(sentiment("Revenue grew strongly."))}
 
 
 # -- bundled calls -----------------------------------------------------------------------------

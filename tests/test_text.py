@@ -40,6 +40,12 @@ def test_a_title_never_joins_across_lines():
     assert sentences("Thank you, Mr.\nHe said no.") == ["Thank you, Mr.", "He said no."]
 
 
+def test_chinese_sentence_marks_end_a_sentence():
+    text = "我们的AI收入增长很快。Revenue grew 20%. 这是真的吗？是的！ Thank you."
+    assert sentences(text) == ["我们的AI收入增长很快。", "Revenue grew 20%.", "这是真的吗？", "是的！", "Thank you."]
+    assert sentences("收入增长，毛利率下降") == ["收入增长，毛利率下降"]  # commas do not split
+
+
 def test_sentences_rejects_non_text():
     with pytest.raises(TypeError, match="expects a str"):
         sentences(["a list"])

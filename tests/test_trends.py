@@ -59,7 +59,8 @@ def test_figures_of_one_period_count_only_counted_turns():
     assert q1.mentions == 10 and q1.sentences == 100 and q1.words == 2000
     assert q1.share == pytest.approx(0.10)
     assert q1.per_1k_words == pytest.approx(5.0)
-    assert q1.tone == pytest.approx((6 * 0.6 + 2 * 0.0 + 2 * 0.3) / 10)
+    # the analyst's question (2 mentions, tone 0.0) has no toned sentence: it does not dilute the tone
+    assert q1.tone == pytest.approx((6 * 0.6 + 2 * 0.3) / 8)
     assert (q1.mgmt_share, q1.analyst_share) == pytest.approx((0.8, 0.2))
     assert (q1.prepared_share, q1.qa_share) == pytest.approx((0.6, 0.4))
     q4 = row(trends(scored_table([Q4, Q1])), "2024Q4", "ai_demand")
@@ -71,7 +72,7 @@ def test_deltas_interval_and_trend_against_previous_period():
     ai = row(table, "2025Q1", "ai_demand")
     assert ai.previous_period == "2024Q4"
     assert ai.delta_share == pytest.approx(0.0)
-    assert ai.delta_tone == pytest.approx(0.42 - 0.5)
+    assert ai.delta_tone == pytest.approx(0.525 - 0.5)
     low, high = share_difference_interval(10, 100, 10, 100)
     assert (ai.delta_share_low, ai.delta_share_high) == pytest.approx((low, high))
     assert ai.trend == "steady"
@@ -87,6 +88,20 @@ def test_tone_and_speaker_shares_are_null_without_mentions():
     for column in ("tone", "mgmt_share", "analyst_share", "prepared_share", "qa_share"):
         assert math.isnan(q4[column]), column
     assert pd.isna(q4.quote)
+
+
+def test_tone_is_weighted_by_toned_sentences_not_by_mentions():
+    call = {"company": "Acme", "period": "2025Q1", "turns": [
+        # five mentions, one toned sentence at +0.6; one mention toned at -0.2
+        ("Ann Lee", "management", "prepared", 50, 900, True, {"ai_demand": (5, 0.6, 0.8, "AI grew.", 1)}),
+        ("Ann Lee", "management", "qa", 10, 200, True, {"ai_demand": (1, -0.2, 0.8, "AI slipped.", 1)}),
+        # mentions, but none toned: tone 0.0, not null
+        ("Bob Roe", "analyst", "qa", 10, 200, True, {"seasonality": (3, 0.0, 0.8, "Is Q1 slow?", 0)}),
+    ]}
+    table = trends(scored_table([call]))
+    assert row(table, "2025Q1", "ai_demand").tone == pytest.approx((0.6 - 0.2) / 2)
+    season = row(table, "2025Q1", "seasonality")
+    assert season.mentions == 3 and season.tone == 0.0
 
 
 def test_evidence_quote_is_the_most_confident_counted_turn():
@@ -105,7 +120,7 @@ def test_several_calls_of_one_company_in_one_period_add_up():
     q1 = row(table, "2025Q1", "ai_demand")
     assert q1.calls == 2 and q1.mentions == 40 and q1.sentences == 200 and q1.words == 3000
     assert q1.share == pytest.approx(0.2)
-    assert q1.tone == pytest.approx((3.6 + 0.0 + 0.6 + 6.0) / 40)
+    assert q1.tone == pytest.approx((3.6 + 0.6 + 6.0) / 38)
     assert q1.trend == "rising"  # 10/100 -> 40/200: the interval lies above zero
     assert len(table) == 4
 

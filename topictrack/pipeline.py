@@ -25,13 +25,16 @@ column                 meaning
 ``themes``             theme names carried by any sentence, sorted, ";"-joined ("" if none)
 ``conf_<T>``           highest sentence confidence for theme T (0.0 when absent)
 ``mentions_<T>``       sentences carrying T (int)
-``tone_<T>``           mean sentiment of those sentences (NaN when none)
+``toned_<T>``          sentences that set ``tone_T`` (int): the toned (non-zero score) ones among
+                       those naming T in words, or among all carrying T when none names it
+``tone_<T>``           mean sentiment of those ``toned_T`` sentences (0.0 when ``toned_T`` is 0,
+                       NaN when the turn does not carry T); see :func:`topictrack.sentiment.theme_tone`
 ``quote_<T>``          the sentence with the highest confidence for T (null when none)
 ``lm_positive`` ..     with an LM dictionary: Loughran-McDonald positive, negative and
 ``lm_uncertainty``     uncertainty word counts of the turn's English text (int)
 =====================  =====================================================================
 
-There is a ``conf_/mentions_/tone_/quote_`` group for every theme of the lexicon set in use,
+There is a ``conf_/mentions_/toned_/tone_/quote_`` group for every theme of the lexicon set in use,
 so a user's own themes appear like the shipped ones.
 """
 
@@ -59,7 +62,7 @@ CALL_COLUMNS = ["call_id", "path", "company", "period", "date", "kind", "source_
 TURN_COLUMNS = ["turn", "speaker", "role", "section", "text", "language", "boilerplate",
                 "duplicate_of", "loops_collapsed"]
 SCORE_COLUMNS = ["counted", "n_sentences", "n_words", "sentiment", "themes"]
-THEME_PREFIXES = ("conf_", "mentions_", "tone_", "quote_")
+THEME_PREFIXES = ("conf_", "mentions_", "toned_", "tone_", "quote_")
 LM_COLUMNS = ["lm_positive", "lm_negative", "lm_uncertainty"]
 
 _STR = {"call_id", "path", "company", "period", "date", "kind", "source_format", "speaker",
@@ -112,7 +115,7 @@ def columns(themes: list[str], *, lm: bool = False) -> list[str]:
 def _dtype(name: str):
     if name in _STR or name.startswith("quote_"):
         return _TEXT
-    if name in _INT or name.startswith("mentions_"):
+    if name in _INT or name.startswith(("mentions_", "toned_")):
         return "int64"
     if name in _BOOL:
         return "bool"
@@ -183,25 +186,25 @@ def _english_sentences(body: str, language: str) -> list[str]:
     return found
 
 
-def _theme_evidence(sentences, scores, tags) -> dict[str, list]:
-    """Per theme carried by a turn: [best confidence, mentions, sum of tone, best sentence]."""
+def _theme_evidence(sentences, scores, tags, named) -> dict[str, list]:
+    """Per theme carried by a turn: [best confidence, mentions, best sentence, scores, named flags]."""
     best = {}
-    for sentence, score, tagged in zip(sentences, scores, tags):
+    for sentence, score, tagged, names in zip(sentences, scores, tags, named):
         for theme, conf in tagged.items():
             entry = best.get(theme)
             if entry is None:
-                best[theme] = [conf, 1, score, sentence]
-            else:
-                entry[1] += 1
-                entry[2] += score
-                if conf > entry[0]:  # ties keep the earlier sentence
-                    entry[0], entry[3] = conf, sentence
+                best[theme] = entry = [conf, 0, sentence, [], []]
+            elif conf > entry[0]:  # ties keep the earlier sentence
+                entry[0], entry[2] = conf, sentence
+            entry[1] += 1
+            entry[3].append(score)
+            entry[4].append(theme in names)
     return best
 
 
 def _score_columns(transcript, tagger, lm) -> dict[str, list]:
     """The scored columns of one call as column lists (``call_id`` and ``path`` come later)."""
-    from topictrack.sentiment import score_sentences
+    from topictrack.sentiment import score_sentences, theme_tone
 
     turns = transcript.turns
     n = len(turns)
@@ -225,7 +228,7 @@ def _score_columns(transcript, tagger, lm) -> dict[str, list]:
     flat = [s for found in per_turn for s in found]
     groups = [i for i, found in enumerate(per_turn) for _ in found]
     scores = score_sentences(flat) if flat else []
-    tags = tagger.tag_sentences(flat, groups=groups) if flat else []
+    tags, named = tagger.tag_sentences(flat, groups=groups, return_named=True) if flat else ([], [])
 
     themes = list(tagger.themes)
     for name in SCORE_COLUMNS + [p + t for t in themes for p in THEME_PREFIXES]:
@@ -237,7 +240,7 @@ def _score_columns(transcript, tagger, lm) -> dict[str, list]:
     for i, found in enumerate(per_turn):
         end = start + len(found)
         turn_scores = scores[start:end]
-        best = _theme_evidence(found, turn_scores, tags[start:end])
+        best = _theme_evidence(found, turn_scores, tags[start:end], named[start:end])
         start = end
         data["counted"].append(not data["boilerplate"][i] and data["duplicate_of"][i] is None
                                and data["language"][i] != "zh")
@@ -246,10 +249,12 @@ def _score_columns(transcript, tagger, lm) -> dict[str, list]:
         data["sentiment"].append(sum(turn_scores) / len(turn_scores) if turn_scores else math.nan)
         data["themes"].append(";".join(sorted(best)))
         for theme in themes:
-            conf, mentions, tone, quote = best.get(theme, (0.0, 0, math.nan, None))
+            conf, mentions, quote, carried, names = best.get(theme, (0.0, 0, None, [], []))
+            tone, toned = theme_tone(carried, names) if mentions else (math.nan, 0)
             data["conf_" + theme].append(float(conf))
             data["mentions_" + theme].append(mentions)
-            data["tone_" + theme].append(tone / mentions if mentions else math.nan)
+            data["toned_" + theme].append(toned)
+            data["tone_" + theme].append(tone)
             data["quote_" + theme].append(quote)
         if lm is not None:
             counts = lm.counts(" ".join(found))

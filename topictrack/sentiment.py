@@ -41,6 +41,7 @@ import math
 import re
 import string
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -927,12 +928,31 @@ def explain_sentiment(text: str, *, finance_lexicon=None) -> SentimentExplanatio
     return SentimentExplanation(text, score, lex.label(score), tuple(explained))
 
 
+def theme_tone(scores: Sequence[float], named: Sequence[bool]) -> tuple[float, int]:
+    """Tone of one theme from the scores of the sentences that carry it: ``(tone, toned)``.
+
+    ``named[i]`` says whether sentence ``i`` names the theme in words (see
+    :meth:`topictrack.themes.ThemeTagger.tag_sentences`). The tone is read from the sentences
+    that name the theme when there are any, else from all of them: a sentence tagged only
+    because of its neighbours is often about another side of the business. Of those, only the
+    *toned* sentences (score not 0.0) count: ``tone`` is their mean score and ``toned`` their
+    number; a neutral sentence says nothing about which way the speaker leans, and averaging it
+    in would pull every tone towards 0 by the share of plain narration. ``(0.0, 0)`` when none
+    is toned.
+    """
+    chosen = [s for s, n in zip(scores, named) if n] or list(scores)
+    toned = [s for s in chosen if s != 0.0]
+    return (sum(toned) / len(toned), len(toned)) if toned else (0.0, 0)
+
+
 def theme_tones(text: str, *, lexicons=None, finance_lexicon=None) -> dict[str, float]:
     """Tone of each theme that :func:`topictrack.themes.tag` assigns to ``text``.
 
-    A theme's tone is the mean sentence score over the English sentences that carry it
-    (theme tags per sentence from ``get_tagger(lexicons).tag_sentences``). A theme assigned to the text
-    but to none of its sentences gets the tone of the whole text.
+    A theme's tone is :func:`theme_tone` of the English sentences that carry it (per-sentence
+    tags from ``get_tagger(lexicons).tag_sentences``): the mean score of the toned sentences
+    among those naming the theme, or among all carrying it when none names it. A theme
+    assigned to the text but to none of its English sentences gets the mean of the text's toned
+    English sentences. 0.0 when no such sentence is toned.
     """
     _check_text(text, "theme_tones")
     theme_module = importlib.import_module("topictrack.themes")
@@ -945,13 +965,16 @@ def theme_tones(text: str, *, lexicons=None, finance_lexicon=None) -> dict[str, 
     # reads a Chinese sentence as 0.0, which would pull every tone towards neutral
     english = [s for s in parts if language(s) == "en"]
     parts = english or parts
-    tags = theme_module.get_tagger(lexicons).tag_sentences(parts) if parts else []
+    tags, named = (theme_module.get_tagger(lexicons).tag_sentences(parts, return_named=True)
+                   if parts else ([], []))
     scores = score_sentences(parts, finance_lexicon=finance_lexicon)
-    whole = sum(scores) / len(scores) if scores else 0.0
     tones = {}
     for theme in assigned:
-        carried = [s for s, t in zip(scores, tags) if theme in t]
-        tones[theme] = sum(carried) / len(carried) if carried else whole
+        carried = [(s, theme in n) for s, t, n in zip(scores, tags, named) if theme in t]
+        if carried:
+            tones[theme] = theme_tone([s for s, _ in carried], [n for _, n in carried])[0]
+        else:
+            tones[theme] = theme_tone(scores, [False] * len(scores))[0]
     return tones
 
 

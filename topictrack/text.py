@@ -23,6 +23,8 @@ i.e e.g a.m p.m
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
 _SPACE = re.compile(r"\s+")
+# a full-width full stop, exclamation or question mark ends a sentence; Punkt only knows ". ! ?"
+_CJK_END = re.compile(r"(?<=[\u3002\uff01\uff1f])")
 _TITLE_END = re.compile(r"(?:^|\s)(?:Mr|Mrs|Ms|Dr|Prof|Messrs|Mt|St)\.$")
 
 
@@ -55,7 +57,8 @@ def sentences(text: str) -> list[str]:
 
     Works offline. Keeps "Mr. Zhou", "RMB 1.97 billion", "U.S.", "y.o.y." and
     decimals inside one sentence; a quarter label ending a sentence ("in Q1.")
-    still ends it.
+    still ends it, and so does a Chinese full stop, exclamation or question mark
+    ("。", "！", "？"), so an English sentence after a Chinese one stands alone.
     """
     if not isinstance(text, str):
         raise TypeError(f"sentences() expects a str, got {type(text).__name__}")
@@ -65,7 +68,8 @@ def sentences(text: str) -> list[str]:
         block = _SPACE.sub(" ", block).strip()
         if not block:
             continue
-        for piece in _punkt().tokenize(block):
+        parts = [block] if block.isascii() else [p.strip() for p in _CJK_END.split(block)]
+        for piece in (piece for part in parts if part for piece in _punkt().tokenize(part)):
             if not piece.strip():
                 continue
             if out and _TITLE_END.search(out[-1]) and len(out) > start:

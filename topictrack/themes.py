@@ -231,16 +231,20 @@ class ThemeTagger:
         Consecutive sentences are each other's context; pass ``groups`` (one id per
         sentence) to keep sentences of different turns or calls apart.
         """
+        return self._scores(sentences, groups)[0]
+
+    def _scores(self, sentences: Sequence[str], groups) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`scores` and the lexicon hits behind it (bool, same shape)."""
         if isinstance(sentences, str):
             raise TypeError("sentences: a list of sentences is expected, got a single str")
         sentences = list(sentences)
         out = np.zeros((len(sentences), len(self.themes)))
         if not sentences:
-            return out
+            return out, out.astype(bool)
         batch = _lexicon.Batch.of(sentences)
         probs, leaning = self._probabilities(sentences, groups, batch, own=True)
         if self.method == "classifier":
-            return np.where(probs >= self.model.threshold, probs, 0.0)
+            return np.where(probs >= self.model.threshold, probs, 0.0), np.zeros(out.shape, dtype=bool)
         hits, lookalikes = self._matcher.match_with_exclusions(sentences, batch)
         out[hits] = LEXICON_CONFIDENCE
         if probs is not None:
@@ -253,16 +257,25 @@ class ThemeTagger:
             alone = ~hits & ~lookalikes & leaning & with_model & (supported | (probs >= ALONE_THRESHOLD))
             out = np.where(hits, 1 - (1 - out) * (1 - probs), out)
             out[alone] = probs[alone]
-        return out
+        return out, hits
 
-    def tag_sentences(self, sentences: Sequence[str], *, groups=None) -> list[dict[str, float]]:
-        """Themes of each sentence, ``{theme: confidence}``, read with neighbouring sentences."""
-        matrix = self.scores(sentences, groups=groups)
+    def tag_sentences(self, sentences: Sequence[str], *, groups=None, return_named: bool = False):
+        """Themes of each sentence, ``{theme: confidence}``, read with neighbouring sentences.
+
+        With ``return_named=True`` also returns, per sentence, the frozenset of themes it
+        names in words (a lexicon entry matched in the sentence itself, as opposed to a theme
+        the classifier gave it from its context): ``(tags, named)``. Theme tone is read from
+        the sentences that name a theme when there are any.
+        """
+        matrix, hits = self._scores(sentences, groups)
         out: list[dict[str, float]] = [{} for _ in range(matrix.shape[0])]
         rows, cols = np.nonzero(matrix)
         for r, c in zip(rows.tolist(), cols.tolist()):
             out[r][self.themes[c]] = float(matrix[r, c])
-        return out
+        if not return_named:
+            return out
+        named = [frozenset(self.themes[c] for c in np.flatnonzero(row)) for row in hits]
+        return out, named
 
     def tag(self, text: str) -> dict[str, float]:
         """Themes of a passage: the union of its sentences' themes, highest confidence each."""

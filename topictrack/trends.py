@@ -1,8 +1,8 @@
 """Quarter-over-quarter trends: scored turns -> one row per company x kind x period x theme.
 
 The input is the scored turn table of :func:`topictrack.pipeline.score` (one row per turn, with
-``counted``, ``n_sentences``, ``n_words`` and, per theme ``T``, ``mentions_T``, ``tone_T``,
-``conf_T`` and ``quote_T``). Only counted turns enter the figures: boilerplate, the later half of
+``counted``, ``n_sentences``, ``n_words`` and, per theme ``T``, ``mentions_T``, ``toned_T``,
+``tone_T``, ``conf_T`` and ``quote_T``). Only counted turns enter the figures: boilerplate, the later half of
 an interpretation pair and Chinese-only turns are left out, so a statement given twice (original
 and interpretation) is counted once.
 
@@ -27,8 +27,10 @@ Columns of :func:`trends` (see the README, section "Trends and reports", for the
 ``per_1k_words``
     ``1000 * mentions / words``.
 ``tone``
-    Mean sentiment of the theme's sentences, ``sum(tone_T * mentions_T) / sum(mentions_T)`` over
-    turns; null without mentions.
+    Mean sentiment of the toned sentences that set the turns' tones,
+    ``sum(tone_T * toned_T) / sum(toned_T)`` over turns (see
+    :func:`topictrack.sentiment.theme_tone`); 0.0 when there are mentions but none of them is
+    toned, null without mentions.
 ``mgmt_share``, ``analyst_share``
     Fraction of the mentions spoken by management / by analysts (the rest: operator, interpreter,
     unknown speakers). Null without mentions.
@@ -158,7 +160,7 @@ def _check(scored) -> list[str]:
         )
     themes = theme_names(scored)
     for theme in themes:
-        absent = [f"{p}_{theme}" for p in ("tone", "conf", "quote") if f"{p}_{theme}" not in scored]
+        absent = [f"{p}_{theme}" for p in ("toned", "tone", "conf", "quote") if f"{p}_{theme}" not in scored]
         if absent:
             raise ConfigError(f"the scored table lacks column(s) {', '.join(absent)}")
     return themes
@@ -222,7 +224,7 @@ def _sums(counted: pd.DataFrame, group: pd.Series, themes: list[str], n_groups: 
     for theme in themes:
         mentions = counted[f"mentions_{theme}"].fillna(0).astype("int64")
         tone = counted[f"tone_{theme}"].astype("float64")
-        toned = mentions.where(tone.notna(), 0)
+        toned = counted[f"toned_{theme}"].fillna(0).astype("int64").where(tone.notna(), 0)
         columns[f"x|{theme}"] = mentions
         columns[f"toned|{theme}"] = toned
         columns[f"tone_sum|{theme}"] = tone.fillna(0.0) * toned
@@ -298,7 +300,7 @@ def trends(scored: pd.DataFrame, *, confidence: float = 0.95) -> pd.DataFrame:
         for theme in themes:
             x = int(sums[f"x|{theme}"][index])
             toned = int(sums[f"toned|{theme}"][index])
-            tone = float(sums[f"tone_sum|{theme}"][index]) / toned if toned else None
+            tone = float(sums[f"tone_sum|{theme}"][index]) / toned if toned else (0.0 if x else None)
             shares = [int(sums[f"{part}|{theme}"][index]) / x if x else None
                       for part in ("mgmt", "analyst", "prepared", "qa")]
             quote = quotes[theme].get(index, (None, None, None, None)) if x else (None,) * 4
