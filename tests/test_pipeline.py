@@ -209,6 +209,21 @@ def test_lm_dictionary_adds_counts(tmp_path):
     assert (table[["lm_positive", "lm_negative", "lm_uncertainty"]].dtypes == "int64").all()
 
 
+def test_score_command_takes_an_lm_folder_of_category_lists(tmp_path):
+    folder = tmp_path / "lm"
+    folder.mkdir()
+    for category, words in (("Positive", "STRONG"), ("Negative", "PRESSURE"), ("Uncertainty", "MAY")):
+        (folder / f"LM_{category}.csv").write_text(words + ",2009\n", encoding="ascii")
+    call = tmp_path / "acme_q1_2025.txt"
+    call.write_text(BUYBACK_CALL, encoding="utf-8")
+    out = tmp_path / "scored.parquet"
+    result = CliRunner().invoke(main, ["score", str(call), "-o", str(out), "--lm-dictionary",
+                                       str(folder), "--no-cache", "-q", "-j", "1"])
+    assert result.exit_code == 0, result.output
+    table = pd.read_parquet(out)
+    assert table["lm_positive"].sum() >= 1 and table["lm_negative"].sum() >= 1
+
+
 def test_same_input_gives_an_identical_table_whatever_the_jobs(bundled, tmp_path):
     again = pipeline.run(sample_calls(), jobs=2, cache=False)
     pd.testing.assert_frame_equal(again.table, bundled.table)

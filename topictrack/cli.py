@@ -189,8 +189,9 @@ def evidence_command(ctx, theme, paths, period, company, manifest, lexicons, sco
 @click.option("--manifest", type=click.Path(exists=True, dir_okay=False), metavar="CSV",
               help="CSV path,company,period,date overriding call metadata.")
 @click.option("--company", metavar="NAME", help="Company name for every call.")
-@click.option("--lm-dictionary", type=click.Path(exists=True, dir_okay=False), metavar="PATH",
-              help="Loughran-McDonald dictionary file: adds lm_positive/negative/uncertainty counts.")
+@click.option("--lm-dictionary", type=click.Path(exists=True), metavar="PATH",
+              help="Loughran-McDonald dictionary (master CSV, WordStat .cat file, or a folder of "
+                   "per-category word lists): adds lm_positive/negative/uncertainty counts.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary line.")
 def score_command(paths, output, jobs, cache_dir, no_cache, engine, scheduler, lexicons, manifest,
                   company, lm_dictionary, quiet):

@@ -274,7 +274,12 @@ class ThemeTagger:
             out[r][self.themes[c]] = float(matrix[r, c])
         if not return_named:
             return out
-        named = [frozenset(self.themes[c] for c in np.flatnonzero(row)) for row in hits]
+        by_row: dict[int, list[str]] = {}
+        for r, c in zip(*(index.tolist() for index in np.nonzero(hits))):
+            by_row.setdefault(r, []).append(self.themes[c])
+        named = [frozenset()] * len(out)
+        for r, names in by_row.items():
+            named[r] = frozenset(names)
         return out, named
 
     def tag(self, text: str) -> dict[str, float]:
