@@ -159,7 +159,9 @@ def test_unlabelled_turns_from_discourse_cues(seeds):
     assert (turns.section[turns.text.str.startswith("Our first question")] == "qa").all()
     # the question after "Our first question comes from ..." is the analyst's, answers are management's
     first_q = turns.index[turns.text.str.startswith("Our first question")][0]
-    assert turns.role[first_q + 1] == "analyst" and turns.role[first_q + 2] == "management"
+    # (the question holds its own interpretation, so it is cut in two turns of the analyst)
+    assert list(turns.role[first_q + 1:first_q + 4]) == ["analyst", "analyst", "management"]
+    assert turns.duplicate_of[first_q + 2] == first_q + 1
     # Chinese followed by its machine translation is kept and marked as mixed
     chinese = turns[turns.text.str.startswith("我先回答")]
     assert chinese.language.tolist() == ["mixed"]
@@ -564,11 +566,57 @@ def test_interpretations_of_answers_link_to_the_answer_they_restate():
     # In the Q1 2025 call Zhou Tao's answers come twice in a row (machine translation,
     # then interpretation), and Rui Rong's answer is restated after "let me quickly translate".
     turns = read_transcript(SEEDS["003"]).turns.set_index("turn")
-    for original, restatement in [(19, 20), (26, 27), (39, 40), (41, 42)]:
+    for original, restatement in [(19, 20), (26, 27), (40, 41), (42, 43)]:
         assert turns.loc[restatement, "duplicate_of"] == original
     assert turns.loc[27, "text"].startswith("So let me quickly translate")
     # two different analysts' questions in a row are never a pair
     assert pd.isna(turns.loc[24, "duplicate_of"]) and pd.isna(turns.loc[38, "duplicate_of"])
+    # Wenting Yu's question holds its own interpretation: cut in two, the second half restating the first
+    assert turns.loc[39, "text"].startswith("I will quickly translate my question.")
+    assert turns.loc[38, "speaker"] == turns.loc[39, "speaker"] == "Wenting Yu"
+    assert turns.loc[39, "duplicate_of"] == 38
+
+
+def test_interpretations_in_the_unlabelled_q4_call_are_linked():
+    turns = read_transcript(SEEDS["004"]).turns.set_index("turn")
+    # questions that hold their own interpretation are cut in two at "translate my question"
+    for first, second in [(23, 24), (44, 45)]:
+        assert turns.loc[first, "speaker"] == turns.loc[second, "speaker"]
+        assert turns.loc[second, "duplicate_of"] == first
+        assert "translate" in turns.loc[second, "text"][:40]
+    # two unnamed answers (CEO, then Liu Tao adding "two sentences") interpreted together in one turn
+    assert turns.loc[26, "text"].startswith("Yes, I would like to add two sentences")
+    assert turns.loc[27, "duplicate_of"] == 25 and pd.isna(turns.loc[26, "duplicate_of"])
+    # an answer that ends "Okay, allow me to very quickly translate." is restated by the next turn
+    assert turns.loc[39, "text"].endswith("allow me to very quickly translate.")
+    assert turns.loc[40, "duplicate_of"] == 39
+
+
+INTERPRETED_CALL = """Operator: Welcome to the Acme first quarter 2025 earnings call. 本次会议有同声传译。
+Ann Lee: 谢谢。 Thank you. Our revenue from cloud computing grew strongly this quarter, driven by demand from large model customers, internet platforms and public sector projects, and margins improved on better utilization of our computing clusters. OK, allow me to quickly translate. Thank you. Cloud computing revenue rose strongly in the quarter on demand from large model customers, internet platforms and public sector projects, and utilization of the computing clusters lifted margins.
+Bob Roe: Thanks. My question is about pricing of inference services for enterprise customers in the second half, given the competition from other providers and the new domestic chips entering service at lower cost.
+Ann Lee: We keep prices stable for enterprise customers and compete on service quality. Which we will translate into margin gains as the domestic chips come into service next year.
+"""
+
+
+def test_a_turn_holding_its_own_interpretation_is_cut_in_two(tmp_path):
+    path = tmp_path / "acme_q1_2025.txt"
+    path.write_text(INTERPRETED_CALL, encoding="utf-8")
+    turns = read_transcript(path).turns
+    assert list(turns.speaker) == ["Operator", "Ann Lee", "Ann Lee", "Bob Roe", "Ann Lee"]
+    assert turns.text[1].endswith("utilization of our computing clusters.")
+    assert turns.text[2].startswith("OK, allow me to quickly translate.")
+    assert turns.duplicate_of[2] == 1
+    # "will translate into margin" announces nothing: the last answer stays whole and unpaired
+    assert turns.text[4].endswith("next year.") and turns.duplicate_of.isna()[3:].all()
+
+
+def test_a_restatement_is_not_cut_without_an_interpreted_call(tmp_path):
+    path = tmp_path / "acme_q1_2025.txt"
+    english = INTERPRETED_CALL.replace("本次会议有同声传译。", "").replace("谢谢。 ", "")
+    path.write_text(english.replace("allow me to quickly translate", "let me say that again"), encoding="utf-8")
+    turns = read_transcript(path).turns
+    assert len(turns) == 4 and turns.duplicate_of.isna().all()
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,9 @@
 - :func:`link_duplicates`: in calls with consecutive interpretation each statement
   comes twice (machine translation of the Chinese original, then the
   interpreter's English). The later turn of such a pair points to the earlier.
+- :func:`split_translation`: a turn that holds a statement *and* its
+  interpretation ("... on revenue? I'll translate the question. We've seen ...")
+  is cut at the announcement, so the two halves can be linked like two turns.
 """
 
 from __future__ import annotations
@@ -155,6 +158,54 @@ _CONTENT_WORD = re.compile(r"[a-z][a-z\-]{3,}|\d[\d.,]*\d|\d")
 _CONTENT_CHARS = 4000  # a restatement shows in its opening; longer turns are compared on this much
 
 
+# the announcement opens a sentence: at most an interjection ("OK, allow me to ...") stands
+# between it and the end of the previous sentence
+_CUE_LEAD = re.compile(r"(?:^|(?<=[.?!\u3002\uff1f\uff01]))\s*(?:(?:ok|okay|so|and|now|yes|well)\b,?\s*){0,2}$",
+                       re.IGNORECASE)
+_CUE_REST = re.compile(r"[^.?!\u3002\uff1f\uff01]*[.?!\u3002\uff1f\uff01]?")
+
+
+def _dice(a: frozenset, b: frozenset) -> float:
+    return 2 * len(a & b) / (len(a) + len(b)) if a or b else 0.0
+
+
+def _announcements(text: str):
+    """(start, end) of each translation announcement opening a sentence after the turn's start.
+
+    ``start`` is where its sentence begins (interjection included), ``end`` where that
+    sentence ends.
+    """
+    for match in _TRANSLATION_CUE.finditer(text):
+        lead = _CUE_LEAD.search(text[:match.start()])
+        if lead is None:
+            continue  # mid-sentence ("... which I'll translate into margin")
+        begin = len(text[:match.start()]) - len(text[lead.start():match.start()].lstrip())
+        if not text[:begin].strip():
+            continue  # it opens the turn: the turn itself is the interpretation
+        yield begin, _CUE_REST.match(text, match.end()).end()
+
+
+def split_translation(text: str):
+    """``(statement, interpretation)`` when ``text`` holds both, cut at the announcement; else None.
+
+    The cut is made before a sentence announcing a translation ("I'll translate the
+    question.", "OK, allow me to quickly translate."), when both sides have at least 15
+    content words and a Dice similarity of at least 0.15: the interpretation restates the
+    statement. The interpretation keeps the announcement.
+    """
+    for begin, end in _announcements(text):
+        before, after = text[:begin].strip(), text[begin:].strip()
+        ours, theirs = _content(before), _content(text[end:])
+        if len(ours) >= _MIN_WORDS and len(theirs) >= _MIN_WORDS and _dice(ours, theirs) >= _CUED_THRESHOLD:
+            return before, after
+    return None
+
+
+def _announces_next(text: str) -> bool:
+    """The turn ends by announcing a translation: the next turn is the interpretation."""
+    return any(len(_content(text[end:])) < _MIN_WORDS for _, end in _announcements(text))
+
+
 def link_duplicates(texts, roles, languages, speakers=None) -> list:
     """For each turn the index of the earlier turn it restates, else None.
 
@@ -163,8 +214,11 @@ def link_duplicates(texts, roles, languages, speakers=None) -> list:
     when, within 3 turns and with only operator, interpreter or Chinese turns
     between them, their content words and numbers have a Dice similarity of at
     least 0.36 (0.24 for the same speaker at similar length; 0.55 when both turns
-    are long). Operator and Chinese turns are never paired, and each earlier turn
-    pairs at most once.
+    are long; 0.15 when the later turn opens by announcing a translation or the
+    earlier one ends by announcing it). One interpretation may restate two answers
+    in a row of one speaker (or two unnamed speakers) together; it then points to
+    the first, and neither pairs again. Operator and Chinese turns are never paired,
+    and each earlier turn pairs at most once.
     """
     speakers = speakers if speakers is not None else [None] * len(texts)
     sets = [
@@ -173,31 +227,46 @@ def link_duplicates(texts, roles, languages, speakers=None) -> list:
     ]
     sizes = [len(t.split()) for t in texts]
     skippable = [r in ("operator", "interpreter") or lang == "zh" for r, lang in zip(roles, languages)]
+    announces = [bool(words) and _announces_next(t) for t, words in zip(texts, sets)]
     out: list = [None] * len(texts)
     used = set()
+
+    def free(i: int) -> bool:
+        return i not in used and out[i] is None and len(sets[i]) >= _MIN_WORDS
+
+    def needed(i: int, j: int, size: int, words: frozenset, other: frozenset, cued: bool) -> float:
+        same = speakers[i] == speakers[j] and roles[i] == roles[j] and 0.35 <= sizes[j] / max(size, 1) <= 3.0
+        need = _SAME_SPEAKER_THRESHOLD if same else _THRESHOLD
+        if same and i == j - 1 and speakers[j] is not None:
+            need = _ADJACENT_SAME_SPEAKER_THRESHOLD
+        if cued or announces[i]:
+            need = min(need, _CUED_THRESHOLD)
+        if min(len(words), len(other)) > _LONG:
+            need = max(need, _LONG_THRESHOLD)
+        return need
+
     for j, words in enumerate(sets):
         if len(words) < _MIN_WORDS:
             continue
         best, best_score = None, 0.0
         cued = _TRANSLATION_CUE.search(texts[j][:160]) is not None
         for i in range(j - 1, max(-1, j - _WINDOW - 1), -1):
-            other = sets[i]
-            if i not in used and out[i] is None and len(other) >= _MIN_WORDS:
-                score = 2 * len(words & other) / (len(words) + len(other))
-                same = speakers[i] == speakers[j] and roles[i] == roles[j] \
-                    and 0.35 <= sizes[j] / max(sizes[i], 1) <= 3.0
-                needed = _SAME_SPEAKER_THRESHOLD if same else _THRESHOLD
-                if same and i == j - 1 and speakers[j] is not None:
-                    needed = _ADJACENT_SAME_SPEAKER_THRESHOLD
-                if cued:
-                    needed = min(needed, _CUED_THRESHOLD)
-                if min(len(words), len(other)) > _LONG:
-                    needed = max(needed, _LONG_THRESHOLD)
-                if score >= needed and score > best_score:
-                    best, best_score = i, score
+            if free(i):
+                other = sets[i]
+                score = _dice(words, other)
+                if score >= needed(i, j, sizes[i], words, other, cued) and score > best_score:
+                    best, best_score = (i,), score
+                h = i - 1  # the interpretation of two answers in a row (one speaker, or two unnamed)
+                if h >= 0 and free(h) and roles[h] == roles[i] and speakers[h] == speakers[i] \
+                        and not skippable[h]:
+                    both = sets[h] | other
+                    score = _dice(words, both)
+                    if score >= needed(i, j, sizes[h] + sizes[i], words, both, cued) \
+                            and score > best_score:
+                        best, best_score = (h, i), score
             if not skippable[i]:
                 break
         if best is not None:
-            out[j] = best
-            used.add(best)
+            out[j] = best[0]
+            used.update(best)
     return out

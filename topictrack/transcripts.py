@@ -106,15 +106,30 @@ def _interpreted(texts: list) -> bool:
     return False
 
 
+def _split_translations(raw_turns: list, texts: list, loops: list) -> tuple[list, list, list]:
+    """Cut every turn that holds a statement and its interpretation into two turns of its speaker."""
+    out_turns, out_texts, out_loops = [], [], []
+    for raw, text, n in zip(raw_turns, texts, loops):
+        halves = _cleaning.split_translation(text) if raw[1] != "operator" else None
+        for k, half in enumerate(halves or (text,)):
+            out_turns.append((*raw[:3], half))
+            out_texts.append(half)
+            out_loops.append(n if k == 0 else 0)
+    return out_turns, out_texts, out_loops
+
+
 def _turns_frame(raw_turns: list, kind: str) -> pd.DataFrame:
-    texts, loops, languages = [], [], []
+    texts, loops = [], []
     for _, _, _, body in raw_turns:
         text, n = _cleaning.collapse_loops(body)
         texts.append(text)
         loops.append(n)
-        languages.append(_language(text))
+    interpreted = kind == "transcript" and _interpreted(texts)
+    if interpreted:
+        raw_turns, texts, loops = _split_translations(raw_turns, texts, loops)
+    languages = [_language(text) for text in texts]
     roles = [t[1] for t in raw_turns]
-    if kind == "transcript" and _interpreted(texts):
+    if interpreted:
         speakers = [t[0] for t in raw_turns]
         duplicates = _cleaning.link_duplicates(texts, roles, languages, speakers)
     else:
