@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -122,6 +123,21 @@ def test_training_set_uses_lexicon_matches_and_examples():
     assert "chip_supply" in labels[row] and weights[row] > 1
     deepseq = next(i for i, t in enumerate(texts) if "DeepSeq" in t)
     assert "deepseek" in labels[deepseq] and weights[deepseq] == 1.0
+
+
+def test_training_text_is_read_by_the_transcript_reader(tmp_path):
+    from topictrack.classifier import corpus_sentences
+
+    fixture = Path(__file__).parent / "fixtures" / "motley_fool_like.json"
+    texts, groups = corpus_sentences([fixture])
+    # the speeches, not the JSON around them; one group per turn
+    assert not any('"speaker"' in t or '"speech"' in t or t.startswith("{") for t in texts)
+    assert "Sales rose 9% to $610 million as packaging demand from e-commerce stayed strong." in texts
+    assert groups == sorted(groups) and len(set(groups)) > 3
+    # a file the reader rejects is skipped; the others still train
+    empty = tmp_path / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    assert corpus_sentences([empty, fixture]) == (texts, groups)
 
 
 def test_training_is_deterministic_and_reproduces_the_shipped_model(tmp_path):

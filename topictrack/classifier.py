@@ -456,20 +456,29 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
 
 
 def corpus_sentences(paths: Iterable) -> tuple[list[str], list[int]]:
-    """Sentences of text files (each paragraph/line a neighbour group), in file order."""
-    from topictrack.text import language, sentences
+    """English sentences of transcript files, read as the scorer reads them, in file order.
+
+    Each file goes through :func:`topictrack.read_transcript` (any layout it knows, JSON
+    included); the English sentences of one turn are each other's neighbours (one group per
+    turn), as in scoring. A file the reader rejects is skipped with a warning.
+    """
+    from topictrack.errors import TranscriptError
+    from topictrack.pipeline import _english_sentences
+    from topictrack.transcripts import read_transcript
 
     texts, groups = [], []
     group = 0
     for path in paths:
-        raw = Path(path).read_text(encoding="utf-8", errors="replace")
-        for block in raw.splitlines():
-            if not block.strip() or language(block) == "zh":
-                continue
+        try:
+            turns = read_transcript(path).turns
+        except TranscriptError as exc:
+            logger.warning("skipped: %s", exc)
+            continue
+        for body, lang in zip(turns["text"].tolist(), turns["language"].tolist()):
+            found = _english_sentences(body, lang)
             group += 1
-            for sentence in sentences(block):
-                texts.append(sentence)
-                groups.append(group)
+            texts.extend(found)
+            groups.extend([group] * len(found))
     return texts, groups
 
 
@@ -520,7 +529,7 @@ def _expand(paths) -> list[Path]:
     for path in map(Path, paths):
         if path.is_dir():
             files.extend(sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith((".", "_"))
-                                and p.suffix.lower() in (".txt", ".md", "")))
+                                and p.suffix.lower() in (".txt", ".md", ".json", "")))
         elif path.is_file():
             files.append(path)
         else:
