@@ -275,9 +275,9 @@ def to_markdown(table: pd.DataFrame) -> str:
         out.append("")
     out.append("Share: sentences carrying the theme / English sentences of the period's counted turns "
                "(boilerplate, Chinese-only turns and the second half of interpretation pairs left out). "
-               "Tone: mean sentiment of those sentences, -1 to +1. Trend: rising or falling only when the "
-               f"{_level(table)} interval on the change in share excludes zero. Analyst summaries are trended apart "
-               "from call transcripts.")
+               "Tone: mean sentiment of the toned ones among them (those naming the theme first), -1 to +1. "
+               f"Trend: rising or falling only when the {_level(table)} interval on the change in share "
+               "excludes zero. Analyst summaries are trended apart from call transcripts.")
     return "\n".join(out) + "\n"
 
 
@@ -435,7 +435,7 @@ def _tone_chart(rows: _Series, periods: list, themes: list[str]) -> str:
 _HTML_KEY = (
     '<dl class="key"><dt>share</dt><dd>sentences carrying the theme / English sentences of the '
     "period (boilerplate, Chinese-only turns and repeated interpretations left out)</dd>"
-    "<dt>tone</dt><dd>mean sentiment of those sentences, -1 to +1</dd>"
+    "<dt>tone</dt><dd>mean sentiment of the toned ones among them (those naming the theme first), -1 to +1</dd>"
     "<dt>rising / falling</dt><dd>the {level} interval on the change in share excludes zero</dd>"
     "<dt>steady</dt><dd>mentioned in both periods, no clear change</dd>"
     "<dt>new / gone</dt><dd>not mentioned in the previous / the latest period</dd></dl>"
