@@ -113,6 +113,21 @@ def test_evidence_quote_is_the_most_confident_counted_turn():
     assert row(table, "2024Q4", "ai_demand").quote == "AI demand grew strongly this quarter."
 
 
+def test_evidence_quote_prefers_a_statement_to_a_translation_remark_or_a_question():
+    remark = "Okay, so very quickly to translate from Mr. Zhou's response to the chip ban question."
+    question = "Does the chip ban affect how many GPUs you can buy this year?"
+    statement = "The chip ban limited the GPUs we could buy, so we turned to domestic suppliers."
+    def call(*quotes):
+        return {"company": "Acme", "period": "2025Q1", "turns": [
+            ("Ann Lee", "management", "qa", 10, 200, True, {"ai_demand": (1, 0.1, 0.95, quote)})
+            for quote in quotes]}
+    assert row(trends(scored_table([call(remark, statement)])), "2025Q1", "ai_demand").quote == statement
+    assert row(trends(scored_table([call(question, statement)])), "2025Q1", "ai_demand").quote == statement
+    # "translate into" is not about interpreting the call
+    plain = "Strong AI demand will translate into revenue growth next year, we believe."
+    assert row(trends(scored_table([call(remark, plain)])), "2025Q1", "ai_demand").quote == plain
+
+
 def test_several_calls_of_one_company_in_one_period_add_up():
     second = {"company": "Acme", "period": "2025Q1", "turns": [
         ("Cy Doe", "management", "prepared", 100, 1000, True, {"ai_demand": (30, 0.2, 0.5, "More AI.")})]}

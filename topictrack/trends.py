@@ -50,7 +50,8 @@ Columns of :func:`trends` (see the README, section "Trends and reports", for the
 ``quote``, ``quote_speaker``, ``quote_role``, ``quote_section``
     The evidence quote of the cell: the ``quote_T`` of a counted turn from the highest band of
     ``conf_T`` (bands of 0.1: 0.9-1.0, 0.8-0.9, ...); within the band the most specific, readable
-    quote (no Chinese characters, not the quote of another theme too, 40-200 characters), then
+    quote (a statement, no Chinese characters, no remark about translating the call, not the
+    quote of another theme too, 40-200 characters), then
     the higher ``conf_T``, the turn with more mentions, the earlier call and turn. Null without
     mentions.
 """
@@ -179,17 +180,24 @@ def _none(value):
 
 
 _CJK = r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]"
+# translating the call, not "demand will translate into revenue"
+_INTERPRETING = r"(?i)\b(?:translat|interpret)\w*\b(?!\s+(?:in)?to\b)"
 
 
 def _quote_penalty(turns: pd.DataFrame, theme: str, themes: list[str]) -> pd.Series:
     """How poor each turn's quote is as evidence, among quotes of equal confidence (0 = good).
 
-    +2 when it holds Chinese characters (the English reader cannot check it), +1 when the same
-    sentence is the turn's quote for another theme too (it is not specific to this one), +1 when
-    it is shorter than 40 or longer than 200 characters.
+    +2 when it holds Chinese characters (the English reader cannot check it), +2 when it speaks
+    of translating or interpreting ("very quickly to translate Mr. Zhou's response to the chip
+    ban question": a remark about the call, not evidence), +1 when it is a question (evidence
+    that the theme was raised, weaker than a statement), +1 when the same sentence is the turn's
+    quote for another theme too (it is not specific to this one), +1 when it is shorter than 40
+    or longer than 200 characters.
     """
     quote = turns[f"quote_{theme}"].astype("object").fillna("").astype(str)
     penalty = quote.str.contains(_CJK, regex=True).astype(int) * 2
+    penalty += quote.str.contains(_INTERPRETING, regex=True).astype(int) * 2
+    penalty += quote.str.rstrip().str.endswith("?").astype(int)
     shared = pd.Series(False, index=turns.index)
     for other in themes:
         if other != theme:
