@@ -179,7 +179,7 @@ def _announcements(text: str):
         lead = _CUE_LEAD.search(text[:match.start()])
         if lead is None:
             continue  # mid-sentence ("... which I'll translate into margin")
-        begin = len(text[:match.start()]) - len(text[lead.start():match.start()].lstrip())
+        begin = match.start() - len(text[lead.start():match.start()].lstrip())
         if not text[:begin].strip():
             continue  # it opens the turn: the turn itself is the interpretation
         yield begin, _CUE_REST.match(text, match.end()).end()
