@@ -175,6 +175,8 @@ def _announcements(text: str):
     ``start`` is where its sentence begins (interjection included), ``end`` where that
     sentence ends.
     """
+    if "ranslat" not in text and "nterpret" not in text:
+        return  # the common case, found without a regular expression
     for match in _TRANSLATION_CUE.finditer(text):
         lead = _CUE_LEAD.search(text[:match.start()])
         if lead is None:
