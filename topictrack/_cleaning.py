@@ -162,6 +162,8 @@ _CONTENT_CHARS = 4000  # a restatement shows in its opening; longer turns are co
 # between it and the end of the previous sentence
 _CUE_LEAD = re.compile(r"(?:^|(?<=[.?!\u3002\uff1f\uff01]))\s*(?:(?:ok|okay|so|and|now|yes|well)\b,?\s*){0,2}$",
                        re.IGNORECASE)
+_CUE_WORD = re.compile(r"ranslat|nterpret|RANSLAT|NTERPRET")
+_LEADING_SPACE = re.compile(r"\s*")
 _CUE_REST = re.compile(r"[^.?!\u3002\uff1f\uff01]*[.?!\u3002\uff1f\uff01]?")
 
 
@@ -175,14 +177,17 @@ def _announcements(text: str):
     ``start`` is where its sentence begins (interjection included), ``end`` where that
     sentence ends.
     """
-    if "ranslat" not in text and "nterpret" not in text:
-        return  # the common case, found without a regular expression
-    for match in _TRANSLATION_CUE.finditer(text):
-        lead = _CUE_LEAD.search(text[:match.start()])
+    for word in _CUE_WORD.finditer(text):
+        # the announcement ends with this word: look for it just before, not in the whole turn
+        match = _TRANSLATION_CUE.search(text, max(0, word.start() - 60), word.end() + 1)
+        if match is None:
+            continue
+        # (a window of 40 characters holds any interjection and the end of the sentence before)
+        lead = _CUE_LEAD.search(text, max(0, match.start() - 40), match.start())
         if lead is None:
             continue  # mid-sentence ("... which I'll translate into margin")
         begin = match.start() - len(text[lead.start():match.start()].lstrip())
-        if not text[:begin].strip():
+        if _LEADING_SPACE.match(text).end() >= begin:
             continue  # it opens the turn: the turn itself is the interpretation
         yield begin, _CUE_REST.match(text, match.end()).end()
 

@@ -68,8 +68,12 @@ def sentences(text: str) -> list[str]:
         block = _SPACE.sub(" ", block).strip()
         if not block:
             continue
-        parts = [block] if block.isascii() else [p.strip() for p in _CJK_END.split(block)]
-        for piece in (piece for part in parts if part for piece in _punkt().tokenize(part)):
+        if block.isascii():
+            pieces = _punkt().tokenize(block)
+        else:
+            pieces = [piece for part in _CJK_END.split(block) if part.strip()
+                      for piece in _punkt().tokenize(part.strip())]
+        for piece in pieces:
             if not piece.strip():
                 continue
             if out and _TITLE_END.search(out[-1]) and len(out) > start:
