@@ -463,7 +463,7 @@ def corpus_sentences(paths: Iterable) -> tuple[list[str], list[int]]:
     turn), as in scoring. A file the reader rejects is skipped with a warning.
     """
     from topictrack.errors import TranscriptError
-    from topictrack.pipeline import _english_sentences
+    from topictrack.text import english_sentences
     from topictrack.transcripts import read_transcript
 
     texts, groups = [], []
@@ -475,7 +475,7 @@ def corpus_sentences(paths: Iterable) -> tuple[list[str], list[int]]:
             logger.warning("skipped: %s", exc)
             continue
         for body, lang in zip(turns["text"].tolist(), turns["language"].tolist()):
-            found = _english_sentences(body, lang)
+            found = english_sentences(body, lang)
             group += 1
             texts.extend(found)
             groups.extend([group] * len(found))

@@ -176,16 +176,6 @@ def _call_id(name: str, digest: str) -> str:
     return f"{Path(name).stem}-{digest[:10]}"
 
 
-def _english_sentences(body: str, language: str) -> list[str]:
-    """A turn's English sentences: none for Chinese turns, the English ones of mixed turns."""
-    if language == "zh":
-        return []
-    found = text.sentences(body)
-    if language == "mixed":
-        found = [s for s in found if text.language(s) == "en"]
-    return found
-
-
 def _theme_evidence(sentences, scores, tags, named) -> dict[str, list]:
     """Per theme carried by a turn: [best confidence, mentions, best sentence, scores, named flags]."""
     best = {}
@@ -224,7 +214,7 @@ def _score_columns(transcript, tagger, lm) -> dict[str, list]:
 
     # Split every turn once; the same sentences are scored and tagged, each batch in one call
     # per transcript (``groups`` keeps each turn's sentences as each other's only context).
-    per_turn = [_english_sentences(body, lang) for body, lang in zip(data["text"], data["language"])]
+    per_turn = [text.english_sentences(body, lang) for body, lang in zip(data["text"], data["language"])]
     flat = [s for found in per_turn for s in found]
     groups = [i for i, found in enumerate(per_turn) for _ in found]
     scores = score_sentences(flat) if flat else []

@@ -104,3 +104,17 @@ def cjk_ratio(text: str) -> float:
 def language(text: str) -> str:
     """``"zh"`` when CJK characters dominate (:func:`cjk_ratio` above 0.5), ``"en"`` otherwise."""
     return "zh" if cjk_ratio(text) > 0.5 else "en"
+
+
+def english_sentences(text: str, turn_language: str) -> list[str]:
+    """The English sentences of a turn whose language the reader gave as ``turn_language``.
+
+    None for a ``"zh"`` turn, the sentences :func:`language` reads as English for a ``"mixed"``
+    turn, every sentence otherwise. Scoring and training both read turns this way.
+    """
+    if turn_language == "zh":
+        return []
+    found = sentences(text)
+    if turn_language == "mixed":
+        found = [s for s in found if language(s) == "en"]
+    return found
