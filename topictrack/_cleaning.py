@@ -192,6 +192,18 @@ def _announcements(text: str):
         yield begin, _CUE_REST.match(text, match.end()).end()
 
 
+def announces_translation(text: str) -> bool:
+    """True when a sentence of ``text`` announces a translation ("Let me quickly translate.",
+    "I'll translate the question."), at the start of the text or of any sentence in it."""
+    for word in _CUE_WORD.finditer(text):
+        match = _TRANSLATION_CUE.search(text, max(0, word.start() - 60), word.end() + 1)
+        if match is not None and (
+                _LEADING_SPACE.match(text).end() >= match.start()
+                or _CUE_LEAD.search(text, max(0, match.start() - 40), match.start()) is not None):
+            return True
+    return False
+
+
 def split_translation(text: str):
     """``(statement, interpretation)`` when ``text`` holds both, cut at the announcement; else None.
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 import csv
 import logging
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -60,7 +60,11 @@ TURN_COLUMNS = [
 
 @dataclass
 class Transcript:
-    """One call: metadata plus a ``turns`` frame (columns in the module docstring)."""
+    """One call: metadata plus a ``turns`` frame (columns in the module docstring).
+
+    ``participants`` maps each name of the call's participant lists (where the layout has
+    them) to ``(title, role)``.
+    """
 
     path: str
     company: str | None
@@ -69,6 +73,7 @@ class Transcript:
     kind: str
     source_format: str
     turns: pd.DataFrame
+    participants: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -192,6 +197,7 @@ def read_transcript(path, *, company: str | None = None, manifest=None,
         kind=parsed.kind,
         source_format=parsed.source_format,
         turns=_turns_frame(parsed.turns, parsed.kind),
+        participants=dict(parsed.participants),
     )
 
 
