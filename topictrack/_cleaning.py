@@ -226,7 +226,15 @@ def _announces_next(text: str) -> bool:
 
 
 def link_duplicates(texts, roles, languages, speakers=None) -> list:
-    """For each turn the index of the earlier turn it restates, else None.
+    """For each turn the index of the earlier turn it restates, else None (see :func:`pairs`)."""
+    out: list = [None] * len(texts)
+    for earlier, later in pairs(texts, roles, languages, speakers):
+        out[later] = earlier[0]
+    return out
+
+
+def pairs(texts, roles, languages, speakers=None) -> list:
+    """Interpretation pairs ``(earlier turns, later turn)``: the later turn restates the earlier.
 
     Interpretation gives each statement twice in a row (a machine translation of
     the original, then the interpreter's English). A turn restates an earlier one
@@ -248,6 +256,7 @@ def link_duplicates(texts, roles, languages, speakers=None) -> list:
     skippable = [r in ("operator", "interpreter") or lang == "zh" for r, lang in zip(roles, languages)]
     announces = [bool(words) and _announces_next(t) for t, words in zip(texts, sets)]
     out: list = [None] * len(texts)
+    found: list = []
     used = set()
 
     def free(i: int) -> bool:
@@ -287,5 +296,46 @@ def link_duplicates(texts, roles, languages, speakers=None) -> list:
                 break
         if best is not None:
             out[j] = best[0]
+            found.append((best, j))
             used.update(best)
-    return out
+    return found
+
+
+_FULLER = 2.0  # a statement with this many times the content words of its interpretation counts instead
+
+
+def counted_halves(found, texts, roles, languages) -> tuple[list, list]:
+    """Which half of each interpretation pair counts: ``(duplicate_of, notes)`` per turn.
+
+    The half that does not count gets ``duplicate_of`` = the turn that counts in its place;
+    both halves get a note saying which counts and why. The later half (the interpretation)
+    counts when it is announced ("let me quickly translate"), when the earlier half is
+    Chinese or mixed, or by default: it is the English the call gives for the statement,
+    where the earlier half is a machine translation of the original. The earlier half counts
+    only when it carries at least twice the content words of its interpretation.
+    """
+    duplicate_of: list = [None] * len(texts)
+    notes: list = [None] * len(texts)
+    for earlier, later in found:
+        first = earlier[0]
+        before = texts[later - 1] if later > 0 else ""
+        mine, theirs = len(_content(texts[later])), len(_content(" ".join(texts[i] for i in earlier)))
+        if _TRANSLATION_CUE.search(texts[later][:160]) or _announces_next(before) \
+                or any(_announces_next(texts[i]) for i in earlier):
+            keep, reason = later, "announced interpretation"
+        elif any(languages[i] != "en" for i in earlier):
+            keep, reason = later, "English interpretation of a Chinese statement"
+        elif theirs >= _FULLER * mine:
+            keep, reason = first, f"fuller than its interpretation ({theirs} vs {mine} content words)"
+        else:
+            keep, reason = later, "interpretation given after the statement"
+        group = sorted((*earlier, later))
+        names = ", ".join(str(i) for i in group if i != keep)
+        for i in group:
+            if i == keep:
+                notes[i] = f"counted for turns {group[0]}-{group[-1]}: {reason}" if len(group) > 2 \
+                    else f"counted, not turn {names}: {reason}"
+            else:
+                duplicate_of[i] = keep
+                notes[i] = f"not counted: turn {keep} counts ({reason})"
+    return duplicate_of, notes

@@ -15,8 +15,10 @@ The ``turns`` frame has one row per speaker turn:
 ``text``            the turn's text, ASR loops collapsed
 ``language``        ``en`` | ``zh`` (CJK dominates) | ``mixed`` (a noticeable CJK part)
 ``boilerplate``     bool: operator turn, or mostly safe-harbour / housekeeping text
-``duplicate_of``    Int64, on the later turn of an interpretation pair: the ``turn``
-                    it restates; <NA> otherwise
+``duplicate_of``    Int64, on the half of an interpretation pair that is not counted:
+                    the ``turn`` that counts in its place; <NA> otherwise
+``interpretation``  str or None, on both halves of an interpretation pair: which half
+                    counts and why
 ``loops_collapsed`` int, ASR loops collapsed in this turn
 ==================  ==========================================================
 """
@@ -54,7 +56,7 @@ logger = logging.getLogger(__name__)
 
 TURN_COLUMNS = [
     "turn", "speaker", "role", "section", "text", "language", "boilerplate", "duplicate_of",
-    "loops_collapsed",
+    "interpretation", "loops_collapsed",
 ]
 
 
@@ -96,19 +98,12 @@ def _language(text: str) -> str:
     return "en"
 
 
-_INTERPRETATION_CUES = ("interpret", "translat", "foreign language")
-
-
 def _interpreted(texts: list) -> bool:
-    """The call shows signs of interpretation: Chinese text, or interpreting/translating mentioned."""
+    """The call gives statements twice: it holds Chinese text, or a speaker announces a translation."""
     for text in texts:
-        if not text.isascii():
-            if cjk_ratio(text) > 0:
-                return True
-        low = text.lower()
-        if any(cue in low for cue in _INTERPRETATION_CUES):
+        if not text.isascii() and cjk_ratio(text) > 0:
             return True
-    return False
+    return any(_cleaning.announces_translation(text) for text in texts)
 
 
 def _split_translations(raw_turns: list, texts: list, loops: list) -> tuple[list, list, list]:
@@ -136,9 +131,10 @@ def _turns_frame(raw_turns: list, kind: str) -> pd.DataFrame:
     roles = [t[1] for t in raw_turns]
     if interpreted:
         speakers = [t[0] for t in raw_turns]
-        duplicates = _cleaning.link_duplicates(texts, roles, languages, speakers)
+        found = _cleaning.pairs(texts, roles, languages, speakers)
+        duplicates, notes = _cleaning.counted_halves(found, texts, roles, languages)
     else:
-        duplicates = [None] * len(texts)
+        duplicates, notes = [None] * len(texts), [None] * len(texts)
     boilerplate = [_cleaning.is_boilerplate(text, role) for text, role in zip(texts, roles)]
     return pd.DataFrame(
         {
@@ -150,6 +146,7 @@ def _turns_frame(raw_turns: list, kind: str) -> pd.DataFrame:
             "language": languages,
             "boilerplate": np.array(boilerplate, dtype=bool),
             "duplicate_of": pd.array(duplicates, dtype="Int64"),
+            "interpretation": notes,
             "loops_collapsed": np.array(loops, dtype="int64"),
         },
         columns=TURN_COLUMNS,
