@@ -64,7 +64,8 @@ TURN_COLUMNS = [
 class Transcript:
     """One call: metadata plus a ``turns`` frame (columns in the module docstring).
 
-    ``participants`` maps each name of the call's participant lists (where the layout has
+    ``company`` is the key calls of one company share ("Alibaba"); ``company_name`` the
+    name as the call states it ("Alibaba Group Holding Limited"). ``participants`` maps each name of the call's participant lists (where the layout has
     them) to ``(title, role)``.
     """
 
@@ -76,6 +77,7 @@ class Transcript:
     source_format: str
     turns: pd.DataFrame
     participants: dict = field(default_factory=dict)
+    company_name: str | None = None
 
 
 @dataclass
@@ -185,6 +187,7 @@ def read_transcript(path, *, company: str | None = None, manifest=None,
     elif known:
         found = _metadata.repair_company(found, known)
     call_company = company or entry.get("company") or found
+    name = company or entry.get("company") or _metadata.stated_company(parsed.header) or found
     call_date = entry.get("date") or _metadata.date_from_header(parsed.header)
     return Transcript(
         path=str(path),
@@ -195,6 +198,7 @@ def read_transcript(path, *, company: str | None = None, manifest=None,
         source_format=parsed.source_format,
         turns=_turns_frame(parsed.turns, parsed.kind),
         participants=dict(parsed.participants),
+        company_name=name,
     )
 
 
@@ -226,30 +230,12 @@ def read_transcripts(paths, *, company: str | None = None, manifest=None) -> Rea
 
 
 def _harmonise_companies(calls: list) -> None:
-    """Replace each company spelling by a close, more frequent spelling among ``calls``.
-
-    Only spellings sharing their first three letters are compared (ASR damage
-    keeps the start of a name: "Kingshark Cloud" / "Kingsoft Cloud"), with the
-    similarity rule of :func:`topictrack._metadata.same_company`.
-    """
-    counts: dict = {}
+    """Replace each company spelling by a close, more frequent spelling among ``calls``
+    (:func:`topictrack._metadata.company_keys`, also used when trends are built)."""
+    keys = _metadata.company_keys([call.company for call in calls])
     for call in calls:
         if call.company:
-            counts[call.company] = counts.get(call.company, 0) + 1
-    by_prefix: dict = {}
-    for name in sorted(counts, key=lambda n: (-counts[n], n)):
-        by_prefix.setdefault(name[:3].lower(), []).append(name)
-    canonical = {}
-    for names in by_prefix.values():
-        for i, name in enumerate(names):
-            canonical[name] = next(
-                (other for other in names[:i]
-                 if counts[other] > counts[name] and _metadata.same_company(name, other)),
-                name,
-            )
-    for call in calls:
-        if call.company:
-            call.company = canonical[call.company]
+            call.company = keys[call.company]
 
 
 def expand_paths(paths) -> list[Path]:
