@@ -307,7 +307,7 @@ _FULLER = 2.0  # a statement with this many times the content words of its inter
 def counted_halves(found, texts, roles, languages) -> tuple[list, list]:
     """Which half of each interpretation pair counts: ``(duplicate_of, notes)`` per turn.
 
-    The half that does not count gets ``duplicate_of`` = the turn that counts in its place;
+    The half that does not count gets ``duplicate_of`` = the (first) turn that counts in its place;
     both halves get a note saying which counts and why. The later half (the interpretation)
     counts when it is announced ("let me quickly translate"), when the earlier half is
     Chinese or mixed, or by default: it is the English the call gives for the statement,
@@ -329,13 +329,13 @@ def counted_halves(found, texts, roles, languages) -> tuple[list, list]:
             keep, reason = first, f"fuller than its interpretation ({theirs} vs {mine} content words)"
         else:
             keep, reason = later, "interpretation given after the statement"
+        kept = set(earlier) if keep == first else {later}
         group = sorted((*earlier, later))
-        names = ", ".join(str(i) for i in group if i != keep)
+        dropped = [i for i in group if i not in kept]
         for i in group:
-            if i == keep:
-                notes[i] = f"counted for turns {group[0]}-{group[-1]}: {reason}" if len(group) > 2 \
-                    else f"counted, not turn {names}: {reason}"
+            if i in kept:
+                notes[i] = f"counted, not turn {', '.join(map(str, dropped))}: {reason}"
             else:
-                duplicate_of[i] = keep
-                notes[i] = f"not counted: turn {keep} counts ({reason})"
+                duplicate_of[i] = min(kept)
+                notes[i] = f"not counted: turn {', '.join(map(str, sorted(kept)))} counts ({reason})"
     return duplicate_of, notes
