@@ -7,7 +7,7 @@ import pytest
 
 import topictrack
 from topictrack._resources import sample_calls
-from topictrack.transcripts import read_transcript, read_transcripts
+from topictrack.transcripts import read_transcript, read_transcripts, turns_table
 
 from scored_tables import scored_table
 
@@ -167,6 +167,7 @@ def test_the_header_ticker_line_beats_a_speakers_title(tmp_path):
     call = read_transcript(_write(tmp_path, "INTC_1Q25.txt", HEADER_TICKER_CALL))
     assert call.company == "Intel"
     assert call.company_name == "Intel Corporation"
+    assert turns_table(call).company_name.unique().tolist() == ["Intel Corporation"]
     assert call.turns.speaker.tolist() == ["Operator", "Michelle Johnston Holthaus"]
 
 

@@ -468,7 +468,8 @@ def test_reading_is_deterministic():
 def test_turns_table_carries_call_metadata(seeds):
     table = turns_table([seeds["003"], seeds["004"]])
     assert len(table) == len(seeds["003"].turns) + len(seeds["004"].turns)
-    assert list(table.columns[:6]) == ["path", "company", "period", "date", "kind", "source_format"]
+    assert list(table.columns[:7]) == ["path", "company", "company_name", "period", "date", "kind",
+                                       "source_format"]
     assert set(table.period) == {"2025Q1", "2024Q4"}
 
 
@@ -483,7 +484,7 @@ def test_cli_turns_table_and_formats():
     csv_result = runner.invoke(main, ["turns", str(SEEDS["003"]), "--format", "csv"])
     assert csv_result.exit_code == 0
     assert csv_result.output.splitlines()[0] == ",".join(
-        ["path", "company", "period", "date", "kind", "source_format"] + TURN_COLUMNS)
+        ["path", "company", "company_name", "period", "date", "kind", "source_format"] + TURN_COLUMNS)
     json_result = runner.invoke(main, ["turns", str(SEEDS["001"]), "--format", "json"])
     records = json.loads(json_result.output)
     assert records[0]["kind"] == "summary" and records[0]["period"] == "2025Q1"

@@ -298,7 +298,7 @@ def _manifest_entry(manifest: dict, path: Path) -> dict:
     return {}
 
 
-CALL_COLUMNS = ["path", "company", "period", "date", "kind", "source_format"]
+CALL_COLUMNS = ["path", "company", "company_name", "period", "date", "kind", "source_format"]
 
 
 def turns_table(calls) -> pd.DataFrame:
