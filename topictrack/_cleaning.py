@@ -4,9 +4,10 @@
   row) are cut down to one copy; the number of loops cut is returned.
 - :func:`is_boilerplate`: operator instructions and safe-harbour / housekeeping
   text.
-- :func:`link_duplicates`: in calls with consecutive interpretation each statement
-  comes twice (machine translation of the Chinese original, then the
-  interpreter's English). The later turn of such a pair points to the earlier.
+- :func:`pairs`: in calls with consecutive interpretation each statement comes
+  twice (machine translation of the Chinese original, then the interpreter's
+  English); :func:`counted_halves` decides which half of each pair counts, the
+  other half pointing to it, and notes why.
 - :func:`split_translation`: a turn that holds a statement *and* its
   interpretation ("... on revenue? I'll translate the question. We've seen ...")
   is cut at the announcement, so the two halves can be linked like two turns.
@@ -225,14 +226,6 @@ def _announces_next(text: str) -> bool:
     return any(len(_content(text[end:])) < _MIN_WORDS for _, end in _announcements(text))
 
 
-def link_duplicates(texts, roles, languages, speakers=None) -> list:
-    """For each turn the index of the earlier turn it restates, else None (see :func:`pairs`)."""
-    out: list = [None] * len(texts)
-    for earlier, later in pairs(texts, roles, languages, speakers):
-        out[later] = earlier[0]
-    return out
-
-
 def pairs(texts, roles, languages, speakers=None) -> list:
     """Interpretation pairs ``(earlier turns, later turn)``: the later turn restates the earlier.
 
@@ -243,8 +236,8 @@ def pairs(texts, roles, languages, speakers=None) -> list:
     least 0.36 (0.24 for the same speaker at similar length; 0.55 when both turns
     are long; 0.15 when the later turn opens by announcing a translation or the
     earlier one ends by announcing it). One interpretation may restate two answers
-    in a row of one speaker (or two unnamed speakers) together; it then points to
-    the first, and neither pairs again. Operator and Chinese turns are never paired,
+    in a row of one speaker (or two unnamed speakers) together; the pair then has
+    both as its earlier turns, and neither pairs again. Operator and Chinese turns are never paired,
     and each earlier turn pairs at most once.
     """
     speakers = speakers if speakers is not None else [None] * len(texts)

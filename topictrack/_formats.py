@@ -8,12 +8,12 @@ boilerplate, duplicates, language) happens later, on the raw turns.
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 from dataclasses import dataclass, field
 
 from topictrack._cleaning import mentions_safe_harbour
+from topictrack._metadata import similar
 from topictrack.errors import UnknownFormatError
 
 RawTurn = tuple  # (speaker: str | None, role: str, section: str, text: str)
@@ -402,7 +402,7 @@ def _name_words(name: str) -> list[str]:
 
 
 def _close(a: str, b: str) -> bool:
-    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= 0.8
+    return similar(a, b) >= 0.8
 
 
 class _Roster:
