@@ -20,8 +20,10 @@ import time
 from pathlib import Path
 
 from topictrack import _formats
+from topictrack._cleaning import announces_translation
 from topictrack._decode import read_text
-from topictrack._metadata import period_from_name, period_from_text
+from topictrack._metadata import period_from_name, period_from_text, ticker_from_name
+from topictrack.text import cjk_ratio
 from topictrack.transcripts import read_transcripts
 
 _HEADER_PERIOD = re.compile(r"\bQ([1-4])\s+(?:FY\s?)?(\d{4})\b")
@@ -56,11 +58,78 @@ def _stated(call) -> str | None:
     return "(title)"
 
 
+def _ticker(path: str) -> str:
+    stem = Path(path).stem
+    return ticker_from_name(stem) or stem.split("_")[0].upper()
+
+
+def _speaker_figures(calls) -> dict:
+    """Who speaks: attribution to the participant lists, analyst share of words, pairs, company keys."""
+    named = listed = right = 0
+    unlisted: dict = {}
+    shares = []
+    links_no_zh = links_plain = calls_no_zh = calls_plain = 0
+    keys: dict = {}
+    for call in calls:
+        turns = call.turns
+        keys.setdefault(_ticker(call.path), set()).add(call.company)
+        words = turns.text.str.split().str.len()
+        total = int(words.sum())
+        shares.append((int(words[turns.role == "analyst"].sum()) / max(total, 1), Path(call.path).stem))
+        links = int(turns.duplicate_of.notna().sum())
+        if not any(not t.isascii() and cjk_ratio(t) > 0 for t in turns.text):
+            calls_no_zh += 1
+            links_no_zh += links
+            if not any(announces_translation(t) for t in turns.text):
+                calls_plain += 1
+                links_plain += links
+        if not call.participants:
+            continue
+        for speaker, role in zip(turns.speaker, turns.role):
+            if not isinstance(speaker, str) or speaker == "Operator":
+                continue
+            named += 1
+            entry = call.participants.get(speaker)
+            if entry is None:
+                unlisted[speaker] = unlisted.get(speaker, 0) + 1
+                continue
+            listed += 1
+            right += entry[1] == role
+    shares.sort(reverse=True)
+    return dict(named=named, listed=listed, right=right, unlisted=unlisted, shares=shares,
+                links_no_zh=links_no_zh, calls_no_zh=calls_no_zh, links_plain=links_plain,
+                calls_plain=calls_plain, keys=keys)
+
+
+def _print_speaker_figures(name: str, f: dict, show: int) -> None:
+    named = f["named"]
+    print(f"  {name}: named turns in calls with participant lists {named}; by a listed participant "
+          f"{f['listed']} ({f['listed'] / max(named, 1):.1%}), of them with the listed role {f['right']}; "
+          f"listed with the right role {f['right'] / max(named, 1):.1%}")
+    if f["unlisted"]:
+        top = sorted(f["unlisted"].items(), key=lambda kv: -kv[1])[:show or 5]
+        print("    speakers not in the participant list: "
+              + ", ".join(f"{who} ({n})" for who, n in top)
+              + (f" ... ({len(f['unlisted'])} names)" if len(f["unlisted"]) > len(top) else ""))
+    shares = f["shares"]
+    mean = sum(s for s, _ in shares) / max(len(shares), 1)
+    print(f"    analyst share of words: mean {mean:.1%}; highest "
+          + ", ".join(f"{stem} {share:.1%}" for share, stem in shares[:5]))
+    print(f"    interpretation links: {f['links_no_zh']} in {f['calls_no_zh']} calls without Chinese text; "
+          f"{f['links_plain']} in {f['calls_plain']} calls without Chinese text or a translation announcement")
+    split = {t: k for t, k in f["keys"].items() if len(k) > 1}
+    print(f"    company keys per ticker: {len(f['keys'])} tickers, {len(split)} with more than one key"
+          + ("; " + "; ".join(f"{t}: {sorted(map(str, k))}" for t, k in sorted(split.items())[:show or 5])
+             if split else ""))
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     default_root = Path(__file__).resolve().parent.parent.parent / "shared" / "eval" / "transcripts"
     parser.add_argument("--root", type=Path, default=default_root)
     parser.add_argument("--show-misses", type=int, default=0, help="print up to N period misses per corpus")
+    parser.add_argument("--corpus", action="append", choices=["ectsum", "motley_fool", "vanillefatale_2025"],
+                        help="read only this corpus (repeatable; default: all three)")
     args = parser.parse_args(argv)
     if not args.root.is_dir():
         print(f"corpora not found at {args.root} (expected ../shared/eval/transcripts relative to the repo)",
@@ -77,7 +146,10 @@ def main(argv=None) -> int:
     totals = dict(files=0, read=0, failed=0, turns=0, period=0, company=0, ok=0, judged=0, stated=0,
                   seconds=0.0, cpu=0.0)
     failed_any = False
+    speaker_figures: dict = {}
     for name, (paths, expected_of) in corpora.items():
+        if args.corpus and name not in args.corpus:
+            continue
         if not paths:
             print(f"{name}: no files found under {args.root}", file=sys.stderr)
             return 2
@@ -110,6 +182,7 @@ def main(argv=None) -> int:
         for miss in misses[: args.show_misses]:
             where = f'text says: "{miss[3]}"' if miss[3] else "no statement in the text"
             print(f"  label differs: {miss[0]} read {miss[1]}, label {miss[2]}; {where}")
+        speaker_figures[name] = _speaker_figures(calls)
         failed_any |= len(result.failures) > 0
         for key, value in (("files", len(paths)), ("read", n), ("failed", len(result.failures)),
                            ("turns", turns), ("period", with_period), ("company", with_company),
@@ -124,6 +197,10 @@ def main(argv=None) -> int:
     judged, agree_or_stated = totals["judged"], totals["ok"] + totals["stated"]
     print(f"period equal to the label or stated by the call itself: {agree_or_stated}/{judged} "
           f"= {agree_or_stated / max(judged, 1):.1%}")
+    print("speakers (named turns other than the operator), analyst share of all words of a call,")
+    print("interpretation pairs linked, company keys per file-name ticker:")
+    for name, figures in speaker_figures.items():
+        _print_speaker_figures(name, figures, args.show_misses)
     return 1 if failed_any else 0
 
 

@@ -133,11 +133,12 @@ def test_interpretation_pairs_are_linked(seeds):
                           ("004", {(3, 4), (5, 6), (12, 13), (14, 15), (16, 17)})):
         turns = seeds[key].turns
         linked = turns.dropna(subset=["duplicate_of"])
-        pairs = set(zip(linked.duplicate_of.astype(int), linked.turn))
+        pairs = {tuple(sorted(p)) for p in zip(linked.duplicate_of.astype(int), linked.turn)}
         assert expected <= pairs, key
-        assert all(earlier < later for earlier, later in pairs)
-        # the earlier statement of a pair is never itself marked as a duplicate
+        # the half that counts is never itself marked as a duplicate, and both halves say why
         assert not set(linked.duplicate_of.astype(int)) & set(linked.turn)
+        for earlier, later in expected:
+            assert turns.interpretation[earlier] and turns.interpretation[later]
 
 
 def test_no_interpretation_pairs_in_a_call_without_interpretation():
@@ -161,7 +162,8 @@ def test_unlabelled_turns_from_discourse_cues(seeds):
     first_q = turns.index[turns.text.str.startswith("Our first question")][0]
     # (the question holds its own interpretation, so it is cut in two turns of the analyst)
     assert list(turns.role[first_q + 1:first_q + 4]) == ["analyst", "analyst", "management"]
-    assert turns.duplicate_of[first_q + 2] == first_q + 1
+    # the announced interpretation counts; the question it restates points to it
+    assert turns.duplicate_of[first_q + 1] == first_q + 2 and pd.isna(turns.duplicate_of[first_q + 2])
     # Chinese followed by its machine translation is kept and marked as mixed
     chinese = turns[turns.text.str.startswith("我先回答")]
     assert chinese.language.tolist() == ["mixed"]
@@ -466,7 +468,8 @@ def test_reading_is_deterministic():
 def test_turns_table_carries_call_metadata(seeds):
     table = turns_table([seeds["003"], seeds["004"]])
     assert len(table) == len(seeds["003"].turns) + len(seeds["004"].turns)
-    assert list(table.columns[:6]) == ["path", "company", "period", "date", "kind", "source_format"]
+    assert list(table.columns[:7]) == ["path", "company", "company_name", "period", "date", "kind",
+                                       "source_format"]
     assert set(table.period) == {"2025Q1", "2024Q4"}
 
 
@@ -481,7 +484,7 @@ def test_cli_turns_table_and_formats():
     csv_result = runner.invoke(main, ["turns", str(SEEDS["003"]), "--format", "csv"])
     assert csv_result.exit_code == 0
     assert csv_result.output.splitlines()[0] == ",".join(
-        ["path", "company", "period", "date", "kind", "source_format"] + TURN_COLUMNS)
+        ["path", "company", "company_name", "period", "date", "kind", "source_format"] + TURN_COLUMNS)
     json_result = runner.invoke(main, ["turns", str(SEEDS["001"]), "--format", "json"])
     records = json.loads(json_result.output)
     assert records[0]["kind"] == "summary" and records[0]["period"] == "2025Q1"
@@ -566,15 +569,18 @@ def test_interpretations_of_answers_link_to_the_answer_they_restate():
     # In the Q1 2025 call Zhou Tao's answers come twice in a row (machine translation,
     # then interpretation), and Rui Rong's answer is restated after "let me quickly translate".
     turns = read_transcript(SEEDS["003"]).turns.set_index("turn")
+    # the interpretation counts; the machine-translated original points to it
     for original, restatement in [(19, 20), (26, 27), (40, 41), (42, 43)]:
-        assert turns.loc[restatement, "duplicate_of"] == original
+        assert turns.loc[original, "duplicate_of"] == restatement
+        assert pd.isna(turns.loc[restatement, "duplicate_of"])
+    assert turns.loc[27, "interpretation"].endswith("announced interpretation")
     assert turns.loc[27, "text"].startswith("So let me quickly translate")
     # two different analysts' questions in a row are never a pair
-    assert pd.isna(turns.loc[24, "duplicate_of"]) and pd.isna(turns.loc[38, "duplicate_of"])
+    assert pd.isna(turns.loc[24, "duplicate_of"]) and turns.loc[38, "duplicate_of"] != 37
     # Wenting Yu's question holds its own interpretation: cut in two, the second half restating the first
     assert turns.loc[39, "text"].startswith("I will quickly translate my question.")
     assert turns.loc[38, "speaker"] == turns.loc[39, "speaker"] == "Wenting Yu"
-    assert turns.loc[39, "duplicate_of"] == 38
+    assert turns.loc[38, "duplicate_of"] == 39
 
 
 def test_interpretations_in_the_unlabelled_q4_call_are_linked():
@@ -582,14 +588,14 @@ def test_interpretations_in_the_unlabelled_q4_call_are_linked():
     # questions that hold their own interpretation are cut in two at "translate my question"
     for first, second in [(23, 24), (44, 45)]:
         assert turns.loc[first, "speaker"] == turns.loc[second, "speaker"]
-        assert turns.loc[second, "duplicate_of"] == first
+        assert turns.loc[first, "duplicate_of"] == second
         assert "translate" in turns.loc[second, "text"][:40]
     # two unnamed answers (CEO, then Liu Tao adding "two sentences") interpreted together in one turn
     assert turns.loc[26, "text"].startswith("Yes, I would like to add two sentences")
-    assert turns.loc[27, "duplicate_of"] == 25 and pd.isna(turns.loc[26, "duplicate_of"])
+    assert turns.loc[25, "duplicate_of"] == turns.loc[26, "duplicate_of"] == 27
     # an answer that ends "Okay, allow me to very quickly translate." is restated by the next turn
     assert turns.loc[39, "text"].endswith("allow me to very quickly translate.")
-    assert turns.loc[40, "duplicate_of"] == 39
+    assert turns.loc[39, "duplicate_of"] == 40
 
 
 INTERPRETED_CALL = """Operator: Welcome to the Acme first quarter 2025 earnings call. 本次会议有同声传译。
@@ -606,7 +612,7 @@ def test_a_turn_holding_its_own_interpretation_is_cut_in_two(tmp_path):
     assert list(turns.speaker) == ["Operator", "Ann Lee", "Ann Lee", "Bob Roe", "Ann Lee"]
     assert turns.text[1].endswith("utilization of our computing clusters.")
     assert turns.text[2].startswith("OK, allow me to quickly translate.")
-    assert turns.duplicate_of[2] == 1
+    assert turns.duplicate_of[1] == 2
     # "will translate into margin" announces nothing: the last answer stays whole and unpaired
     assert turns.text[4].endswith("next year.") and turns.duplicate_of.isna()[3:].all()
 

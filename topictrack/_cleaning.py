@@ -4,9 +4,10 @@
   row) are cut down to one copy; the number of loops cut is returned.
 - :func:`is_boilerplate`: operator instructions and safe-harbour / housekeeping
   text.
-- :func:`link_duplicates`: in calls with consecutive interpretation each statement
-  comes twice (machine translation of the Chinese original, then the
-  interpreter's English). The later turn of such a pair points to the earlier.
+- :func:`pairs`: in calls with consecutive interpretation each statement comes
+  twice (machine translation of the Chinese original, then the interpreter's
+  English); :func:`counted_halves` decides which half of each pair counts, the
+  other half pointing to it, and notes why.
 - :func:`split_translation`: a turn that holds a statement *and* its
   interpretation ("... on revenue? I'll translate the question. We've seen ...")
   is cut at the announcement, so the two halves can be linked like two turns.
@@ -192,6 +193,18 @@ def _announcements(text: str):
         yield begin, _CUE_REST.match(text, match.end()).end()
 
 
+def announces_translation(text: str) -> bool:
+    """True when a sentence of ``text`` announces a translation ("Let me quickly translate.",
+    "I'll translate the question."), at the start of the text or of any sentence in it."""
+    for word in _CUE_WORD.finditer(text):
+        match = _TRANSLATION_CUE.search(text, max(0, word.start() - 60), word.end() + 1)
+        if match is not None and (
+                _LEADING_SPACE.match(text).end() >= match.start()
+                or _CUE_LEAD.search(text, max(0, match.start() - 40), match.start()) is not None):
+            return True
+    return False
+
+
 def split_translation(text: str):
     """``(statement, interpretation)`` when ``text`` holds both, cut at the announcement; else None.
 
@@ -213,8 +226,8 @@ def _announces_next(text: str) -> bool:
     return any(len(_content(text[end:])) < _MIN_WORDS for _, end in _announcements(text))
 
 
-def link_duplicates(texts, roles, languages, speakers=None) -> list:
-    """For each turn the index of the earlier turn it restates, else None.
+def pairs(texts, roles, languages, speakers=None) -> list:
+    """Interpretation pairs ``(earlier turns, later turn)``: the later turn restates the earlier.
 
     Interpretation gives each statement twice in a row (a machine translation of
     the original, then the interpreter's English). A turn restates an earlier one
@@ -223,8 +236,8 @@ def link_duplicates(texts, roles, languages, speakers=None) -> list:
     least 0.36 (0.24 for the same speaker at similar length; 0.55 when both turns
     are long; 0.15 when the later turn opens by announcing a translation or the
     earlier one ends by announcing it). One interpretation may restate two answers
-    in a row of one speaker (or two unnamed speakers) together; it then points to
-    the first, and neither pairs again. Operator and Chinese turns are never paired,
+    in a row of one speaker (or two unnamed speakers) together; the pair then has
+    both as its earlier turns, and neither pairs again. Operator and Chinese turns are never paired,
     and each earlier turn pairs at most once.
     """
     speakers = speakers if speakers is not None else [None] * len(texts)
@@ -236,6 +249,7 @@ def link_duplicates(texts, roles, languages, speakers=None) -> list:
     skippable = [r in ("operator", "interpreter") or lang == "zh" for r, lang in zip(roles, languages)]
     announces = [bool(words) and _announces_next(t) for t, words in zip(texts, sets)]
     out: list = [None] * len(texts)
+    found: list = []
     used = set()
 
     def free(i: int) -> bool:
@@ -275,5 +289,46 @@ def link_duplicates(texts, roles, languages, speakers=None) -> list:
                 break
         if best is not None:
             out[j] = best[0]
+            found.append((best, j))
             used.update(best)
-    return out
+    return found
+
+
+_FULLER = 2.0  # a statement with this many times the content words of its interpretation counts instead
+
+
+def counted_halves(found, texts, roles, languages) -> tuple[list, list]:
+    """Which half of each interpretation pair counts: ``(duplicate_of, notes)`` per turn.
+
+    The half that does not count gets ``duplicate_of`` = the (first) turn that counts in its place;
+    both halves get a note saying which counts and why. The later half (the interpretation)
+    counts when it is announced ("let me quickly translate"), when the earlier half is
+    Chinese or mixed, or by default: it is the English the call gives for the statement,
+    where the earlier half is a machine translation of the original. The earlier half counts
+    only when it carries at least twice the content words of its interpretation.
+    """
+    duplicate_of: list = [None] * len(texts)
+    notes: list = [None] * len(texts)
+    for earlier, later in found:
+        first = earlier[0]
+        before = texts[later - 1] if later > 0 else ""
+        mine, theirs = len(_content(texts[later])), len(_content(" ".join(texts[i] for i in earlier)))
+        if _TRANSLATION_CUE.search(texts[later][:160]) or _announces_next(before) \
+                or any(_announces_next(texts[i]) for i in earlier):
+            keep, reason = later, "announced interpretation"
+        elif any(languages[i] != "en" for i in earlier):
+            keep, reason = later, "English interpretation of a Chinese statement"
+        elif theirs >= _FULLER * mine:
+            keep, reason = first, f"fuller than its interpretation ({theirs} vs {mine} content words)"
+        else:
+            keep, reason = later, "interpretation given after the statement"
+        kept = set(earlier) if keep == first else {later}
+        group = sorted((*earlier, later))
+        dropped = [i for i in group if i not in kept]
+        for i in group:
+            if i in kept:
+                notes[i] = f"counted, not turn {', '.join(map(str, dropped))}: {reason}"
+            else:
+                duplicate_of[i] = min(kept)
+                notes[i] = f"not counted: turn {', '.join(map(str, sorted(kept)))} counts ({reason})"
+    return duplicate_of, notes

@@ -226,7 +226,7 @@ _POSSESSIVE = re.compile(
 )
 _SUFFIX = re.compile(
     r"(?:,?\s+(?:Inc|Incorporated|Corp|Corporation|Co|Company|Ltd|Limited|L\.?P|LLC|plc|Plc|PLC|N\.?V|"
-    r"S\.?A|AG|SE|Holdings?|Group Holding)\.?)+\s*$"
+    r"S\.?A|AG|SE|Holdings?|Group Holding|Group|Technology|Technologies)\.?)+\s*$"
 )
 _NOT_COMPANY = re.compile(
     r"^(?:the|our|this|today|everyone|all|us|you|fiscal|first|second|third|fourth|full|Q[1-4]|"
@@ -262,6 +262,21 @@ _AFTER_NAME = re.compile(
 )
 
 
+def stated_company(header: str) -> str | None:
+    """The company's full name as the title lines write it before "(TICKER)", suffixes kept
+    ("Alibaba Group Holding Limited"), or None."""
+    lines = [ln.strip() for ln in header.splitlines() if ln.strip()]
+    for i, line in enumerate(lines):
+        m = _TICKER_PAREN.search(line)
+        if not m:
+            continue
+        name = line[: m.start()].strip() or (lines[i - 1] if i > 0 else "")
+        name = re.sub(r"^.*\b(?:AM|PM|ET|EST|EDT)\s+", "", name)
+        name = re.sub(r"\s+", " ", name).strip(" ,")
+        return name if clean_company(name) else None
+    return None
+
+
 def _title_company(header: str) -> str | None:
     """Company named before "(TICKER)" / "(NYSE:TICKER)" in the title lines (or on the line above)."""
     lines = [ln.strip() for ln in header.splitlines() if ln.strip()]
@@ -279,8 +294,16 @@ def _title_company(header: str) -> str | None:
 
 
 def company_from_text(header: str, body: str, organisations: list[str]) -> str | None:
-    """Company the call is about, repaired against the names the text spells most cleanly."""
+    """Company key of the call: what the call states before a speaker's title.
+
+    The name in the title line ("Intel Corporation (NASDAQ:INTC)") is taken as written
+    (legal and generic suffixes dropped: "Intel"); else the name the operator welcomes
+    to, repaired against the names the text spells most cleanly (ASR damage); else the
+    company most named in speaker titles.
+    """
     candidate = _title_company(header)
+    if candidate is not None:
+        return candidate
     if candidate is None:
         opening = body[:6000]
         # the first welcome may name no company ("Welcome to the Second Quarter 2020 call for Zoetis")
@@ -358,3 +381,27 @@ def valid_period(period: str) -> bool:
     """True for ``"2025Q1"``-style periods (year 1990-2099, quarter 1-4)."""
     m = re.fullmatch(r"((?:19|20)\d\d)Q([1-4])", period)
     return bool(m)
+
+
+def company_keys(names) -> dict:
+    """``{name: key}`` for the company names of many calls (one entry per call, None allowed).
+
+    A spelling is replaced by a close, more frequent spelling sharing its first three
+    letters (ASR damage keeps the start of a name: "Kingshark Cloud" / "Kingsoft Cloud"),
+    with the similarity rule of :func:`same_company`.
+    """
+    counts: dict = {}
+    for name in names:
+        if name:
+            counts[name] = counts.get(name, 0) + 1
+    by_prefix: dict = {}
+    for name in sorted(counts, key=lambda n: (-counts[n], n)):
+        by_prefix.setdefault(name[:3].lower(), []).append(name)
+    canonical = {}
+    for group in by_prefix.values():
+        for i, name in enumerate(group):
+            canonical[name] = next(
+                (other for other in group[:i] if counts[other] > counts[name] and same_company(name, other)),
+                name,
+            )
+    return canonical

@@ -15,8 +15,10 @@ The ``turns`` frame has one row per speaker turn:
 ``text``            the turn's text, ASR loops collapsed
 ``language``        ``en`` | ``zh`` (CJK dominates) | ``mixed`` (a noticeable CJK part)
 ``boilerplate``     bool: operator turn, or mostly safe-harbour / housekeeping text
-``duplicate_of``    Int64, on the later turn of an interpretation pair: the ``turn``
-                    it restates; <NA> otherwise
+``duplicate_of``    Int64, on the half of an interpretation pair that is not counted:
+                    the ``turn`` that counts in its place; <NA> otherwise
+``interpretation``  str or None, on both halves of an interpretation pair: which half
+                    counts and why
 ``loops_collapsed`` int, ASR loops collapsed in this turn
 ==================  ==========================================================
 """
@@ -26,7 +28,7 @@ from __future__ import annotations
 import csv
 import logging
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -54,13 +56,18 @@ logger = logging.getLogger(__name__)
 
 TURN_COLUMNS = [
     "turn", "speaker", "role", "section", "text", "language", "boilerplate", "duplicate_of",
-    "loops_collapsed",
+    "interpretation", "loops_collapsed",
 ]
 
 
 @dataclass
 class Transcript:
-    """One call: metadata plus a ``turns`` frame (columns in the module docstring)."""
+    """One call: metadata plus a ``turns`` frame (columns in the module docstring).
+
+    ``company`` is the key calls of one company share ("Alibaba"); ``company_name`` the
+    name as the call states it ("Alibaba Group Holding Limited"). ``participants`` maps each name of the call's participant lists (where the layout has
+    them) to ``(title, role)``.
+    """
 
     path: str
     company: str | None
@@ -69,6 +76,8 @@ class Transcript:
     kind: str
     source_format: str
     turns: pd.DataFrame
+    participants: dict = field(default_factory=dict)
+    company_name: str | None = None
 
 
 @dataclass
@@ -91,19 +100,12 @@ def _language(text: str) -> str:
     return "en"
 
 
-_INTERPRETATION_CUES = ("interpret", "translat", "foreign language")
-
-
 def _interpreted(texts: list) -> bool:
-    """The call shows signs of interpretation: Chinese text, or interpreting/translating mentioned."""
+    """The call gives statements twice: it holds Chinese text, or a speaker announces a translation."""
     for text in texts:
-        if not text.isascii():
-            if cjk_ratio(text) > 0:
-                return True
-        low = text.lower()
-        if any(cue in low for cue in _INTERPRETATION_CUES):
+        if not text.isascii() and cjk_ratio(text) > 0:
             return True
-    return False
+    return any(_cleaning.announces_translation(text) for text in texts)
 
 
 def _split_translations(raw_turns: list, texts: list, loops: list) -> tuple[list, list, list]:
@@ -131,9 +133,10 @@ def _turns_frame(raw_turns: list, kind: str) -> pd.DataFrame:
     roles = [t[1] for t in raw_turns]
     if interpreted:
         speakers = [t[0] for t in raw_turns]
-        duplicates = _cleaning.link_duplicates(texts, roles, languages, speakers)
+        found = _cleaning.pairs(texts, roles, languages, speakers)
+        duplicates, notes = _cleaning.counted_halves(found, texts, roles, languages)
     else:
-        duplicates = [None] * len(texts)
+        duplicates, notes = [None] * len(texts), [None] * len(texts)
     boilerplate = [_cleaning.is_boilerplate(text, role) for text, role in zip(texts, roles)]
     return pd.DataFrame(
         {
@@ -145,6 +148,7 @@ def _turns_frame(raw_turns: list, kind: str) -> pd.DataFrame:
             "language": languages,
             "boilerplate": np.array(boilerplate, dtype=bool),
             "duplicate_of": pd.array(duplicates, dtype="Int64"),
+            "interpretation": notes,
             "loops_collapsed": np.array(loops, dtype="int64"),
         },
         columns=TURN_COLUMNS,
@@ -183,6 +187,7 @@ def read_transcript(path, *, company: str | None = None, manifest=None,
     elif known:
         found = _metadata.repair_company(found, known)
     call_company = company or entry.get("company") or found
+    name = company or entry.get("company") or _metadata.stated_company(parsed.header) or found
     call_date = entry.get("date") or _metadata.date_from_header(parsed.header)
     return Transcript(
         path=str(path),
@@ -192,6 +197,8 @@ def read_transcript(path, *, company: str | None = None, manifest=None,
         kind=parsed.kind,
         source_format=parsed.source_format,
         turns=_turns_frame(parsed.turns, parsed.kind),
+        participants=dict(parsed.participants),
+        company_name=name,
     )
 
 
@@ -223,30 +230,12 @@ def read_transcripts(paths, *, company: str | None = None, manifest=None) -> Rea
 
 
 def _harmonise_companies(calls: list) -> None:
-    """Replace each company spelling by a close, more frequent spelling among ``calls``.
-
-    Only spellings sharing their first three letters are compared (ASR damage
-    keeps the start of a name: "Kingshark Cloud" / "Kingsoft Cloud"), with the
-    similarity rule of :func:`topictrack._metadata.same_company`.
-    """
-    counts: dict = {}
+    """Replace each company spelling by a close, more frequent spelling among ``calls``
+    (:func:`topictrack._metadata.company_keys`, also used when trends are built)."""
+    keys = _metadata.company_keys([call.company for call in calls])
     for call in calls:
         if call.company:
-            counts[call.company] = counts.get(call.company, 0) + 1
-    by_prefix: dict = {}
-    for name in sorted(counts, key=lambda n: (-counts[n], n)):
-        by_prefix.setdefault(name[:3].lower(), []).append(name)
-    canonical = {}
-    for names in by_prefix.values():
-        for i, name in enumerate(names):
-            canonical[name] = next(
-                (other for other in names[:i]
-                 if counts[other] > counts[name] and _metadata.same_company(name, other)),
-                name,
-            )
-    for call in calls:
-        if call.company:
-            call.company = canonical[call.company]
+            call.company = keys[call.company]
 
 
 def expand_paths(paths) -> list[Path]:
@@ -309,7 +298,7 @@ def _manifest_entry(manifest: dict, path: Path) -> dict:
     return {}
 
 
-CALL_COLUMNS = ["path", "company", "period", "date", "kind", "source_format"]
+CALL_COLUMNS = ["path", "company", "company_name", "period", "date", "kind", "source_format"]
 
 
 def turns_table(calls) -> pd.DataFrame:

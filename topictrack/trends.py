@@ -206,14 +206,25 @@ def _quote_penalty(turns: pd.DataFrame, theme: str, themes: list[str]) -> pd.Ser
     return penalty + shared.astype(int) + (~length.between(40, 200)).astype(int)
 
 
+def _company_keys(companies: pd.Series) -> dict:
+    """One key per company across calls scored one by one: the spellings of one company in
+    different calls ("Kingshark Cloud" / "Kingsoft Cloud") are joined as when they are read
+    together (:func:`topictrack.transcripts.read_transcripts`)."""
+    from topictrack._metadata import company_keys
+
+    names = [_none(c) for c in companies]
+    return {None: None, **company_keys(names)}
+
+
 def _call_groups(scored: pd.DataFrame) -> tuple[list[tuple], dict, list[int]]:
     """Group keys (company, kind, period) in first-seen order, call_id -> group, calls per group."""
     keys: dict[tuple, int] = {}
     call_group: dict = {}
     firsts = scored.drop_duplicates("call_id")
+    company_key = _company_keys(firsts["company"])
     for call_id, company, kind, period in zip(firsts["call_id"], firsts["company"], firsts["kind"],
                                               firsts["period"]):
-        key = (_none(company), _none(kind) or "transcript", _none(period))
+        key = (company_key.get(_none(company)), _none(kind) or "transcript", _none(period))
         call_group[call_id] = keys.setdefault(key, len(keys))
     calls = [0] * len(keys)
     for group in call_group.values():
