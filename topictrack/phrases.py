@@ -250,11 +250,11 @@ def _rank(company, kind, period, previous, now: _Period, earlier: Counter, m: in
         a_w = a_0 * total[phrase] / total_sentences
         delta, z = _log_odds(y, n, r, m, a_w, a_0)
         if z >= min_z:
-            scored.append((-z, phrase, delta, y, r))
-    scored.sort()
+            scored.append((-z, -phrase.count(" "), phrase, delta, y, r))
+    scored.sort()  # best z first; of equal z the longer phrase ("bai lian" before "bai")
     kept: list[str] = []
     rows = []
-    for negative_z, phrase, delta, y, r in scored:
+    for negative_z, _, phrase, delta, y, r in scored:
         if _overlaps(phrase, kept):
             continue
         kept.append(phrase)
