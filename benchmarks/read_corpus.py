@@ -19,9 +19,9 @@ import sys
 import time
 from pathlib import Path
 
-from topictrack import _formats
-from topictrack._decode import read_text
-from topictrack._metadata import period_from_name, period_from_text
+from topictrack.transcripts import formats as _formats
+from topictrack.transcripts.decode import read_text
+from topictrack.transcripts.metadata import period_from_name, period_from_text
 from topictrack.transcripts import read_transcripts
 
 _HEADER_PERIOD = re.compile(r"\bQ([1-4])\s+(?:FY\s?)?(\d{4})\b")

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 import topictrack
@@ -74,12 +75,24 @@ def test_every_command_has_help_and_is_in_the_readme():
         assert re.search(rf"topictrack {name}\b", readme), f"README does not mention 'topictrack {name}'"
 
 
-def test_stage_functions_stay_callable_after_their_modules_are_imported():
+@pytest.mark.parametrize("first", ["import topictrack", "import topictrack.sentiment",
+                                   "import topictrack.themes, topictrack.sentiment, topictrack.trends"])
+def test_old_stage_function_names_still_work_with_a_deprecation_warning(first):
     code = (
-        "import topictrack.themes, topictrack.sentiment, topictrack.trends, topictrack.pipeline\n"
-        "import topictrack\n"
+        f"{first}\nimport warnings\nwarnings.simplefilter('error')\nimport topictrack\n"
+        "import pandas\n"
+        "for old, args in (('themes', ()), ('sentiment', ('Costs fell sharply.',)),\n"
+        "                  ('trends', (pandas.DataFrame(),))):\n"
+        "    try:\n"
+        "        getattr(topictrack, old)(*args)\n"
+        "    except DeprecationWarning as warning:\n"
+        "        print(old, str(warning).split('use ')[1])\n"
+        "warnings.simplefilter('ignore')\n"
         "print(topictrack.themes()[0], topictrack.sentiment('Costs fell sharply.') > 0, "
-        "callable(topictrack.trends))"
+        "topictrack.sentiment.sentiment('Costs fell sharply.') > 0)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.split() == ["ai_demand", "True", "True"]
+    assert out.stdout.splitlines() == [
+        "themes topictrack.list_themes()", "sentiment topictrack.tone()", "trends topictrack.theme_trends()",
+        "ai_demand True True",
+    ]

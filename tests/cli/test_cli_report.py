@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import shutil
 
 import pytest
@@ -17,19 +16,6 @@ from topictrack.trends import COLUMNS
 
 Q1_CALL = "003_c69c00136ce7fc6e.txt"
 Q4_CALL = "004_2f1f5559a71d1853.txt"
-
-
-@pytest.fixture(scope="module", autouse=True)
-def private_cache(tmp_path_factory):
-    """Every run in this module scores into a cache of its own, never the user's."""
-    folder = tmp_path_factory.mktemp("cache")
-    old = os.environ.get("TOPICTRACK_CACHE_DIR")
-    os.environ["TOPICTRACK_CACHE_DIR"] = str(folder)
-    yield folder
-    if old is None:
-        del os.environ["TOPICTRACK_CACHE_DIR"]
-    else:
-        os.environ["TOPICTRACK_CACHE_DIR"] = old
 
 
 def run(*args):

@@ -9,9 +9,10 @@ import pytest
 from click.testing import CliRunner
 
 from topictrack import pipeline, text
+from topictrack.pipeline import sink
 from topictrack._resources import sample_calls
 from topictrack.cli import main
-from topictrack.themes import themes
+from topictrack.themes import list_themes as themes
 from topictrack.transcripts import read_transcript
 
 # A short call in "Name: text" lines; the buyback sentences carry the user theme below.
@@ -308,7 +309,7 @@ def test_report_reads_the_scored_parquet(corpus, tmp_path):
 def test_parquet_written_in_several_row_groups_equals_the_table(corpus, tmp_path, monkeypatch):
     import pyarrow.parquet as pq
 
-    monkeypatch.setattr(pipeline, "_ROWS_PER_GROUP", 10)
+    monkeypatch.setattr(sink, "_ROWS_PER_GROUP", 10)
     out = tmp_path / "scored.parquet"
     result = pipeline.run(corpus, jobs=1, cache=False, output=out)
     assert result.table is None and result.n_rows > 20

@@ -19,7 +19,7 @@ import pytest
 
 from topictrack import _resources, pipeline
 from topictrack.report import shorten, to_html
-from topictrack.trends import trends
+from topictrack.trends import theme_trends as trends
 
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--no-first-run",

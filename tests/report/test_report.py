@@ -31,11 +31,11 @@ import pytest
 from scored_tables import scored_table
 from topictrack import _resources, pipeline
 from topictrack.errors import ConfigError
+from topictrack.pipeline import read_scored
 from topictrack.report import (
     FORMATS,
     evidence,
     format_evidence,
-    read_scored,
     render,
     shorten,
     to_csv,
@@ -43,7 +43,8 @@ from topictrack.report import (
     to_markdown,
     to_table,
 )
-from topictrack.trends import COLUMNS, trends
+from topictrack.trends import COLUMNS
+from topictrack.trends import theme_trends as trends
 
 
 

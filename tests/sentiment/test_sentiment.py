@@ -26,11 +26,11 @@ from topictrack.sentiment import (
     load_lm_dictionary,
     score_label,
     score_sentences,
-    sentiment,
     sentiment_label,
     theme_tone,
     theme_tones,
 )
+from topictrack.sentiment import tone as sentiment
 from topictrack.text import sentences as split_sentences
 
 # -- sentences written for the rules -----------------------------------------------------
@@ -296,18 +296,6 @@ def test_scores_stay_in_range():
     extreme = " ".join(["Revenue soared and profit doubled."] * 3 + ["Excellent!!!"])
     for s in score_sentences([extreme, "Bankruptcy, fraud, losses widened, terrible collapse."]):
         assert -1.0 <= s <= 1.0
-
-
-@pytest.mark.parametrize("first", ["import topictrack", "import topictrack.sentiment", "from topictrack.sentiment import sentiment"])
-def test_topictrack_sentiment_is_callable_whatever_was_imported_first(first):
-    code = (
-        f"{first}\nimport topictrack\nfrom topictrack.sentiment import score_sentences\n"
-        "import topictrack.sentiment as module\n"
-        "print(topictrack.sentiment('Costs fell.') == module.sentiment('Costs fell.') > 0, "
-        "callable(topictrack.sentiment.load_lm_dictionary), callable(module.explain_sentiment))"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.split() == ["True", "True", "True"]
 
 
 # -- user lexicon files ----------------------------------------------------------------------

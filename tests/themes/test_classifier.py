@@ -11,7 +11,8 @@ from click.testing import CliRunner
 from sklearn.base import clone
 
 from topictrack._resources import resource_dir
-from topictrack.classifier import ThemeClassifier, neighbour_matrix, train, training_set
+from topictrack.themes.classifier import ThemeClassifier, neighbour_matrix
+from topictrack.themes.training import train, training_set
 from topictrack.cli import main
 from topictrack.errors import ModelError
 
@@ -126,9 +127,9 @@ def test_training_set_uses_lexicon_matches_and_examples():
 
 
 def test_training_text_is_read_by_the_transcript_reader(tmp_path):
-    from topictrack.classifier import corpus_sentences
+    from topictrack.themes.training import corpus_sentences
 
-    fixture = Path(__file__).parent / "fixtures" / "motley_fool_like.json"
+    fixture = Path(__file__).parents[1] / "fixtures" / "motley_fool_like.json"
     texts, groups = corpus_sentences([fixture])
     # the speeches, not the JSON around them; one group per turn
     assert not any('"speaker"' in t or '"speech"' in t or t.startswith("{") for t in texts)

@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from topictrack.themes import load_lexicons, tag, themes
+from topictrack.themes import load_lexicons, tag, list_themes as themes
 from topictrack._resources import lexicon_dir
 from topictrack.cli import main
 from topictrack.errors import LexiconError
-from topictrack.lexicon import load_folder, load_lexicon, parse_lexicon
+from topictrack.themes.lexicon import load_folder, load_lexicon, parse_lexicon
 
 DEFAULT_THEMES = ["ai_demand", "cdn_downsizing", "chip_supply", "deepseek", "pricing_pressure", "seasonality"]
 
@@ -161,7 +161,7 @@ def test_terms_match_whole_words_with_flexible_spacing_and_suffixes():
     lex = parse_lexicon(
         'description = "d"\nterms = ["export control*", "price war", "season\'s greetings"]\n', "t.toml"
     )
-    from topictrack.lexicon import match_sentences
+    from topictrack.themes.lexicon import match_sentences
 
     hits = match_sentences(
         [lex],

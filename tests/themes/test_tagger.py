@@ -7,10 +7,10 @@ import pytest
 from click.testing import CliRunner
 
 from topictrack._resources import sample_calls
-from topictrack.classifier import corpus_sentences
+from topictrack.themes.training import corpus_sentences
 from topictrack.cli import main
 from topictrack.errors import ConfigError
-from topictrack.themes import explain, get_tagger, suggest, tag, tag_turns, themes
+from topictrack.themes import explain, get_tagger, suggest, tag, tag_turns, list_themes as themes
 
 # Spelling and speech-recognition variants named in the labelling guide, in context.
 ASR_VARIANTS = [

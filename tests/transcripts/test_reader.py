@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from topictrack import _metadata
-from topictrack._decode import MAX_FILE_BYTES
+from topictrack.transcripts import metadata as _metadata
+from topictrack.transcripts.decode import MAX_FILE_BYTES
 from topictrack._resources import sample_calls
 from topictrack.cli import main
 from topictrack.errors import (
@@ -32,7 +32,7 @@ from topictrack.transcripts import (
     turns_table,
 )
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 SEEDS = {p.name[:3]: p for p in sample_calls()}
 
 # (seed prefix) -> (kind, source_format, period, date)

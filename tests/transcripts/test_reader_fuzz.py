@@ -8,7 +8,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from topictrack._cleaning import collapse_loops
+from topictrack.transcripts.cleaning import collapse_loops
 from topictrack.errors import TranscriptError
 from topictrack.transcripts import read_transcript, read_transcripts
 

@@ -16,9 +16,9 @@ from topictrack.trends import (
     classify,
     period_key,
     share_difference_interval,
-    trends,
     wilson_interval,
 )
+from topictrack.trends import theme_trends as trends
 
 NAN = float("nan")
 

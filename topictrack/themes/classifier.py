@@ -7,16 +7,15 @@ it, and fits one logistic regression per theme.
 
 Fitted models are saved as JSON (vocabulary, idf, coefficients, intercepts) and
 scored with plain NumPy/SciPy, so a model file works across scikit-learn versions.
-:func:`train` builds the training set from lexicons: sentences of a corpus labelled
-by lexicon matches (weak labels), plus each lexicon's example sentences.
+Training data comes from the lexicons: see :mod:`topictrack.themes.training`.
 """
 
 from __future__ import annotations
 
 import json
-import logging
+import weakref
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -25,14 +24,25 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression
 
 from topictrack.errors import ModelError
-from topictrack.lexicon import words as _words
-
-logger = logging.getLogger(__name__)
+from topictrack.themes.lexicon import Batch
+from topictrack.themes.lexicon import words as _words
 
 MODEL_FORMAT = "topictrack-theme-model"
 MODEL_VERSION = 1
 _MAX_N = 3
 _DIGITS = 7  # significant digits kept in saved models: byte-identical files across runs
+# Scoring tables derived from a fitted model (word index, float32 weights), kept beside the
+# model rather than on it: predicting never changes the estimator. Entries go with their model.
+_DERIVED: "weakref.WeakKeyDictionary[ThemeClassifier, dict]" = weakref.WeakKeyDictionary()
+
+
+def _derived(model, name: str, source, build):
+    """``build()``, computed once per fitted ``source`` array of ``model`` and kept in :data:`_DERIVED`."""
+    tables = _DERIVED.setdefault(model, {})
+    cached = tables.get(name)
+    if cached is None or cached[0] is not source:
+        cached = tables[name] = (source, build())
+    return cached[1]
 
 
 def _check_texts(X, what="X") -> list[str]:
@@ -248,9 +258,9 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
 
     def _index(self) -> tuple[dict[str, int], list[tuple[int, np.ndarray, np.ndarray]]]:
         """Word ids of the vocabulary's words, and per n-gram size the sorted codes -> columns."""
-        cached = self.__dict__.get("_cached_index")
-        if cached is not None and cached[0] is self.vocabulary_:
-            return cached[1]
+        return _derived(self, "index", self.vocabulary_, self._build_index)
+
+    def _build_index(self) -> tuple[dict[str, int], list[tuple[int, np.ndarray, np.ndarray]]]:
         word_ids: dict[str, int] = {}
         for term in sorted(self.vocabulary_):
             for w in term.split(" "):
@@ -268,9 +278,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
             pairs.sort()
             tables.append((n, np.asarray([c for c, _ in pairs], dtype=np.int64), np.asarray([k for _, k in pairs])))
         word_ids["\n"] = -2
-        index = (word_ids, tables)
-        self._cached_index = (self.vocabulary_, index)
-        return index
+        return word_ids, tables
 
     def word_ids(self, tokens: list[str]) -> np.ndarray:
         """Ids of ``tokens`` among the vocabulary's words: -1 for other words, -2 for ``"\\n"``."""
@@ -279,8 +287,6 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
 
     def _counts(self, X: list[str], tokens: list[str] | None = None, ids: np.ndarray | None = None) -> sp.csr_matrix:
         """Sentence x feature counts, the whole batch tokenised in one pass and looked up with NumPy."""
-        from topictrack.lexicon import Batch
-
         word_ids, tables = self._index()
         base = max(len(word_ids) - 1, 1)
         if ids is None:
@@ -332,23 +338,15 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         return 1.0 / (1.0 + np.exp(-scores)), np.asarray(alone @ coef)
 
     def _coef32(self) -> np.ndarray:
-        cached = self.__dict__.get("_cached_coef")
-        if cached is None or cached[0] is not self.coef_:
-            cached = (self.coef_, np.ascontiguousarray(self.coef_.T, dtype=np.float32))
-            self._cached_coef = cached
-        return cached[1]
+        return _derived(self, "coef", self.coef_, lambda: np.ascontiguousarray(self.coef_.T, dtype=np.float32))
 
     def _idf32(self) -> np.ndarray:
-        cached = self.__dict__.get("_cached_idf")
-        if cached is None or cached[0] is not self.idf_:
-            cached = (self.idf_, self.idf_.astype(np.float32))
-            self._cached_idf = cached
-        return cached[1]
+        return _derived(self, "idf", self.idf_, lambda: self.idf_.astype(np.float32))
 
     def transform(self, X, *, groups=None, tokens=None, ids=None) -> sp.csr_matrix:
         """TF-IDF features of ``X`` with neighbour context, one row per sentence.
 
-        ``tokens`` (``topictrack.lexicon.Batch.of(X).tokens``) or their :meth:`word_ids`
+        ``tokens`` (``topictrack.themes.lexicon.Batch.of(X).tokens``) or their :meth:`word_ids`
         may be passed when the caller already has them.
         """
         self._check_fitted()
@@ -453,105 +451,3 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         except ValueError as exc:
             raise ModelError(f"{path}: the theme model is not valid JSON: {exc}") from None
         return cls.from_dict(data, source=path)
-
-
-def corpus_sentences(paths: Iterable) -> tuple[list[str], list[int]]:
-    """English sentences of transcript files, read as the scorer reads them, in file order.
-
-    Each file goes through :func:`topictrack.read_transcript` (any layout it knows, JSON
-    included); the English sentences of one turn are each other's neighbours (one group per
-    turn), as in scoring. A file the reader rejects is skipped with a warning.
-    """
-    from topictrack.errors import TranscriptError
-    from topictrack.text import english_sentences
-    from topictrack.transcripts import read_transcript
-
-    texts, groups = [], []
-    group = 0
-    for path in paths:
-        try:
-            turns = read_transcript(path).turns
-        except TranscriptError as exc:
-            logger.warning("skipped: %s", exc)
-            continue
-        for body, lang in zip(turns["text"].tolist(), turns["language"].tolist()):
-            found = english_sentences(body, lang)
-            group += 1
-            texts.extend(found)
-            groups.extend([group] * len(found))
-    return texts, groups
-
-
-def training_set(paths=None, *, lexicons=None) -> tuple[list[str], list[list[str]], list[int], list[float]]:
-    """Weakly labelled training sentences: ``(texts, labels, groups, weights)``.
-
-    Corpus sentences (``paths``: files or folders; default the bundled sample calls)
-    get the themes whose lexicon they match; each lexicon's example sentences get
-    their theme (plus any other lexicon they match) and weight ``EXAMPLE_WEIGHT``.
-    """
-    from topictrack._resources import sample_calls
-    from topictrack.lexicon import LexiconMatcher
-    from topictrack.themes import load_lexicons
-
-    lexicon_list = load_lexicons(lexicons)
-    files = sample_calls() if not paths else _expand(paths)
-    if not files:
-        raise ModelError("no training text: the given paths hold no files")
-    texts, groups = corpus_sentences(files)
-    weights = [1.0] * len(texts)
-    next_group = (max(groups) + 1) if groups else 0
-    forced: list[str | None] = [None] * len(texts)
-    for lexicon in lexicon_list:
-        for example in lexicon.examples:
-            texts.append(example)
-            groups.append(next_group)
-            weights.append(EXAMPLE_WEIGHT)
-            forced.append(lexicon.name)
-            next_group += 1
-    hits = LexiconMatcher(lexicon_list).match(texts)
-    names = [lex.name for lex in lexicon_list]
-    labels = []
-    for row, theme in zip(hits, forced):
-        found = {names[i] for i in np.flatnonzero(row)}
-        if theme is not None:
-            found.add(theme)
-        labels.append(sorted(found))
-    return texts, labels, groups, weights
-
-
-EXAMPLE_WEIGHT = 3.0
-
-
-def _expand(paths) -> list[Path]:
-    if isinstance(paths, (str, Path)):
-        paths = [paths]
-    files: list[Path] = []
-    for path in map(Path, paths):
-        if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith((".", "_"))
-                                and p.suffix.lower() in (".txt", ".md", ".json", "")))
-        elif path.is_file():
-            files.append(path)
-        else:
-            raise ModelError(f"{path}: no such file or folder")
-    return files
-
-
-def train(paths=None, *, lexicons=None, **params) -> ThemeClassifier:
-    """Train a :class:`ThemeClassifier` from the lexicons, deterministically.
-
-    ``paths``: the corpus (files or folders of transcripts; default the bundled
-    calls); ``lexicons``: as for :func:`topictrack.themes.load_lexicons`; ``params``:
-    :class:`ThemeClassifier` parameters. Raises :class:`ModelError` when a theme has
-    no training sentence (give its lexicon ``examples`` or a larger corpus).
-    """
-    from topictrack.themes import themes as theme_names
-
-    texts, labels, groups, weights = training_set(paths, lexicons=lexicons)
-    model = ThemeClassifier(classes=theme_names(lexicons), **params)
-    try:
-        model.fit(texts, labels, groups=groups, sample_weight=weights)
-    except ValueError as exc:
-        raise ModelError(f"cannot train the theme model: {exc}") from None
-    logger.info("trained the theme model on %d sentences, %d features", len(texts), len(model.vocabulary_))
-    return model

@@ -450,13 +450,13 @@ class LexiconMatcher:
     holding one of their leading words, or, when that cannot be told, on the whole batch.
     """
 
+    #: Distinct words the word table holds at most; a batch that would pass it starts a new table.
+    MAX_WORDS = 200_000
+
     def __init__(self, lexicons: Sequence[Lexicon]):
         self.lexicons = list(lexicons)
-        self._words: dict[str, int] = {}
-        self._word_list: list[str] = []
-        self._starts: list[list[tuple]] = [[] for _ in self.lexicons]  # per theme, per word id
-        self._flags = [bytearray() for _ in self.lexicons]
-        self._arrays: list[np.ndarray] = [np.zeros(0, dtype=bool) for _ in self.lexicons]
+        self.generation = 0  # goes up each time the word table starts afresh (word ids change)
+        self._forget_words()
         self._exact, self._prefix = [], []
         for lex in self.lexicons:
             exact: dict[str, list] = {}
@@ -476,10 +476,21 @@ class LexiconMatcher:
                 found += prefix.get(word[:end], ())
         return tuple(found)
 
+    def _forget_words(self) -> None:
+        self._words: dict[str, int] = {}
+        self._word_list: list[str] = []
+        self._starts: list[list[tuple]] = [[] for _ in self.lexicons]  # per theme, per word id
+        self._flags = [bytearray() for _ in self.lexicons]
+        self._arrays: list[np.ndarray] = [np.zeros(0, dtype=bool) for _ in self.lexicons]
+
     def _word_ids(self, tokens: list[str]) -> np.ndarray:
-        words = self._words
         with self._lock:
-            new = [w for w in dict.fromkeys(tokens) if w not in words]
+            new = [w for w in dict.fromkeys(tokens) if w not in self._words]
+            if new and len(self._words) + len(new) > self.MAX_WORDS:
+                self._forget_words()
+                self.generation += 1
+                new = list(dict.fromkeys(tokens))
+            words = self._words
             for word in new:
                 words[word] = len(words)
                 self._word_list.append(word)
@@ -493,7 +504,9 @@ class LexiconMatcher:
             return np.fromiter(map(get, tokens), dtype=np.int64, count=len(tokens))
 
     def word_ids(self, batch: Batch) -> np.ndarray:
-        """Ids of the batch's tokens in this matcher's growing word list (computed once per batch)."""
+        """Ids of the batch's tokens in this matcher's word list (computed once per batch).
+
+        Ids hold while :attr:`generation` stays the same."""
         ids = batch.cache.get(id(self))
         if ids is None:
             ids = batch.cache[id(self)] = self._word_ids(batch.tokens)

@@ -2,10 +2,10 @@
 
 Two sources decide, per sentence:
 
-* the **lexicons** (one TOML file per theme, see :mod:`topictrack.lexicon`): a sentence
+* the **lexicons** (one TOML file per theme, see :mod:`topictrack.themes.lexicon`): a sentence
   that contains a theme's term, pattern or pair gets the theme with confidence at least
   ``LEXICON_CONFIDENCE``;
-* the **classifier** (:class:`topictrack.classifier.ThemeClassifier`, trained from the
+* the **classifier** (:class:`topictrack.themes.classifier.ThemeClassifier`, trained from the
   lexicons): a sentence whose probability for a theme, read with its neighbouring
   sentences, reaches the model's threshold gets the theme with that probability when
   the lexicon found the theme within ``SUPPORT_WINDOW`` sentences of it (same turn),
@@ -25,19 +25,20 @@ is the highest sentence confidence.
 
 from __future__ import annotations
 
-import functools
 import logging
 import threading
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from topictrack import lexicon as _lexicon
-from topictrack._resources import lexicon_dir, resource_dir
-from topictrack._callable import make_callable
+from topictrack._resources import lexicon_dir, load_cached, resource_dir
 from topictrack.errors import ConfigError, ModelError
+from topictrack.text import sentences as split
+from topictrack.themes import lexicon as _lexicon
+from topictrack.themes.classifier import ThemeClassifier, neighbour_matrix
 
 logger = logging.getLogger(__name__)
 
@@ -50,28 +51,26 @@ METHODS = ("combined", "lexicon", "classifier")
 
 
 # -- lexicon sets ---------------------------------------------------------------------
-def _key(lexicons) -> tuple:
-    """Cache key of a lexicon setting: each path with the names, sizes and times of its files."""
+def _folders(lexicons) -> tuple[str, ...]:
+    """The user's lexicon folders or files of a lexicon setting, as absolute paths."""
     if lexicons is None:
         return ()
     if isinstance(lexicons, (str, Path)):
         lexicons = [lexicons]
-    key = []
-    for p in lexicons:
-        path = Path(p).expanduser().resolve()
-        files = sorted(path.glob("*")) if path.is_dir() else [path]
-        stamp = tuple((f.name, f.stat().st_mtime_ns, f.stat().st_size) for f in files if f.is_file())
-        key.append((str(path), stamp))
-    return tuple(key)
+    return tuple(str(Path(p).expanduser().resolve()) for p in lexicons)
 
 
-@functools.lru_cache(maxsize=16)
-def _load(key: tuple) -> tuple[tuple[_lexicon.Lexicon, ...], str | None]:
+def _sources(folders: tuple[str, ...]) -> tuple:
+    """Every file a lexicon setting reads: shipped lexicons and model, the user's folders."""
+    return (lexicon_dir(), resource_dir() / MODEL_FILE, *folders)
+
+
+def _load(folders: tuple[str, ...]) -> tuple[tuple[_lexicon.Lexicon, ...], str | None]:
     defaults, _ = _lexicon.load_folder(lexicon_dir())
     chosen = {lex.name: lex for lex in defaults}
     model = resource_dir() / MODEL_FILE
     model_path = str(model) if model.is_file() else None
-    for folder, _ in key:
+    for folder in folders:
         lexicons, replace = _lexicon.load_folder(folder)
         if replace:
             chosen = {}
@@ -83,6 +82,11 @@ def _load(key: tuple) -> tuple[tuple[_lexicon.Lexicon, ...], str | None]:
     return tuple(chosen[name] for name in sorted(chosen)), model_path
 
 
+def _lexicon_set(lexicons) -> tuple[tuple[_lexicon.Lexicon, ...], str | None]:
+    folders = _folders(lexicons)
+    return load_cached(_load, folders, paths=_sources(folders))
+
+
 def load_lexicons(lexicons=None) -> list[_lexicon.Lexicon]:
     """The lexicons in use: the shipped ones, plus or replaced by those in ``lexicons``.
 
@@ -90,19 +94,25 @@ def load_lexicons(lexicons=None) -> list[_lexicon.Lexicon]:
     them. A folder's theme with the same name as a shipped one replaces it; a folder
     with ``_settings.toml`` saying ``replace_defaults = true`` replaces all shipped themes.
     """
-    return list(_load(_key(lexicons))[0])
+    return list(_lexicon_set(lexicons)[0])
 
 
-def themes(lexicons=None) -> list[str]:
+def list_themes(lexicons=None) -> list[str]:
     """Names of the themes in use, sorted."""
     return [lex.name for lex in load_lexicons(lexicons)]
 
 
-@functools.lru_cache(maxsize=16)
-def _model(path: str):
-    from topictrack.classifier import ThemeClassifier
+def themes(lexicons=None) -> list[str]:
+    """Deprecated name of :func:`list_themes`."""
+    warnings.warn("topictrack.themes() is deprecated; use topictrack.list_themes()", DeprecationWarning,
+                  stacklevel=2)
+    return list_themes(lexicons)
 
-    return ThemeClassifier.load(path)
+
+def load_model(path) -> ThemeClassifier:
+    """The theme model saved at ``path``, read once per version of the file."""
+    path = str(Path(path).expanduser().resolve())
+    return load_cached(ThemeClassifier.load, path, paths=(path,))
 
 
 # -- explanations ---------------------------------------------------------------------
@@ -187,6 +197,7 @@ class ThemeTagger:
         self.method = method
         self._matcher = _lexicon.LexiconMatcher(self.lexicons)
         self._to_model = np.zeros(0, dtype=np.int64)
+        self._generation = self._matcher.generation
         self._lock = threading.Lock()
         self._model_columns: list[tuple[int, int]] = []
         if model is not None:
@@ -207,6 +218,9 @@ class ThemeTagger:
         """The batch's word ids in the model's vocabulary, via the matcher's word ids."""
         ids = self._matcher.word_ids(batch)
         with self._lock:
+            if self._generation != self._matcher.generation:  # the matcher started a new word table
+                self._generation = self._matcher.generation
+                self._to_model = np.zeros(0, dtype=np.int64)
             known = len(self._to_model)
             if self._matcher.n_words > known:
                 extra = self.model.word_ids(self._matcher.word_list(known))
@@ -248,8 +262,6 @@ class ThemeTagger:
         hits, lookalikes = self._matcher.match_with_exclusions(sentences, batch)
         out[hits] = LEXICON_CONFIDENCE
         if probs is not None:
-            from topictrack.classifier import neighbour_matrix
-
             with_model = np.zeros(len(self.themes), dtype=bool)
             with_model[[mine for mine, _ in self._model_columns]] = True
             near = neighbour_matrix(len(sentences), groups, window=SUPPORT_WINDOW) @ hits.astype(np.float32)
@@ -284,8 +296,6 @@ class ThemeTagger:
 
     def tag(self, text: str) -> dict[str, float]:
         """Themes of a passage: the union of its sentences' themes, highest confidence each."""
-        from topictrack.text import sentences as split
-
         matrix = self.scores(split(_check_text(text)))
         if matrix.shape[0] == 0:
             return {}
@@ -294,8 +304,6 @@ class ThemeTagger:
 
     def explain(self, text: str, theme: str) -> Explanation:
         """Which terms, patterns and classifier features decided ``theme`` for ``text``."""
-        from topictrack.text import sentences as split
-
         lex = self.lexicon(theme)
         column = self.themes.index(theme)
         sents = split(_check_text(text))
@@ -332,10 +340,9 @@ def _check_text(text) -> str:
     return text
 
 
-@functools.lru_cache(maxsize=32)
-def _tagger(key: tuple, method: str) -> ThemeTagger:
-    lexicons, model_path = _load(key)
-    model = _model(model_path) if model_path and method != "lexicon" else None
+def _build_tagger(folders: tuple[str, ...], method: str) -> ThemeTagger:
+    lexicons, model_path = _lexicon_set(folders)
+    model = load_model(model_path) if model_path and method != "lexicon" else None
     if model is None and method != "lexicon":
         logger.info("no theme model found; tagging with lexicons only")
     return ThemeTagger(lexicons, model, method=method)
@@ -345,11 +352,13 @@ def get_tagger(lexicons=None, *, method: str = "combined") -> ThemeTagger:
     """The tagger for a lexicon setting (see :func:`load_lexicons`), built once and cached.
 
     The classifier used is the shipped model, or ``theme_model.json`` in the lexicon
-    folder when there is one (written by ``topictrack train``).
+    folder when there is one (written by ``topictrack train``). The tagger is built again
+    when a lexicon or model file changes.
     """
     if method not in METHODS:
         raise ConfigError(f"method '{method}' is invalid; expected one of {', '.join(METHODS)}")
-    return _tagger(_key(lexicons), method)
+    folders = _folders(lexicons)
+    return load_cached(_build_tagger, folders, method, paths=_sources(folders))
 
 
 def tag(text: str, *, lexicons=None, method: str = "combined") -> dict[str, float]:
@@ -379,8 +388,6 @@ def tag_turns(turns, *, lexicons=None):
     """
     import pandas as pd
 
-    from topictrack.text import sentences as split
-
     tagger = get_tagger(lexicons)
     flat, groups, where = [], [], []
     for turn, text in zip(turns["turn"], turns["text"]):
@@ -394,75 +401,3 @@ def tag_turns(turns, *, lexicons=None):
         for r, c in zip(*np.nonzero(matrix))
     ]
     return pd.DataFrame(rows, columns=TURN_THEME_COLUMNS)
-
-
-SUGGEST_COLUMNS = ["term", "score", "sentences", "elsewhere", "example_1", "example_2"]
-
-
-def suggest(theme: str, paths=None, *, lexicons=None, n: int = 20, min_sentences: int = 2):
-    """Candidate new terms for ``theme``, ranked, each with two example sentences.
-
-    Reads the text files in ``paths`` (default: the bundled calls), finds the sentences
-    the classifier gives ``theme``, and ranks the words and word pairs that are
-    over-represented there compared with the other sentences and that no entry of the
-    theme's lexicon covers. The score is the term's share of theme sentences times the
-    log of that share over its (smoothed) share of the other sentences. Returns a DataFrame with columns ``term``,
-    ``score``, ``sentences`` (theme sentences containing it), ``elsewhere`` (other
-    sentences containing it), ``example_1``, ``example_2``.
-    """
-    import math
-
-    import pandas as pd
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-    from topictrack.classifier import _expand, analyze, corpus_sentences
-    from topictrack._resources import sample_calls
-
-    tagger = get_tagger(lexicons)
-    lex = tagger.lexicon(theme)
-    if tagger.model is None or theme not in list(tagger.model.classes_):
-        raise ModelError(
-            f"no trained model knows theme '{theme}'; run 'topictrack train --lexicons DIR -o DIR/{MODEL_FILE}' first"
-        )
-    texts, groups = corpus_sentences(sample_calls() if not paths else _expand(paths))
-    if not texts:
-        raise ConfigError("no English sentences found in the given files")
-    column = list(tagger.model.classes_).index(theme)
-    probs = tagger.model.predict_proba(texts, groups=groups)[:, column]
-    inside = probs >= tagger.model.threshold
-    n_in, n_out = int(inside.sum()), int((~inside).sum())
-    df_in: dict[str, list[int]] = {}
-    df_out: dict[str, int] = {}
-    for i, text in enumerate(texts):
-        for term in set(analyze(text)):
-            words = term.split()
-            if all(w in ENGLISH_STOP_WORDS for w in words) or any(len(w) < 3 for w in words):
-                continue
-            if inside[i]:
-                df_in.setdefault(term, []).append(i)
-            else:
-                df_out[term] = df_out.get(term, 0) + 1
-    candidates = []
-    for term, rows in df_in.items():
-        if len(rows) < min_sentences or words_covered(lex, term):
-            continue
-        share_in = (len(rows) + 0.5) / (n_in + 1)
-        share_out = (df_out.get(term, 0) + 0.5) / (n_out + 1)
-        candidates.append((term, len(rows) / n_in * math.log(share_in / share_out), rows))
-    candidates.sort(key=lambda c: (-c[1], c[0]))
-    out = []
-    for term, score, rows in candidates[:n]:
-        best = sorted(rows, key=lambda r: (-probs[r], r))[:2] + [None, None]
-        out.append((term, round(score, 4), len(rows), df_out.get(term, 0),
-                    texts[best[0]], texts[best[1]] if best[1] is not None else None))
-    return pd.DataFrame(out, columns=SUGGEST_COLUMNS)
-
-
-def words_covered(lex: _lexicon.Lexicon, term: str) -> bool:
-    """Whether a lexicon entry already matches ``term`` or one of its words."""
-    return bool(_lexicon.LexiconMatcher([lex]).match([term, *term.split()]).any()) or any(
-        term in entry.lower() for entry in lex.terms
-    )
-
-
-make_callable(__name__)

@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from topictrack.text import INTERPRETING, INTERPRETING_VERB
+
 _MIN_PHRASE = 3  # words in the shortest phrase counted as a loop
 _MAX_PHRASE = 60  # words in the longest
 _MIN_REPEATS = 3  # copies in a row that make a loop
@@ -87,7 +89,6 @@ _BOILERPLATE_PHRASES = (
     "information purposes", "being recorded", "listen-only", "listen only", "press star",
     "press *", "operator instructions",
 )
-_SENTENCE_SPLIT = re.compile(r"(?<=[.?!])\s+(?=[A-Z\[\"“])")
 
 
 _SENTENCE_END = re.compile(r"[.?!](?:\s|$)")
@@ -144,7 +145,7 @@ _MIN_WORDS = 15  # content words a turn needs to be compared at all
 _ADJACENT_SAME_SPEAKER_THRESHOLD = 0.18  # one speaker twice in a row: never seen in calls without interpretation
 _CUED_THRESHOLD = 0.15  # a turn that opens by announcing a translation
 _TRANSLATION_CUE = re.compile(
-    r"\b(?:let me|allow me to|i will|i'll|i'd like to)\s+(?:\w+\s+){0,2}?(?:translate|interpret)",
+    rf"\b(?:let me|allow me to|i will|i'll|i'd like to)\s+(?:\w+\s+){{0,2}}?{INTERPRETING_VERB}",
     re.IGNORECASE,
 )
 
@@ -162,7 +163,7 @@ _CONTENT_CHARS = 4000  # a restatement shows in its opening; longer turns are co
 # between it and the end of the previous sentence
 _CUE_LEAD = re.compile(r"(?:^|(?<=[.?!\u3002\uff1f\uff01]))\s*(?:(?:ok|okay|so|and|now|yes|well)\b,?\s*){0,2}$",
                        re.IGNORECASE)
-_CUE_WORD = re.compile(r"ranslat|nterpret|RANSLAT|NTERPRET")
+_CUE_WORD = INTERPRETING
 _LEADING_SPACE = re.compile(r"\s*")
 _CUE_REST = re.compile(r"[^.?!\u3002\uff1f\uff01]*[.?!\u3002\uff1f\uff01]?")
 

@@ -14,6 +14,7 @@ import os
 import re
 from pathlib import Path
 
+from topictrack.text import HANZI
 from topictrack.errors import (
     BinaryFileError,
     EmptyTranscriptError,
@@ -151,7 +152,7 @@ def _chinese(data: bytes) -> str | None:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-        hanzi = [ch for ch in text[:20000] if "\u4e00" <= ch <= "\u9fff"]
+        hanzi = _HANZI.findall(text[:20000])
         if len(hanzi) < 2:
             continue
         score = sum(ch in _COMMON_HANZI for ch in hanzi) / len(hanzi)
@@ -171,3 +172,4 @@ def _western(data: bytes) -> str | None:
 
 
 _C1 = re.compile(r"[\x80-\x9f]")
+_HANZI = re.compile(HANZI)

@@ -12,20 +12,9 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from topictrack._cleaning import mentions_safe_harbour
 from topictrack.errors import UnknownFormatError
-
-RawTurn = tuple  # (speaker: str | None, role: str, section: str, text: str)
-
-FORMATS = (
-    "speaker_blocks",
-    "unlabelled",
-    "seeking_alpha",
-    "motley_fool_json",
-    "sentence_lines",
-    "name_colon",
-    "summary",
-)
+from topictrack.text import HANZI, INTERPRETING, INTERPRETING_VERB
+from topictrack.transcripts.cleaning import mentions_safe_harbour
 
 
 @dataclass
@@ -51,7 +40,7 @@ _MANAGEMENT_TITLE = re.compile(
     r"general|executive|partner|principal|lead|chief",
     re.I,
 )
-_INTERPRETER = re.compile(r"interpret|translat", re.I)
+_INTERPRETER = INTERPRETING
 
 
 def role_from_title(name: str | None, title: str = "") -> str:
@@ -154,7 +143,7 @@ def _has_prose(lines: list[str]) -> bool:
 
 
 _PROSE_LINE = re.compile(r"[A-Za-z0-9%)\"'”’][.?!。？！](?:\s|$)")
-_CJK_RUN = re.compile(r"[\u4e00-\u9fff]{8,}")
+_CJK_RUN = re.compile(HANZI + "{8,}")
 
 
 def _is_table(lines: list[str]) -> bool:
@@ -561,7 +550,7 @@ _OPERATOR_INNER_HINT = re.compile(
     r"Please stand|We will now"
 )
 _TRANSLATE = re.compile(
-    r"^(?:\[?interpret\w*\]?|let me (?:translate|interpret)|i(?:'ll| will) (?:translate|interpret)|"
+    rf"^(?:\[?interpret\w*\]?|let me {INTERPRETING_VERB}|i(?:'ll| will) {INTERPRETING_VERB}|"
     r"(?:this is|here is) (?:the|our) (?:translation|interpretation))",
     re.I,
 )

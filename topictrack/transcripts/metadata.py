@@ -354,7 +354,24 @@ def ticker_from_name(name: str) -> str | None:
     return m.group(1).upper() if m else None
 
 
+_PERIOD_FORM = re.compile(r"(?:FY)?((?:19|20)\d\d)\s*Q([1-4])", re.IGNORECASE)
+
+
+def parse_period(period) -> tuple[int, int] | None:
+    """``(year, quarter)`` of a period written ``2025Q1``, ``2025 Q1`` or ``FY2025Q1`` (any case;
+    year 1900-2099, quarter 1-4); None for anything else, missing values included."""
+    if not isinstance(period, str):
+        return None
+    m = _PERIOD_FORM.fullmatch(period.strip())
+    return (int(m.group(1)), int(m.group(2))) if m else None
+
+
+def normalise_period(period) -> str | None:
+    """The period in its one spelling, ``"2025Q1"``; None when :func:`parse_period` rejects it."""
+    parsed = parse_period(period)
+    return f"{parsed[0]}Q{parsed[1]}" if parsed else None
+
+
 def valid_period(period: str) -> bool:
-    """True for ``"2025Q1"``-style periods (year 1990-2099, quarter 1-4)."""
-    m = re.fullmatch(r"((?:19|20)\d\d)Q([1-4])", period)
-    return bool(m)
+    """True for periods :func:`parse_period` reads."""
+    return parse_period(period) is not None

@@ -32,10 +32,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from topictrack import _cleaning, _formats, _metadata
-from topictrack._decode import MAX_FILE_BYTES, read_text
 from topictrack.errors import ConfigError, TranscriptError
-from topictrack.text import cjk_ratio
+from topictrack.text import cjk_ratio, language, mentions_interpreting
+from topictrack.transcripts import cleaning as _cleaning
+from topictrack.transcripts import formats as _formats
+from topictrack.transcripts import metadata as _metadata
+from topictrack.transcripts.decode import MAX_FILE_BYTES, read_text
 
 __all__ = [
     "MAX_FILE_BYTES",
@@ -45,6 +47,7 @@ __all__ = [
     "Transcript",
     "expand_paths",
     "load_manifest",
+    "manifest_entry",
     "read_transcript",
     "read_transcripts",
     "turns_table",
@@ -79,19 +82,7 @@ class ReadResult:
     failures: pd.DataFrame
 
 
-def _language(text: str) -> str:
-    """``zh`` when CJK dominates, ``mixed`` when it is a noticeable part, else ``en``."""
-    if text.isascii():
-        return "en"
-    ratio = cjk_ratio(text)
-    if ratio > 0.5:
-        return "zh"
-    if ratio > 0.05:
-        return "mixed"
-    return "en"
-
-
-_INTERPRETATION_CUES = ("interpret", "translat", "foreign language")
+_INTERPRETATION_CUES = ("foreign language",)  # besides what mentions_interpreting finds
 
 
 def _interpreted(texts: list) -> bool:
@@ -100,6 +91,8 @@ def _interpreted(texts: list) -> bool:
         if not text.isascii():
             if cjk_ratio(text) > 0:
                 return True
+        if mentions_interpreting(text):
+            return True
         low = text.lower()
         if any(cue in low for cue in _INTERPRETATION_CUES):
             return True
@@ -127,7 +120,7 @@ def _turns_frame(raw_turns: list, kind: str) -> pd.DataFrame:
     interpreted = kind == "transcript" and _interpreted(texts)
     if interpreted:
         raw_turns, texts, loops = _split_translations(raw_turns, texts, loops)
-    languages = [_language(text) for text in texts]
+    languages = [language(text) for text in texts]
     roles = [t[1] for t in raw_turns]
     if interpreted:
         speakers = [t[0] for t in raw_turns]
@@ -167,7 +160,7 @@ def read_transcript(path, *, company: str | None = None, manifest=None,
     text = read_text(path)
     parsed = _formats.parse(text, path)
     body = "\n".join(t[3] for t in parsed.turns[:60])
-    entry = _manifest_entry(manifest, path) if manifest else {}
+    entry = manifest_entry(manifest, path) if manifest else {}
     known = list(known_companies) + [e["company"] for e in (manifest or {}).values() if e.get("company")]
 
     period = entry.get("period")
@@ -227,7 +220,7 @@ def _harmonise_companies(calls: list) -> None:
 
     Only spellings sharing their first three letters are compared (ASR damage
     keeps the start of a name: "Kingshark Cloud" / "Kingsoft Cloud"), with the
-    similarity rule of :func:`topictrack._metadata.same_company`.
+    similarity rule of :func:`topictrack.transcripts.metadata.same_company`.
     """
     counts: dict = {}
     for call in calls:
@@ -273,7 +266,7 @@ def load_manifest(path) -> dict:
     A file matches a row by its path as given, its absolute path (relative manifest
     paths are taken from the manifest's folder), its file name or its name without
     extension. Empty cells mean "take it from the text". Periods must look like
-    ``2025Q1``.
+    ``2025Q1`` (``2025 Q1`` and ``FY2025Q1`` are read as ``2025Q1``).
     """
     path = Path(path)
     try:
@@ -286,9 +279,10 @@ def load_manifest(path) -> dict:
                           "(path,company,period,date)")
     entries = {}
     for n, row in enumerate(rows, start=2):
-        period = (row.get("period") or "").strip().upper() or None
-        if period and not _metadata.valid_period(period):
-            raise ConfigError(f"manifest {path} line {n}: period {period!r} is invalid; "
+        given = (row.get("period") or "").strip()
+        period = _metadata.normalise_period(given)
+        if given and period is None:
+            raise ConfigError(f"manifest {path} line {n}: period {given.upper()!r} is invalid; "
                               "expected a year and quarter 1-4 like 2025Q1")
         entry = {
             "company": (row.get("company") or "").strip() or None,
@@ -302,7 +296,10 @@ def load_manifest(path) -> dict:
     return entries
 
 
-def _manifest_entry(manifest: dict, path: Path) -> dict:
+def manifest_entry(manifest: dict, path) -> dict:
+    """The manifest row of the file ``path`` (``{}`` when none): looked up by the path as
+    given, its absolute path, its POSIX form, its file name, then its name without extension."""
+    path = Path(path)
     for key in (str(path), str(path.resolve()), path.as_posix(), path.name, path.stem):
         if key in manifest:
             return manifest[key]
