@@ -324,11 +324,12 @@ def tag_command(path, lexicons, evidence):
               help="Where to write the model (JSON). Save it as DIR/theme_model.json to have "
                    "--lexicons DIR use it.")
 def train_command(paths, lexicons, output):
-    """Train the theme classifier from the lexicons on the text files in PATHS.
+    """Train the theme classifier from the lexicons on the transcripts in PATHS.
 
-    PATHS default to the bundled calls, which reproduces the shipped model. Each line or
-    paragraph of a file is a context group; corpus sentences are labelled by lexicon
-    matches and the lexicons' example sentences are added. Same input, same model file.
+    PATHS (files or folders, found as 'score' finds them) default to the bundled calls, which
+    reproduces the shipped model. The English sentences of each turn are a context group;
+    corpus sentences are labelled by lexicon matches and the lexicons' example sentences are
+    added. Same input, same model file.
     """
     from topictrack.themes import train
 
@@ -344,7 +345,7 @@ def train_command(paths, lexicons, output):
 @click.option("-n", "--number", default=20, show_default=True, type=click.IntRange(min=1),
               help="How many terms to list.")
 def suggest_command(theme, paths, lexicons, number):
-    """Candidate new lexicon terms for THEME from the text files in PATHS (default: bundled calls).
+    """Candidate new lexicon terms for THEME from the transcripts in PATHS (default: bundled calls).
 
     Ranks words and word pairs over-represented in the sentences the classifier gives THEME
     that no lexicon entry covers, each with two example sentences.

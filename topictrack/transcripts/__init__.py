@@ -5,6 +5,7 @@
 :mod:`.metadata` finds company, period and date, :mod:`.reader` puts them together.
 """
 
+from topictrack.transcripts import reader as _reader
 from topictrack.transcripts.metadata import normalise_period, parse_period
 from topictrack.transcripts.reader import (
     CALL_COLUMNS,
@@ -20,18 +21,4 @@ from topictrack.transcripts.reader import (
     turns_table,
 )
 
-__all__ = [
-    "CALL_COLUMNS",
-    "MAX_FILE_BYTES",
-    "TURN_COLUMNS",
-    "ReadResult",
-    "Transcript",
-    "expand_paths",
-    "load_manifest",
-    "manifest_entry",
-    "normalise_period",
-    "parse_period",
-    "read_transcript",
-    "read_transcripts",
-    "turns_table",
-]
+__all__ = [*_reader.__all__, "normalise_period", "parse_period"]
