@@ -8,7 +8,9 @@ an edited or rewritten file is read again in the same process. The cache holds a
 
 from __future__ import annotations
 
+import functools
 import os
+import stat
 import threading
 from collections import OrderedDict
 from importlib import resources
@@ -20,6 +22,7 @@ _loaded: OrderedDict = OrderedDict()
 _lock = threading.Lock()
 
 
+@functools.lru_cache(maxsize=None)
 def _folder(package: str) -> Path:
     return Path(str(resources.files(package)))
 
@@ -44,22 +47,27 @@ def sample_calls() -> list[Path]:
     return sorted(p for p in data_dir().iterdir() if p.suffix == ".txt")
 
 
-def _stat(path: str):
+def file_stamp(path) -> tuple:
+    """What identifies the version of a file or folder: its path with the size and modification
+    time of the file, or of every file directly in the folder; ``(path, None)`` when it does not
+    exist. Relative paths are taken from the current folder."""
+    path = os.path.abspath(os.fspath(path))
     try:
         info = os.stat(path)
     except OSError:
-        return None
-    return info.st_size, info.st_mtime_ns
-
-
-def file_stamp(path) -> tuple:
-    """What identifies the version of a file or folder: ``(path, size, mtime)`` of the file, or
-    of every file directly in the folder; ``(path, None)`` when it does not exist."""
-    path = os.path.abspath(os.path.expanduser(os.fspath(path)))
-    if os.path.isdir(path):
-        names = sorted(os.listdir(path))
-        return (path, tuple((name, _stat(os.path.join(path, name))) for name in names))
-    return (path, _stat(path))
+        return (path, None)
+    if not stat.S_ISDIR(info.st_mode):
+        return (path, info.st_size, info.st_mtime_ns)
+    entries = []
+    with os.scandir(path) as found:
+        for entry in found:
+            try:
+                child = entry.stat()
+            except OSError:
+                entries.append((entry.name, None))
+            else:
+                entries.append((entry.name, child.st_size, child.st_mtime_ns))
+    return (path, tuple(sorted(entries)))
 
 
 def load_cached(loader, *args, paths=()):

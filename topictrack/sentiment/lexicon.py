@@ -4,6 +4,7 @@ which a user's own file extends or replaces."""
 
 from __future__ import annotations
 
+import functools
 import logging
 import sys
 from dataclasses import dataclass
@@ -166,11 +167,16 @@ def load_finance_lexicon(path=None) -> FinanceLexicon:
     Raises :class:`~topictrack.errors.LexiconError` for a missing or malformed file. The
     files are read again when they change.
     """
-    shipped = str(resource_dir() / _DEFAULT_FILE)
+    shipped = _shipped_file()
     if path is None:
         return load_cached(_load_finance_lexicon, shipped, None, paths=(shipped,))
     path = str(Path(path).expanduser().resolve())
     return load_cached(_load_finance_lexicon, shipped, path, paths=(shipped, path))
+
+
+@functools.lru_cache(maxsize=1)
+def _shipped_file() -> str:
+    return str(resource_dir() / _DEFAULT_FILE)
 
 
 def _load_finance_lexicon(shipped: str, path: str | None) -> FinanceLexicon:
