@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import inspect
 import re
 import subprocess
 import sys
@@ -75,11 +76,9 @@ def test_every_command_has_help_and_is_in_the_readme():
         assert re.search(rf"topictrack {name}\b", readme), f"README does not mention 'topictrack {name}'"
 
 
-@pytest.mark.parametrize("first", ["import topictrack", "import topictrack.sentiment",
-                                   "import topictrack.themes, topictrack.sentiment, topictrack.trends"])
-def test_old_stage_function_names_still_work_with_a_deprecation_warning(first):
+def test_old_stage_function_names_still_work_with_a_deprecation_warning():
     code = (
-        f"{first}\nimport warnings\nwarnings.simplefilter('error')\nimport topictrack\n"
+        "import topictrack.themes, topictrack.sentiment, topictrack.trends\nimport warnings\nwarnings.simplefilter('error')\nimport topictrack\n"
         "import pandas\n"
         "for old, args in (('themes', ()), ('sentiment', ('Costs fell sharply.',)),\n"
         "                  ('trends', (pandas.DataFrame(),))):\n"
@@ -96,3 +95,10 @@ def test_old_stage_function_names_still_work_with_a_deprecation_warning(first):
         "themes topictrack.list_themes()", "sentiment topictrack.tone()", "trends topictrack.theme_trends()",
         "ai_demand True True",
     ]
+
+
+def test_public_functions_have_their_real_signatures():
+    for name in ("tone", "list_themes", "theme_trends", "tag", "score", "trend_report", "theme_tones"):
+        parameters = inspect.signature(getattr(topictrack, name)).parameters
+        assert parameters and not any(p.kind is p.VAR_POSITIONAL for p in parameters.values()), name
+    assert list(inspect.signature(topictrack.tone).parameters) == ["text", "finance_lexicon"]

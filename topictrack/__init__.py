@@ -48,7 +48,7 @@ _LAZY = {
     "score": "topictrack.pipeline",
     "theme_trends": "topictrack.trends",
     "evidence": "topictrack.report",
-    "report": "topictrack.report",
+    "trend_report": "topictrack.report",
 }
 # Stage modules, loaded on first access like the names above.
 _MODULES = ("transcripts", "themes", "sentiment", "pipeline", "trends", "report", "text", "cli")

@@ -104,11 +104,11 @@ def report_command(ctx, paths, company, manifest, lexicons, fmt, output, scored_
     in the previous and the latest period, the change with its interval and the trend, with an
     evidence quote per cell.
     """
-    from topictrack.report import report
+    from topictrack.report import trend_report
 
     _check_from(scored_file, paths, company, manifest, lexicons)
-    result = report(paths or None, format=fmt, company=company, manifest=manifest, lexicons=lexicons,
-                    scored=scored_file)
+    result = trend_report(paths or None, format=fmt, company=company, manifest=manifest, lexicons=lexicons,
+                          scored=scored_file)
     _echo_failures(result.failures)
     _emit(result.text, output)
     if len(result.failures):

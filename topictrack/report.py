@@ -3,7 +3,7 @@
 Every renderer takes the frame returned by :func:`topictrack.trends.theme_trends` and returns a
 string; the same table always gives the same text (rows are sorted, floats rounded, no
 timestamps). :func:`evidence` looks up the quotes behind one theme (and period) in the scored
-turn table. :func:`report` and :func:`report_evidence` go from files (or a saved scored table)
+turn table. :func:`trend_report` and :func:`report_evidence` go from files (or a saved scored table)
 to the text in one call: what the ``report`` and ``evidence`` commands print.
 """
 
@@ -544,14 +544,14 @@ def stylesheet() -> str:
 
 @dataclass
 class Rendered:
-    """What :func:`report` and :func:`report_evidence` return: the ``text`` and the files that
+    """What :func:`trend_report` and :func:`report_evidence` return: the ``text`` and the files that
     could not be scored (``failures``: columns ``path`` and ``error``; empty when all were)."""
 
     text: str
     failures: pd.DataFrame
 
 
-def report(paths=None, *, format: str = "markdown", company=None, manifest=None, lexicons=None,
+def trend_report(paths=None, *, format: str = "markdown", company=None, manifest=None, lexicons=None,
            scored=None, confidence: float = 0.95) -> Rendered:
     """The trends report of the calls in ``paths`` (default: the bundled calls), or of the scored
     table saved at ``scored``: :func:`topictrack.pipeline.scored_calls`, then

@@ -58,7 +58,6 @@ Columns of :func:`trends` (see the README, section "Trends and reports", for the
 
 from __future__ import annotations
 
-import logging
 import math
 import warnings
 
@@ -69,8 +68,6 @@ from topictrack.errors import ConfigError
 from topictrack.pipeline.schema import theme_names
 from topictrack.text import CJK_CHARACTER, INTERPRETING_REMARK
 from topictrack.transcripts.metadata import parse_period
-
-logger = logging.getLogger(__name__)
 
 COLUMNS = [
     "company", "kind", "period", "theme", "calls", "sentences", "words", "mentions", "share",

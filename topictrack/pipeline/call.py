@@ -18,7 +18,7 @@ from topictrack import text
 from topictrack.pipeline import cache as _cache
 from topictrack.pipeline.schema import LM_COLUMNS, SCORE_COLUMNS, THEME_PREFIXES, columns, typed_frame
 from topictrack.sentiment import load_lm_dictionary, score_sentences, theme_tone
-from topictrack.themes import get_tagger, list_themes
+from topictrack.themes import get_tagger
 
 
 def tagger_for(lexicons):

@@ -18,8 +18,6 @@ from concurrent.futures import ProcessPoolExecutor
 
 from topictrack.errors import ConfigError
 
-logger = logging.getLogger(__name__)
-
 ENGINES = ("local", "dask")
 
 

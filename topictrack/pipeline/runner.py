@@ -23,7 +23,7 @@ from topictrack.errors import ConfigError, NoCallsError, TranscriptError
 from topictrack.pipeline import cache as _cache
 from topictrack.pipeline import engines
 from topictrack.pipeline.call import finish, lexicon_key, lexicon_paths, lm_for, score_columns, tagger_for
-from topictrack.pipeline.schema import LM_COLUMNS, columns, stored_columns
+from topictrack.pipeline.schema import columns, stored_columns
 from topictrack.pipeline.sink import Sink, read_scored
 from topictrack.sentiment import score_sentences
 from topictrack.themes import list_themes
