@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from topictrack import pipeline
-from topictrack.pipeline import engines, runner
+from topictrack.pipeline import call, engines
 from topictrack._resources import sample_calls
 from topictrack.errors import TranscriptError
 from topictrack.transcripts import read_transcript
@@ -131,7 +131,7 @@ def test_interrupted_run_resumes_where_it_stopped(tmp_path, monkeypatch):
     paths = small_calls(folder, 8)
     cache = tmp_path / "cache"
     out = tmp_path / "scored.parquet"
-    real = runner.score_columns
+    real = call.score_columns
     scored = []
 
     def stop_after_three(transcript, tagger, lm):
@@ -140,25 +140,25 @@ def test_interrupted_run_resumes_where_it_stopped(tmp_path, monkeypatch):
         scored.append(transcript.path)
         return real(transcript, tagger, lm)
 
-    monkeypatch.setattr(runner, "score_columns", stop_after_three)
+    monkeypatch.setattr(call, "score_columns", stop_after_three)
     with pytest.raises(KeyboardInterrupt):
         pipeline.run(folder, jobs=1, cache=cache, output=out)
     assert scored == [str(p) for p in paths[:3]]
     assert not out.exists() and not list(tmp_path.glob(".*partial"))  # no half-written table
     assert len(list(cache.rglob("*.pkl"))) == 3
 
-    monkeypatch.setattr(runner, "score_columns", real)
+    monkeypatch.setattr(call, "score_columns", real)
     counted = []
 
     def counting(transcript, tagger, lm):
         counted.append(transcript.path)
         return real(transcript, tagger, lm)
 
-    monkeypatch.setattr(runner, "score_columns", counting)
+    monkeypatch.setattr(call, "score_columns", counting)
     resumed = pipeline.run(folder, jobs=1, cache=cache, output=out)
     assert counted == [str(p) for p in paths[3:]]  # only what the first run did not finish
     assert (resumed.n_calls, resumed.n_cached) == (8, 3)
-    monkeypatch.setattr(runner, "score_columns", real)
+    monkeypatch.setattr(call, "score_columns", real)
     fresh = pipeline.run(folder, jobs=1, cache=False).table
     pd.testing.assert_frame_equal(pd.read_parquet(out), fresh)
 
@@ -167,7 +167,7 @@ def test_interrupted_pool_keeps_what_workers_finished(tmp_path, monkeypatch):
     folder = tmp_path / "calls"
     small_calls(folder, 12)
     cache = tmp_path / "cache"
-    real = runner.score_columns
+    real = call.score_columns
 
     def interrupt_on_the_last(transcript, tagger, lm):
         if transcript.path.endswith("acme_11.txt"):
@@ -175,13 +175,13 @@ def test_interrupted_pool_keeps_what_workers_finished(tmp_path, monkeypatch):
         return real(transcript, tagger, lm)
 
     # worker processes are forked from this one and inherit the patched function
-    monkeypatch.setattr(runner, "score_columns", interrupt_on_the_last)
+    monkeypatch.setattr(call, "score_columns", interrupt_on_the_last)
     with pytest.raises(KeyboardInterrupt):
         pipeline.run(folder, jobs=2, cache=cache)
     kept = len(list(cache.rglob("*.pkl")))
     assert kept >= 1
 
-    monkeypatch.setattr(runner, "score_columns", real)
+    monkeypatch.setattr(call, "score_columns", real)
     resumed = pipeline.run(folder, jobs=2, cache=cache)
     assert (resumed.n_calls, resumed.n_cached) == (12, kept)
     pd.testing.assert_frame_equal(resumed.table, pipeline.run(folder, jobs=1, cache=False).table)

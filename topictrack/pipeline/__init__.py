@@ -5,7 +5,6 @@
 scored, :mod:`.sink` collects the rows in memory or in a Parquet file).
 """
 
-from topictrack.pipeline.call import score_call
 from topictrack.pipeline.runner import ScoreResult, run, score, scored_calls
 from topictrack.pipeline.schema import (
     CALL_COLUMNS,
@@ -33,3 +32,12 @@ __all__ = [
     "scored_calls",
     "theme_names",
 ]
+
+
+def __getattr__(name: str):
+    # score_call needs the scoring modules (lexicons, classifier, VADER): loaded on first use
+    if name == "score_call":
+        from topictrack.pipeline.call import score_call
+
+        return score_call
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

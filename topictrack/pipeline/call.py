@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import math
-import os
-from pathlib import Path
 
 import pandas as pd
 
 from topictrack import text
 from topictrack.pipeline import cache as _cache
-from topictrack.pipeline.schema import LM_COLUMNS, SCORE_COLUMNS, THEME_PREFIXES, columns, typed_frame
+from topictrack.pipeline.schema import LM_COLUMNS, SCORE_COLUMNS, THEME_PREFIXES, columns, finish, typed_frame
 from topictrack.sentiment import load_lm_dictionary, score_sentences, theme_tone
 from topictrack.themes import get_tagger
 
@@ -31,27 +29,6 @@ def lm_for(lm_dictionary):
     if lm_dictionary is None or hasattr(lm_dictionary, "counts"):
         return lm_dictionary
     return load_lm_dictionary(lm_dictionary)
-
-
-def lexicon_key(lexicons):
-    """A hashable, picklable form of the ``lexicons`` argument (a folder/file or a list)."""
-    if lexicons is None:
-        return None
-    if isinstance(lexicons, (str, os.PathLike)):
-        return str(lexicons)
-    return tuple(str(item) for item in lexicons)
-
-
-def lexicon_paths(lexicons) -> list[Path]:
-    if lexicons is None:
-        return []
-    if isinstance(lexicons, str):
-        return [Path(lexicons)]
-    return [Path(item) for item in lexicons]
-
-
-def _call_id(name: str, digest: str) -> str:
-    return f"{Path(name).stem}-{digest[:10]}"
 
 
 def _theme_evidence(sentences, scores, tags, named) -> dict[str, list]:
@@ -129,19 +106,12 @@ def score_columns(transcript, tagger, lm) -> dict[str, list]:
     return data
 
 
-def finish(data: dict[str, list], path: str, digest: str) -> dict[str, list]:
-    n = len(data["turn"])
-    data["path"] = [path] * n
-    data["call_id"] = [_call_id(path, digest)] * n
-    return data
-
-
 def score_call(transcript, *, lexicons=None, lm_dictionary=None) -> pd.DataFrame:
     """Score one :class:`~topictrack.transcripts.Transcript`: one row per turn.
 
     Columns are described in :mod:`topictrack.pipeline.schema`.
     """
-    tagger = tagger_for(lexicon_key(lexicons))
+    tagger = tagger_for(lexicons)
     lm = lm_for(lm_dictionary)
     data = score_columns(transcript, tagger, lm)
     try:

@@ -22,11 +22,8 @@ from topictrack._resources import lexicon_dir, resource_dir, sample_calls
 from topictrack.errors import ConfigError, NoCallsError, TranscriptError
 from topictrack.pipeline import cache as _cache
 from topictrack.pipeline import engines
-from topictrack.pipeline.call import finish, lexicon_key, lexicon_paths, lm_for, score_columns, tagger_for
-from topictrack.pipeline.schema import columns, stored_columns
+from topictrack.pipeline.schema import columns, finish, stored_columns
 from topictrack.pipeline.sink import Sink, read_scored
-from topictrack.sentiment import score_sentences
-from topictrack.themes import list_themes
 from topictrack.transcripts import expand_paths, load_manifest, manifest_entry, read_transcript
 
 logger = logging.getLogger(__name__)
@@ -57,6 +54,37 @@ class ScoreResult:
         """True when every file was scored."""
         return self.failures.empty
 
+
+
+def lexicon_key(lexicons):
+    """A hashable, picklable form of the ``lexicons`` argument (a folder/file or a list)."""
+    if lexicons is None:
+        return None
+    if isinstance(lexicons, (str, os.PathLike)):
+        return str(lexicons)
+    return tuple(str(item) for item in lexicons)
+
+
+def lexicon_paths(lexicons) -> list[Path]:
+    if lexicons is None:
+        return []
+    if isinstance(lexicons, str):
+        return [Path(lexicons)]
+    return [Path(item) for item in lexicons]
+
+
+def _scoring():
+    """The module that scores a call, imported on first use: a run served from the cache never
+    loads the lexicons, the classifier or VADER."""
+    from topictrack.pipeline import call
+
+    return call
+
+
+def _theme_names(lexicons) -> list[str]:
+    from topictrack.themes import list_themes
+
+    return list_themes(lexicons)
 
 
 @dataclass(frozen=True)
@@ -98,7 +126,9 @@ def _score_file(settings: _Settings, task: _Task):
     for a bad file; stores the result in the cache when one is configured."""
     try:
         transcript = _read(task.path, settings)
-        data = score_columns(transcript, tagger_for(settings.lexicons), lm_for(settings.lm_dictionary))
+        scoring = _scoring()
+        data = scoring.score_columns(transcript, scoring.tagger_for(settings.lexicons),
+                                     scoring.lm_for(settings.lm_dictionary))
     except Exception as exc:  # isolate every failure to its file
         logger.info("failed %s: %s", task.path, exc)
         return None, _one_line(exc)
@@ -117,9 +147,10 @@ def _score_batch(settings: _Settings, batch: list[_Task]):
 def _warm_up(settings: _Settings) -> None:
     """Load lexicons, model and sentiment once per worker process, before the first file."""
     try:
-        tagger_for(settings.lexicons)
-        lm_for(settings.lm_dictionary)
-        score_sentences(["Revenue grew."])
+        scoring = _scoring()
+        scoring.tagger_for(settings.lexicons)
+        scoring.lm_for(settings.lm_dictionary)
+        scoring.score_sentences(["Revenue grew."])
     except Exception as exc:  # each file will report the problem as its own failure
         logger.warning("worker warm-up failed: %s", exc)
 
@@ -210,7 +241,7 @@ def run(paths, *, lexicons=None, manifest=None, company=None, jobs=None, cache=N
     lexicons = lexicon_key(lexicons)
     with_lm = lm_dictionary is not None
     if isinstance(lm_dictionary, (str, os.PathLike)):
-        lm_for(lm_dictionary)  # a bad dictionary fails here, once, not once per file
+        _scoring().lm_for(lm_dictionary)  # a bad dictionary fails here, once, not once per file
         lm_dictionary = str(lm_dictionary)
     settings_manifest = _load_manifest(manifest)
 
@@ -246,7 +277,7 @@ def run(paths, *, lexicons=None, manifest=None, company=None, jobs=None, cache=N
         runner = engines.LocalEngine(1)  # a pool costs more than it saves on a few files
     # Columns come from the lexicons (which also checks them) when anything is to be scored;
     # on a run served from the cache, from the first stored call: the lexicons stay unread.
-    names = columns(list_themes(lexicons), lm=with_lm) if misses else None
+    names = columns(_theme_names(lexicons), lm=with_lm) if misses else None
     output = Path(output) if output is not None else None
     sink = None
     bar = _progress(len(plan) + len(failures), progress)
@@ -288,7 +319,7 @@ def run(paths, *, lexicons=None, manifest=None, company=None, jobs=None, cache=N
         mapped.close()
         bar.close()
     if sink is None:
-        sink = Sink(columns(list_themes(lexicons), lm=with_lm), output)
+        sink = Sink(columns(_theme_names(lexicons), lm=with_lm), output)
     table = sink.close()
     failed = pd.DataFrame(sorted(failures), columns=["path", "error"], dtype="str")
     return ScoreResult(table=table, failures=failed, n_calls=n_calls, n_rows=sink.rows,
@@ -324,7 +355,7 @@ def scored_calls(paths=None, *, company=None, manifest=None, lexicons=None, scor
                               "or lexicons")
         return read_scored(scored), pd.DataFrame(columns=["path", "error"], dtype="str")
     if theme is not None:
-        known = list_themes(lexicons)
+        known = _theme_names(lexicons)
         if theme not in known:
             raise ConfigError(f"unknown theme {theme!r}; known themes: {', '.join(sorted(known))}")
     inputs = list(paths) if paths else sample_calls()

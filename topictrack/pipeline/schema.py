@@ -35,6 +35,8 @@ so a user's own themes appear like the shipped ones.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
 from topictrack.transcripts import TURN_COLUMNS
@@ -87,3 +89,14 @@ def stored_columns(data: dict[str, list]) -> list[str]:
 def theme_names(scored: pd.DataFrame) -> list[str]:
     """The themes a scored turn table carries, in column order (from its ``mentions_T`` columns)."""
     return [c[len("mentions_"):] for c in scored.columns if c.startswith("mentions_")]
+
+
+def call_id(name: str, digest: str) -> str:
+    return f"{Path(name).stem}-{digest[:10]}"
+
+
+def finish(data: dict[str, list], path: str, digest: str) -> dict[str, list]:
+    n = len(data["turn"])
+    data["path"] = [path] * n
+    data["call_id"] = [call_id(path, digest)] * n
+    return data
