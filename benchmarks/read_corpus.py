@@ -19,12 +19,12 @@ import sys
 import time
 from pathlib import Path
 
-from topictrack import _formats
-from topictrack._cleaning import announces_translation
-from topictrack._decode import read_text
-from topictrack._metadata import period_from_name, period_from_text, ticker_from_name
 from topictrack.text import cjk_ratio
+from topictrack.transcripts import formats as _formats
 from topictrack.transcripts import read_transcripts
+from topictrack.transcripts.cleaning import announces_translation
+from topictrack.transcripts.decode import read_text
+from topictrack.transcripts.metadata import period_from_name, period_from_text, ticker_from_name
 
 _HEADER_PERIOD = re.compile(r"\bQ([1-4])\s+(?:FY\s?)?(\d{4})\b")
 

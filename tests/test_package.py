@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import inspect
 import re
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 import topictrack
@@ -74,12 +76,29 @@ def test_every_command_has_help_and_is_in_the_readme():
         assert re.search(rf"topictrack {name}\b", readme), f"README does not mention 'topictrack {name}'"
 
 
-def test_stage_functions_stay_callable_after_their_modules_are_imported():
+def test_old_stage_function_names_still_work_with_a_deprecation_warning():
     code = (
-        "import topictrack.themes, topictrack.sentiment, topictrack.trends, topictrack.pipeline\n"
-        "import topictrack\n"
+        "import topictrack.themes, topictrack.sentiment, topictrack.trends\nimport warnings\nwarnings.simplefilter('error')\nimport topictrack\n"
+        "import pandas\n"
+        "for old, args in (('themes', ()), ('sentiment', ('Costs fell sharply.',)),\n"
+        "                  ('trends', (pandas.DataFrame(),))):\n"
+        "    try:\n"
+        "        getattr(topictrack, old)(*args)\n"
+        "    except DeprecationWarning as warning:\n"
+        "        print(old, str(warning).split('use ')[1])\n"
+        "warnings.simplefilter('ignore')\n"
         "print(topictrack.themes()[0], topictrack.sentiment('Costs fell sharply.') > 0, "
-        "callable(topictrack.trends))"
+        "topictrack.sentiment.sentiment('Costs fell sharply.') > 0)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.split() == ["ai_demand", "True", "True"]
+    assert out.stdout.splitlines() == [
+        "themes topictrack.list_themes()", "sentiment topictrack.tone()", "trends topictrack.theme_trends()",
+        "ai_demand True True",
+    ]
+
+
+def test_public_functions_have_their_real_signatures():
+    for name in ("tone", "list_themes", "theme_trends", "tag", "score", "trend_report", "theme_tones"):
+        parameters = inspect.signature(getattr(topictrack, name)).parameters
+        assert parameters and not any(p.kind is p.VAR_POSITIONAL for p in parameters.values()), name
+    assert list(inspect.signature(topictrack.tone).parameters) == ["text", "finance_lexicon"]

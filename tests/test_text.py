@@ -60,6 +60,7 @@ def test_language_marks():
     assert language("Revenue grew strongly this quarter.") == "en"
     assert language("本季度我们的人工智能业务收入同比增长超过百分之二百。") == "zh"
     assert language("我们的收入 grew") == "zh"  # seven characters outweigh one short word
-    assert language("Kingsoft Cloud (金山云) grew revenue strongly across all of its segments.") == "en"
+    assert language("Kingsoft Cloud (金山云) grew revenue strongly across all of its segments.") == "mixed"
+    assert language("Kingsoft Cloud grew revenue strongly across all of its segments this year; 云 led.") == "en"
     assert cjk_ratio("") == 0.0 and cjk_ratio("123 456") == 0.0
     assert 0 < cjk_ratio("金山云 Kingsoft Cloud") < 1

@@ -30,22 +30,29 @@ _LAZY = {
     "load_manifest": "topictrack.transcripts",
     "turns_table": "topictrack.transcripts",
     "sentences": "topictrack.text",
-    "themes": "topictrack.themes",
+    "list_themes": "topictrack.themes",
+    "load_lexicons": "topictrack.themes",
     "tag": "topictrack.themes",
     "explain": "topictrack.themes",
     "get_tagger": "topictrack.themes",
     "ThemeTagger": "topictrack.themes",
     "tag_turns": "topictrack.themes",
     "suggest": "topictrack.themes",
-    "ThemeClassifier": "topictrack.classifier",
-    "sentiment": "topictrack.sentiment",
+    "train": "topictrack.themes",
+    "ThemeClassifier": "topictrack.themes",
+    "tone": "topictrack.sentiment",
+    "score_sentences": "topictrack.sentiment",
     "sentiment_label": "topictrack.sentiment",
     "explain_sentiment": "topictrack.sentiment",
     "theme_tones": "topictrack.sentiment",
     "score": "topictrack.pipeline",
-    "trends": "topictrack.trends",
+    "theme_trends": "topictrack.trends",
+    "new_phrases": "topictrack.phrases",
     "evidence": "topictrack.report",
+    "trend_report": "topictrack.report",
 }
+# Stage modules, loaded on first access like the names above.
+_MODULES = ("transcripts", "themes", "sentiment", "pipeline", "trends", "phrases", "report", "text", "cli")
 
 __all__ = [
     "ConfigError",
@@ -59,15 +66,12 @@ __all__ = [
 
 
 def __getattr__(name: str):
+    if name in _MODULES:
+        return importlib.import_module(f"{__name__}.{name}")
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'topictrack' has no attribute {name!r}")
-    loaded = importlib.import_module(module)
-    value = getattr(loaded, name)
-    if module == f"{__name__}.{name}" and callable(loaded):
-        # the submodule of the same name is callable (topictrack.sentiment): hand it out,
-        # so both topictrack.sentiment(text) and topictrack.sentiment.load_lm_dictionary work
-        value = loaded
+    value = getattr(importlib.import_module(module), name)
     globals()[name] = value
     return value
 

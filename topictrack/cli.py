@@ -7,7 +7,6 @@ Errors derived from :class:`~topictrack.errors.TopictrackError` become a one-lin
 
 from __future__ import annotations
 
-import functools
 import logging
 import sys
 
@@ -17,17 +16,9 @@ from topictrack import __version__
 from topictrack.errors import ConfigError, TopictrackError
 
 
-def _friendly_errors(func):
-    """Turn library errors into ``Error: ...`` on stderr and exit status 1."""
-
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        try:
-            return func(*args, **kwargs)
-        except TopictrackError as exc:
-            raise click.ClickException(str(exc)) from None
-
-    return wrapper
+def _echo_failures(failures) -> None:
+    for row in failures.itertuples(index=False):
+        click.echo(f"Failed: {row.path}: {row.error}", err=True)
 
 
 class _Group(click.Group):
@@ -35,6 +26,9 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except TopictrackError as exc:
+            failures = getattr(exc, "failures", None)
+            if failures is not None:
+                _echo_failures(failures)
             click.echo(f"Error: {exc}", err=True)
             ctx.exit(1)
 
@@ -59,35 +53,6 @@ def main(verbose: bool) -> None:
 REPORT_FORMATS = ("table", "markdown", "json", "csv", "html")
 
 
-def _scored_for_report(paths, *, company, manifest, lexicons, scored_file):
-    """(scored turn table, number of failed files): read from --from, or scored from PATHS or the bundled calls."""
-    from pathlib import Path
-
-    from topictrack import report as report_module
-
-    if scored_file is not None:
-        if paths or company or manifest or lexicons:
-            raise click.UsageError(
-                "--from reads an already scored table; it cannot be combined with PATHS, "
-                "--company, --manifest or --lexicons"
-            )
-        return report_module.read_scored(scored_file), 0
-
-    from topictrack import pipeline
-    from topictrack._resources import sample_calls
-
-    inputs = list(paths) if paths else sample_calls()
-    result = pipeline.run(inputs, lexicons=lexicons, manifest=manifest, company=company)
-    failures = result.failures
-    for row in failures.itertuples(index=False):
-        click.echo(f"Failed: {row.path}: {row.error}", err=True)
-    if result.table.empty:
-        if len(failures):
-            raise ConfigError(f"none of the {len(failures)} input file(s) could be read")
-        raise ConfigError("no transcript files found in " + ", ".join(str(Path(p)) for p in inputs))
-    return result.table, len(failures)
-
-
 def _emit(text: str, output) -> None:
     if output is None:
         click.echo(text, nl=not text.endswith("\n"))
@@ -100,20 +65,33 @@ def _emit(text: str, output) -> None:
 _existing_paths = click.argument("paths", nargs=-1, type=click.Path(exists=True))
 _company_option = click.option("--company", metavar="NAME",
                                help="Company name for every call (overrides what the text says).")
-_manifest_option = click.option("--manifest", type=click.Path(exists=True, dir_okay=False),
+_manifest_option = click.option("--manifest", type=click.Path(exists=True, dir_okay=False), metavar="CSV",
                                 help="CSV path,company,period,date overriding call metadata.")
-_report_lexicons_option = click.option("--lexicons", type=click.Path(exists=True, file_okay=False),
-                                       metavar="DIR", help="Folder of extra theme lexicons.")
+_lexicons_option = click.option(
+    "--lexicons",
+    type=click.Path(exists=True),
+    metavar="DIR",
+    help="Folder of theme lexicons (*.toml) added to the shipped themes; a same-named theme replaces "
+    "the shipped one, and '_settings.toml' with 'replace_defaults = true' replaces them all.",
+)
 _from_option = click.option("--from", "scored_file", type=click.Path(exists=True, dir_okay=False),
                             metavar="SCORED.parquet",
                             help="Report from a table written by 'topictrack score' instead of scoring.")
+
+
+def _check_from(scored_file, paths, company, manifest, lexicons) -> None:
+    if scored_file is not None and (paths or company or manifest or lexicons):
+        raise click.UsageError(
+            "--from reads an already scored table; it cannot be combined with PATHS, "
+            "--company, --manifest or --lexicons"
+        )
 
 
 @main.command("report")
 @_existing_paths
 @_company_option
 @_manifest_option
-@_report_lexicons_option
+@_lexicons_option
 @click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default="table", show_default=True,
               help="Output format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE instead of stdout.")
@@ -126,13 +104,14 @@ def report_command(ctx, paths, company, manifest, lexicons, fmt, output, scored_
     in the previous and the latest period, the change with its interval and the trend, with an
     evidence quote per cell.
     """
-    from topictrack.report import render
-    from topictrack.trends import trends
+    from topictrack.report import trend_report
 
-    scored, failed = _scored_for_report(paths, company=company, manifest=manifest,
-                                        lexicons=lexicons, scored_file=scored_file)
-    _emit(render(trends(scored), fmt), output)
-    if failed:
+    _check_from(scored_file, paths, company, manifest, lexicons)
+    result = trend_report(paths or None, format=fmt, company=company, manifest=manifest, lexicons=lexicons,
+                          scored=scored_file)
+    _echo_failures(result.failures)
+    _emit(result.text, output)
+    if len(result.failures):
         ctx.exit(1)
 
 
@@ -142,7 +121,7 @@ def report_command(ctx, paths, company, manifest, lexicons, fmt, output, scored_
 @click.option("--period", metavar="P", help="Only this period, e.g. 2025Q1.")
 @_company_option
 @_manifest_option
-@_report_lexicons_option
+@_lexicons_option
 @_from_option
 @click.pass_context
 def evidence_command(ctx, theme, paths, period, company, manifest, lexicons, scored_file):
@@ -150,18 +129,14 @@ def evidence_command(ctx, theme, paths, period, company, manifest, lexicons, sco
 
     PATHS default to the bundled sample calls.
     """
-    from topictrack.report import evidence, format_evidence
+    from topictrack.report import report_evidence
 
-    if scored_file is None:
-        from topictrack.themes import themes
-
-        known = themes(lexicons)
-        if theme not in known:  # fail before scoring anything
-            raise ConfigError(f"unknown theme {theme!r}; known themes: {', '.join(sorted(known))}")
-    scored, failed = _scored_for_report(paths, company=company, manifest=manifest,
-                                        lexicons=lexicons, scored_file=scored_file)
-    click.echo(format_evidence(evidence(scored, theme, period=period), theme), nl=False)
-    if failed:
+    _check_from(scored_file, paths, company, manifest, lexicons)
+    result = report_evidence(theme, paths or None, period=period, company=company, manifest=manifest,
+                             lexicons=lexicons, scored=scored_file)
+    _echo_failures(result.failures)
+    click.echo(result.text, nl=False)
+    if len(result.failures):
         ctx.exit(1)
 
 
@@ -182,13 +157,9 @@ def evidence_command(ctx, theme, paths, period, company, manifest, lexicons, sco
 @click.option("--scheduler", metavar="ADDRESS",
               help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (with --engine dask; "
                    "without it a local Dask cluster is started).")
-@click.option("--lexicons", type=click.Path(exists=True), metavar="DIR",
-              help="Folder of theme lexicons (*.toml) added to the shipped themes; a same-named theme "
-                   "replaces the shipped one, and '_settings.toml' with 'replace_defaults = true' "
-                   "replaces them all.")
-@click.option("--manifest", type=click.Path(exists=True, dir_okay=False), metavar="CSV",
-              help="CSV path,company,period,date overriding call metadata.")
-@click.option("--company", metavar="NAME", help="Company name for every call.")
+@_lexicons_option
+@_manifest_option
+@_company_option
 @click.option("--lm-dictionary", type=click.Path(exists=True), metavar="PATH",
               help="Loughran-McDonald dictionary (master CSV, WordStat .cat file, or a folder of "
                    "per-category word lists): adds lm_positive/negative/uncertainty counts.")
@@ -213,8 +184,7 @@ def score_command(paths, output, jobs, cache_dir, no_cache, engine, scheduler, l
     )
     if result.n_calls == 0 and result.failures.empty:
         raise TopictrackError("no transcript files found in " + ", ".join(paths))
-    for row in result.failures.itertuples(index=False):
-        click.echo(f"Failed: {row.path}: {row.error}", err=True)
+    _echo_failures(result.failures)
     if not quiet:
         click.echo(
             f"Scored {result.n_calls} call(s), {result.n_rows} turn(s) ({result.n_cached} from cache), "
@@ -237,15 +207,9 @@ def sentiment_command(text_or_path, finance_lexicon, brief):
     neutral) and, per sentence, the finance rules and words that fired with their
     contributions.
     """
-    from pathlib import Path
+    from topictrack.sentiment import explain_text_or_file
 
-    from topictrack.sentiment import explain_sentiment
-
-    path = Path(text_or_path)
-    text = text_or_path
-    if len(text_or_path) < 4096 and path.is_file():
-        text = path.read_bytes().decode("utf-8-sig", errors="replace")
-    explanation = explain_sentiment(text, finance_lexicon=finance_lexicon)
+    explanation = explain_text_or_file(text_or_path, finance_lexicon=finance_lexicon)
     if brief:
         click.echo(f"{explanation.score:+.3f} {explanation.label}")
     else:
@@ -285,9 +249,8 @@ def _turns_text(calls) -> str:
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
               show_default=True, help="table: readable listing; csv/json: every turn with its call's metadata.")
-@click.option("--company", metavar="NAME", help="Company name for every call (overrides what the text says).")
-@click.option("--manifest", type=click.Path(exists=True, dir_okay=False), metavar="CSV",
-              help="CSV path,company,period,date overriding call metadata.")
+@_company_option
+@_manifest_option
 @click.pass_context
 def turns_command(ctx, paths, fmt, company, manifest):
     """Read the transcripts in PATHS (files or folders) and print their speaker turns.
@@ -320,17 +283,9 @@ def turns_command(ctx, paths, fmt, company, manifest):
 
 # ---------------------------------------------------------------- themes, tag, train, suggest (theme tagging)
 
-lexicons_option = click.option(
-    "--lexicons",
-    type=click.Path(exists=True),
-    metavar="DIR",
-    help="Folder of theme lexicons (*.toml) added to the shipped themes; a same-named theme replaces "
-    "the shipped one, and '_settings.toml' with 'replace_defaults = true' replaces them all.",
-)
-
 
 @main.command("themes")
-@lexicons_option
+@_lexicons_option
 def themes_command(lexicons):
     """List the themes in use with their description and number of lexicon entries."""
     from topictrack.themes import load_lexicons
@@ -344,44 +299,39 @@ def themes_command(lexicons):
 
 @main.command("tag")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
-@lexicons_option
+@_lexicons_option
 @click.option("--evidence", is_flag=True, help="Also print each sentence that carries a theme.")
 def tag_command(path, lexicons, evidence):
     """Print each turn of the transcript PATH with the themes its sentences carry.
 
     A turn's confidence for a theme is its best sentence's; --evidence lists those sentences.
     """
-    from topictrack.themes import tag_turns
-    from topictrack.transcripts import read_transcript
+    from topictrack.themes import tag_call
 
-    call = read_transcript(path)
-    rows = tag_turns(call.turns, lexicons=lexicons)
-    for turn in call.turns.itertuples(index=False):
-        mine = rows[rows["turn"] == turn.turn]
-        best = mine.groupby("theme")["confidence"].max().sort_index()
-        themes = ", ".join(f"{t} {c:.2f}" for t, c in best.items()) or "-"
-        speaker = turn.speaker if isinstance(turn.speaker, str) else "-"
-        text = " ".join(str(turn.text).split())
-        click.echo(f"{turn.turn:>4} {speaker[:20]:<20} [{themes}] {text[:80]}")
+    for turn in tag_call(path, lexicons=lexicons):
+        themes = ", ".join(f"{t} {c:.2f}" for t, c in turn.themes.items()) or "-"
+        text = " ".join(turn.text.split())
+        click.echo(f"{turn.turn:>4} {(turn.speaker or '-')[:20]:<20} [{themes}] {text[:80]}")
         if evidence:
-            for row in mine.itertuples(index=False):
-                click.echo(f"       {row.theme} {row.confidence:.2f}: {row.text}")
+            for theme, confidence, sentence in turn.evidence:
+                click.echo(f"       {theme} {confidence:.2f}: {sentence}")
 
 
 @main.command("train")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True))
-@lexicons_option
+@_lexicons_option
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), metavar="MODEL",
               help="Where to write the model (JSON). Save it as DIR/theme_model.json to have "
                    "--lexicons DIR use it.")
 def train_command(paths, lexicons, output):
-    """Train the theme classifier from the lexicons on the text files in PATHS.
+    """Train the theme classifier from the lexicons on the transcripts in PATHS.
 
-    PATHS default to the bundled calls, which reproduces the shipped model. Each line or
-    paragraph of a file is a context group; corpus sentences are labelled by lexicon
-    matches and the lexicons' example sentences are added. Same input, same model file.
+    PATHS (files or folders, found as 'score' finds them) default to the bundled calls, which
+    reproduces the shipped model. The English sentences of each turn are a context group;
+    corpus sentences are labelled by lexicon matches and the lexicons' example sentences are
+    added. Same input, same model file.
     """
-    from topictrack.classifier import train
+    from topictrack.themes import train
 
     model = train(paths or None, lexicons=lexicons)
     model.save(output)
@@ -391,11 +341,11 @@ def train_command(paths, lexicons, output):
 @main.command("suggest")
 @click.argument("theme")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True))
-@lexicons_option
+@_lexicons_option
 @click.option("-n", "--number", default=20, show_default=True, type=click.IntRange(min=1),
               help="How many terms to list.")
 def suggest_command(theme, paths, lexicons, number):
-    """Candidate new lexicon terms for THEME from the text files in PATHS (default: bundled calls).
+    """Candidate new lexicon terms for THEME from the transcripts in PATHS (default: bundled calls).
 
     Ranks words and word pairs over-represented in the sentences the classifier gives THEME
     that no lexicon entry covers, each with two example sentences.

@@ -58,3 +58,12 @@ class ModelError(TopictrackError):
 
 class ConfigError(TopictrackError):
     """An argument or setting is invalid (unknown theme, bad period, bad manifest...)."""
+
+
+class NoCallsError(ConfigError):
+    """None of the inputs gave a call to work on. ``failures`` (columns ``path``, ``error``)
+    lists the files that could not be read, if any."""
+
+    def __init__(self, message: str, failures=None):
+        self.failures = failures
+        super().__init__(message)

@@ -1,8 +1,10 @@
 """Reports on a trends table: terminal table, Markdown, JSON, CSV and a self-contained HTML page.
 
-Every renderer takes the frame returned by :func:`topictrack.trends.trends` and returns a string;
-the same table always gives the same text (rows are sorted, floats rounded, no timestamps).
-:func:`evidence` looks up the quotes behind one theme (and period) in the scored turn table.
+Every renderer takes the frame returned by :func:`topictrack.trends.theme_trends` and returns a
+string; the same table always gives the same text (rows are sorted, floats rounded, no
+timestamps). :func:`evidence` looks up the quotes behind one theme (and period) in the scored
+turn table. :func:`trend_report` and :func:`report_evidence` go from files (or a saved scored table)
+to the text in one call: what the ``report`` and ``evidence`` commands print.
 """
 
 from __future__ import annotations
@@ -10,12 +12,16 @@ from __future__ import annotations
 import html
 import json
 import math
+from dataclasses import dataclass
 from importlib import resources
 
 import pandas as pd
 
 from topictrack.errors import ConfigError
-from topictrack.trends import COLUMNS, _PERIOD, period_key, theme_names
+from topictrack.pipeline import scored_calls
+from topictrack.pipeline.schema import theme_names
+from topictrack.transcripts import normalise_period
+from topictrack.trends import COLUMNS, period_key, theme_trends
 from topictrack.trends import _none as _value
 
 FORMATS = ("table", "markdown", "json", "csv", "html")
@@ -36,7 +42,7 @@ def _check(table) -> pd.DataFrame:
     missing = [c for c in COLUMNS if c not in table.columns]
     if missing:
         raise ConfigError("the trends table lacks column(s) " + ", ".join(missing)
-                          + "; pass the table returned by topictrack.trends()")
+                          + "; pass the table returned by topictrack.theme_trends()")
     return table
 
 
@@ -305,11 +311,11 @@ def evidence(scored: pd.DataFrame, theme: str, *, period: str | None = None,
                               + (", ".join(companies) or "none"))
         rows = rows[rows["company"] == company]
     if period is not None:
-        if not _PERIOD.match(str(period).strip()):
+        wanted = normalise_period(str(period))
+        if wanted is None:
             raise ConfigError(f"period {period!r} is invalid; expected a year and quarter such as 2025Q1")
         present = sorted({p for p in scored["period"].dropna()}, key=period_key)
-        wanted = _PERIOD.match(str(period).strip())
-        period = f"{wanted.group(1)}Q{wanted.group(2)}"
+        period = wanted
         if period not in present:
             raise ConfigError(f"period {period!r} has no calls; periods present: "
                               + (", ".join(present) or "none"))
@@ -519,26 +525,6 @@ def to_html(table: pd.DataFrame, *, title: str = "Theme trends") -> str:
             "transcripts.</p></header><main>" + "".join(body) + "</main></body></html>\n")
 
 
-def read_scored(path) -> pd.DataFrame:
-    """Read a scored turn table written by ``topictrack score -o FILE`` (Parquet, or CSV by suffix)."""
-    from pathlib import Path
-
-    path = Path(path)
-    try:
-        if path.suffix.lower() == ".csv":
-            table = pd.read_csv(path)
-        else:
-            table = pd.read_parquet(path)
-    except Exception as exc:  # pyarrow and pandas raise many types for a file that is not a table
-        raise ConfigError(f"{path}: not a scored table ({type(exc).__name__}: "
-                          f"{str(exc).splitlines()[0] if str(exc) else 'unreadable'})") from None
-    missing = [c for c in ("call_id", "company", "period", "kind", "turn", "counted") if c not in table]
-    if missing or not theme_names(table):
-        raise ConfigError(f"{path}: not a scored table (missing column(s) "
-                          + ", ".join(missing or ["mentions_<theme>"]) + ")")
-    return table
-
-
 def render(table: pd.DataFrame, format: str = "markdown") -> str:
     """Render a trends table in one of :data:`FORMATS`."""
     renderers = {"table": to_table, "markdown": to_markdown, "json": to_json, "csv": to_csv,
@@ -551,3 +537,37 @@ def render(table: pd.DataFrame, format: str = "markdown") -> str:
 def stylesheet() -> str:
     """The CSS inlined in HTML reports (shipped as ``topictrack/resources/report.css``)."""
     return resources.files("topictrack.resources").joinpath("report.css").read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------- from files to text
+
+
+@dataclass
+class Rendered:
+    """What :func:`trend_report` and :func:`report_evidence` return: the ``text`` and the files that
+    could not be scored (``failures``: columns ``path`` and ``error``; empty when all were)."""
+
+    text: str
+    failures: pd.DataFrame
+
+
+def trend_report(paths=None, *, format: str = "markdown", company=None, manifest=None, lexicons=None,
+           scored=None, confidence: float = 0.95) -> Rendered:
+    """The trends report of the calls in ``paths`` (default: the bundled calls), or of the scored
+    table saved at ``scored``: :func:`topictrack.pipeline.scored_calls`, then
+    :func:`topictrack.trends.theme_trends`, then :func:`render` in ``format``."""
+    if format not in FORMATS:
+        raise ConfigError(f"format {format!r} is unknown; expected one of {', '.join(FORMATS)}")
+    table, failures = scored_calls(paths, company=company, manifest=manifest, lexicons=lexicons,
+                                   scored=scored)
+    return Rendered(render(theme_trends(table, confidence=confidence), format), failures)
+
+
+def report_evidence(theme: str, paths=None, *, period=None, company=None, manifest=None,
+                    lexicons=None, scored=None) -> Rendered:
+    """The quotes behind ``theme`` (:func:`evidence`, then :func:`format_evidence`) in the calls of
+    ``paths`` (default: the bundled calls) or the scored table saved at ``scored``. An unknown
+    theme fails before anything is scored."""
+    table, failures = scored_calls(paths, company=company, manifest=manifest, lexicons=lexicons,
+                                   scored=scored, theme=theme)
+    return Rendered(format_evidence(evidence(table, theme, period=period), theme), failures)

@@ -1,4 +1,4 @@
-"""Text utilities shared by every stage: sentence splitting and language marks.
+"""Text utilities shared by every stage: sentence splitting, language, CJK and interpreting cues.
 
 The sentence splitter is NLTK's Punkt with parameters set here, so it needs no
 downloaded model: abbreviations common in earnings calls ("Mr.", "U.S.", "y.o.y.",
@@ -21,7 +21,20 @@ mln bln bn mn rmb hk usd eur
 i.e e.g a.m p.m
 """.split()
 
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
+#: A CJK character: ideographs (unified, extension A, compatibility), kana, CJK punctuation
+#: and full-width forms.
+CJK_CHARACTER = "[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]"
+#: CJK unified ideographs only: the Chinese characters of running text.
+HANZI = "[\u4e00-\u9fff]"
+_CJK = re.compile(CJK_CHARACTER)
+#: Finds where a text speaks of translating or interpreting ("translate", "Interpreter",
+#: "TRANSLATION"): the cue every stage uses to spot interpretation in a call.
+INTERPRETING = re.compile(r"ranslat|nterpret|RANSLAT|NTERPRET")
+#: The verbs with which a speaker announces a translation ("let me translate").
+INTERPRETING_VERB = "(?:translate|interpret)"
+#: A remark about translating or interpreting the call ("I'll translate the question"), not
+#: "demand will translate into revenue".
+INTERPRETING_REMARK = r"(?i)\b(?:translat|interpret)\w*\b(?!\s+(?:in)?to\b)"
 _SPACE = re.compile(r"\s+")
 # a full-width full stop, exclamation or question mark ends a sentence; Punkt only knows ". ! ?"
 _CJK_END = re.compile(r"(?<=[\u3002\uff01\uff1f])")
@@ -102,19 +115,32 @@ def cjk_ratio(text: str) -> float:
 
 
 def language(text: str) -> str:
-    """``"zh"`` when CJK characters dominate (:func:`cjk_ratio` above 0.5), ``"en"`` otherwise."""
-    return "zh" if cjk_ratio(text) > 0.5 else "en"
+    """``"zh"`` when CJK characters dominate (:func:`cjk_ratio` above 0.5), ``"mixed"`` when they
+    are a noticeable part (above 0.05), ``"en"`` otherwise."""
+    if text.isascii():
+        return "en"
+    ratio = cjk_ratio(text)
+    if ratio > 0.5:
+        return "zh"
+    if ratio > 0.05:
+        return "mixed"
+    return "en"
+
+
+def mentions_interpreting(text: str) -> bool:
+    """Whether ``text`` speaks of translating or interpreting (see :data:`INTERPRETING`)."""
+    return INTERPRETING.search(text) is not None
 
 
 def english_sentences(text: str, turn_language: str) -> list[str]:
     """The English sentences of a turn whose language the reader gave as ``turn_language``.
 
-    None for a ``"zh"`` turn, the sentences :func:`language` reads as English for a ``"mixed"``
-    turn, every sentence otherwise. Scoring and training both read turns this way.
+    None for a ``"zh"`` turn, the sentences :func:`language` does not read as Chinese for a
+    ``"mixed"`` turn, every sentence otherwise. Scoring and training both read turns this way.
     """
     if turn_language == "zh":
         return []
     found = sentences(text)
     if turn_language == "mixed":
-        found = [s for s in found if language(s) == "en"]
+        found = [s for s in found if language(s) != "zh"]
     return found

@@ -58,18 +58,16 @@ Columns of :func:`trends` (see the README, section "Trends and reports", for the
 
 from __future__ import annotations
 
-import logging
 import math
-import re
+import warnings
 
 import pandas as pd
 
-from topictrack._callable import make_callable
+from topictrack._deprecated import keep_callable
 from topictrack.errors import ConfigError
-
-logger = logging.getLogger(__name__)
-
-TREND_LABELS = ("new", "rising", "steady", "falling", "gone", "absent")
+from topictrack.pipeline.schema import theme_names
+from topictrack.text import CJK_CHARACTER, INTERPRETING_REMARK
+from topictrack.transcripts.metadata import parse_period
 
 COLUMNS = [
     "company", "kind", "period", "theme", "calls", "sentences", "words", "mentions", "share",
@@ -80,7 +78,6 @@ COLUMNS = [
 
 _REQUIRED = ["call_id", "company", "period", "kind", "turn", "speaker", "role", "section",
              "counted", "n_sentences", "n_words"]
-_PERIOD = re.compile(r"^(?:FY)?(\d{4})\s*Q([1-4])$", re.IGNORECASE)
 _KIND_ORDER = {"transcript": 0, "summary": 1}
 
 
@@ -88,15 +85,10 @@ def period_key(period) -> tuple:
     """Chronological sort key of a period such as ``"2025Q1"``; unknown forms sort last, by text."""
     if period is None or (isinstance(period, float) and math.isnan(period)):
         return (1, 0, 0, "")
-    match = _PERIOD.match(str(period).strip())
-    if match:
-        return (0, int(match.group(1)), int(match.group(2)), "")
+    parsed = parse_period(str(period))
+    if parsed:
+        return (0, *parsed, "")
     return (0, 10_000, 0, str(period))
-
-
-def theme_names(scored: pd.DataFrame) -> list[str]:
-    """The themes a scored turn table carries, in column order (from its ``mentions_T`` columns)."""
-    return [c[len("mentions_"):] for c in scored.columns if c.startswith("mentions_")]
 
 
 def wilson_interval(successes: int, trials: int, z: float = 1.959963984540054) -> tuple[float, float]:
@@ -151,7 +143,7 @@ def _z_for(confidence: float) -> float:
 def _check(scored) -> list[str]:
     if not isinstance(scored, pd.DataFrame):
         raise ConfigError(
-            f"trends() expects the scored turn table (a pandas DataFrame), got {type(scored).__name__}"
+            f"theme_trends() expects the scored turn table (a pandas DataFrame), got {type(scored).__name__}"
         )
     missing = [c for c in _REQUIRED if c not in scored.columns]
     if missing:
@@ -179,9 +171,6 @@ def _none(value):
     return value
 
 
-_CJK = r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]"
-# translating the call, not "demand will translate into revenue"
-_INTERPRETING = r"(?i)\b(?:translat|interpret)\w*\b(?!\s+(?:in)?to\b)"
 
 
 def _quote_penalty(turns: pd.DataFrame, theme: str, themes: list[str]) -> pd.Series:
@@ -195,8 +184,8 @@ def _quote_penalty(turns: pd.DataFrame, theme: str, themes: list[str]) -> pd.Ser
     or longer than 200 characters.
     """
     quote = turns[f"quote_{theme}"].astype("object").fillna("").astype(str)
-    penalty = quote.str.contains(_CJK, regex=True).astype(int) * 2
-    penalty += quote.str.contains(_INTERPRETING, regex=True).astype(int) * 2
+    penalty = quote.str.contains(CJK_CHARACTER, regex=True).astype(int) * 2
+    penalty += quote.str.contains(INTERPRETING_REMARK, regex=True).astype(int) * 2
     penalty += quote.str.rstrip().str.endswith("?").astype(int)
     shared = pd.Series(False, index=turns.index)
     for other in themes:
@@ -210,7 +199,7 @@ def _company_keys(companies: pd.Series) -> dict:
     """One key per company across calls scored one by one: the spellings of one company in
     different calls ("Kingshark Cloud" / "Kingsoft Cloud") are joined as when they are read
     together (:func:`topictrack.transcripts.read_transcripts`)."""
-    from topictrack._metadata import company_keys
+    from topictrack.transcripts.metadata import company_keys
 
     names = [_none(c) for c in companies]
     return {None: None, **company_keys(names)}
@@ -283,7 +272,7 @@ def _quotes(counted: pd.DataFrame, group: pd.Series, theme: str, themes: list[st
             zip(best["_group"], best["quote"], best["speaker"], best["role"], best["section"])}
 
 
-def trends(scored: pd.DataFrame, *, confidence: float = 0.95) -> pd.DataFrame:
+def theme_trends(scored: pd.DataFrame, *, confidence: float = 0.95) -> pd.DataFrame:
     """Quarter-over-quarter theme trends of a scored turn table.
 
     Returns a long DataFrame, one row per company x kind x period x theme, with the columns listed
@@ -350,4 +339,11 @@ def trends(scored: pd.DataFrame, *, confidence: float = 0.95) -> pd.DataFrame:
     return table
 
 
-make_callable(__name__)
+def trends(scored: pd.DataFrame, *, confidence: float = 0.95) -> pd.DataFrame:
+    """Deprecated name of :func:`theme_trends`."""
+    warnings.warn("topictrack.trends() is deprecated; use topictrack.theme_trends()", DeprecationWarning,
+                  stacklevel=2)
+    return theme_trends(scored, confidence=confidence)
+
+
+keep_callable(__name__)

@@ -1,0 +1,170 @@
+"""Tone of texts and themes: the public sentiment functions.
+
+Labels: :func:`sentiment_label` says ``positive`` when the score is at least 0.2,
+``negative`` when it is at most -0.2, ``neutral`` otherwise (the ``[thresholds]`` of the
+finance lexicon file).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+
+from topictrack.sentiment.lexicon import resolve_finance_lexicon
+from topictrack.sentiment.scorer import SentenceExplanation, SentimentExplanation, scorer_for
+from topictrack.errors import TranscriptError
+from topictrack.text import language, sentences
+from topictrack.themes.tagger import get_tagger, tag
+from topictrack.transcripts.decode import read_text
+
+
+def _split(text: str) -> list[str]:
+    return sentences(text)
+
+
+def _check_text(text, name: str) -> None:
+    if not isinstance(text, str):
+        raise TypeError(f"{name}() expects a str, got {type(text).__name__}")
+
+
+def score_sentences(sentences, *, finance_lexicon=None) -> list[float]:
+    """Score each item of ``sentences`` as one sentence: the fast batch path.
+
+    Returns one float in [-1, 1] per item; equal to :func:`tone` of each sentence
+    that :func:`topictrack.text.sentences` would not split further. A bare ``str`` is
+    rejected (pass a list of sentences).
+    """
+    if isinstance(sentences, str):
+        raise TypeError("score_sentences() expects a list of sentences, not a single str")
+    analyse = scorer_for(resolve_finance_lexicon(finance_lexicon)).analyse
+    out = []
+    for s in sentences:
+        if not isinstance(s, str):
+            raise TypeError(f"score_sentences() expects str items, got {type(s).__name__}")
+        out.append(analyse(s))
+    return out
+
+
+def tone(text: str, *, finance_lexicon=None) -> float:
+    """Finance-aware tone of ``text`` in [-1, 1]: the mean score of its sentences.
+
+    0.0 for text without sentences. ``finance_lexicon``: a path to your own TOML finance
+    lexicon (extends the shipped one) or a :class:`FinanceLexicon`.
+    """
+    _check_text(text, "tone")
+    parts = _split(text)
+    if not parts:
+        return 0.0
+    scores = score_sentences(parts, finance_lexicon=finance_lexicon)
+    return sum(scores) / len(scores)
+
+
+def sentiment(text: str, *, finance_lexicon=None) -> float:
+    """Deprecated name of :func:`tone`."""
+    warnings.warn("topictrack.sentiment() is deprecated; use topictrack.tone()", DeprecationWarning, stacklevel=2)
+    return tone(text, finance_lexicon=finance_lexicon)
+
+
+def sentiment_label(text: str, *, finance_lexicon=None) -> str:
+    """``positive`` (score >= 0.2), ``negative`` (score <= -0.2) or ``neutral``.
+
+    The thresholds are the ``[thresholds]`` of the finance lexicon in use.
+    """
+    lex = resolve_finance_lexicon(finance_lexicon)
+    return lex.label(tone(text, finance_lexicon=lex))
+
+
+def score_label(score: float, *, finance_lexicon=None) -> str:
+    """The label :func:`sentiment_label` gives a text with this score."""
+    return resolve_finance_lexicon(finance_lexicon).label(score)
+
+
+def explain_sentiment(text: str, *, finance_lexicon=None) -> SentimentExplanation:
+    """The terms and rules that fired in each sentence of ``text``, with contributions.
+
+    Returns a :class:`SentimentExplanation`; its ``score`` equals :func:`tone`.
+    """
+    _check_text(text, "explain_sentiment")
+    lex = resolve_finance_lexicon(finance_lexicon)
+    parts = _split(text)
+    explained = []
+    for part in parts:
+        score, contributions, modifiers = scorer_for(lex).analyse(part, explain=True)
+        explained.append(SentenceExplanation(part, score, contributions, modifiers))
+    score = sum(s.score for s in explained) / len(explained) if explained else 0.0
+    return SentimentExplanation(text, score, lex.label(score), tuple(explained))
+
+
+# one word ending in a file extension ("call.txt"), or holding a path separator
+_PATH_LIKE = re.compile(r"\S*[/\\]\S*|\S+\.[A-Za-z][A-Za-z0-9]{0,4}")
+
+
+def explain_text_or_file(text_or_path: str, *, finance_lexicon=None) -> SentimentExplanation:
+    """:func:`explain_sentiment` of the file ``text_or_path`` names, else of the string itself.
+
+    A file is decoded and checked as the transcript reader does (so an empty, binary or
+    oversized file raises a :class:`~topictrack.errors.TranscriptError`); a string that reads
+    as a file name (one word with a path separator or a file extension) but names no file
+    raises one too, rather than being scored as text.
+    """
+    _check_text(text_or_path, "explain_text_or_file")
+    candidate = text_or_path.strip()
+    if len(candidate) < 4096 and (os.path.exists(candidate) or _PATH_LIKE.fullmatch(candidate)):
+        path = Path(candidate)
+        if path.is_dir():
+            raise TranscriptError(path, "is a folder; expected a text file or a sentence")
+        if not path.exists():
+            raise TranscriptError(path, "no such file")
+        return explain_sentiment(read_text(path), finance_lexicon=finance_lexicon)
+    return explain_sentiment(text_or_path, finance_lexicon=finance_lexicon)
+
+
+def theme_tone(scores: Sequence[float], named: Sequence[bool]) -> tuple[float, int]:
+    """Tone of one theme from the scores of the sentences that carry it: ``(tone, toned)``.
+
+    ``named[i]`` says whether sentence ``i`` names the theme in words (see
+    :meth:`topictrack.themes.ThemeTagger.tag_sentences`). The tone is read from the sentences
+    that name the theme when there are any, else from all of them: a sentence tagged only
+    because of its neighbours is often about another side of the business. Of those, only the
+    *toned* sentences (score not 0.0) count: ``tone`` is their mean score and ``toned`` their
+    number; a neutral sentence says nothing about which way the speaker leans, and averaging it
+    in would pull every tone towards 0 by the share of plain narration. ``(0.0, 0)`` when none
+    is toned.
+    """
+    chosen = [s for s, n in zip(scores, named) if n] or list(scores)
+    toned = [s for s in chosen if s != 0.0]
+    return (sum(toned) / len(toned), len(toned)) if toned else (0.0, 0)
+
+
+def theme_tones(text: str, *, lexicons=None, finance_lexicon=None) -> dict[str, float]:
+    """Tone of each theme that :func:`topictrack.themes.tag` assigns to ``text``.
+
+    A theme's tone is :func:`theme_tone` of the English sentences that carry it (per-sentence
+    tags from ``get_tagger(lexicons).tag_sentences``): the mean score of the toned sentences
+    among those naming the theme, or among all carrying it when none names it. A theme
+    assigned to the text but to none of its English sentences gets the mean of the text's toned
+    English sentences. 0.0 when no such sentence is toned.
+    """
+    _check_text(text, "theme_tones")
+    assigned = tag(text, lexicons=lexicons)
+    if not assigned:
+        return {}
+    parts = _split(text)
+    # like the scoring pipeline, tone comes from English sentences only: the English scorer
+    # reads a Chinese sentence as 0.0, which would pull every tone towards neutral
+    english = [s for s in parts if language(s) != "zh"]
+    parts = english or parts
+    tags, named = (get_tagger(lexicons).tag_sentences(parts, return_named=True)
+                   if parts else ([], []))
+    scores = score_sentences(parts, finance_lexicon=finance_lexicon)
+    tones = {}
+    for theme in assigned:
+        carried = [(s, theme in n) for s, t, n in zip(scores, tags, named) if theme in t]
+        if carried:
+            tones[theme] = theme_tone([s for s, _ in carried], [n for _, n in carried])[0]
+        else:
+            tones[theme] = theme_tone(scores, [False] * len(scores))[0]
+    return tones

@@ -1,0 +1,311 @@
+"""Transcript files -> calls with clean speaker turns and call metadata.
+
+:func:`read_transcript` reads one file in any of the supported layouts (detected
+automatically) and returns a :class:`Transcript`; :func:`read_transcripts` reads
+many and never stops on a bad file: every input ends up read or listed in
+``failures``.
+
+The ``turns`` frame has one row per speaker turn:
+
+==================  ==========================================================
+``turn``            int, 0-based position in the call
+``speaker``         name as written, ``"Operator"``, or None when unknown
+``role``            ``operator`` | ``management`` | ``analyst`` | ``interpreter`` | ``unknown``
+``section``         ``prepared`` (remarks) | ``qa`` (question-and-answer)
+``text``            the turn's text, ASR loops collapsed
+``language``        ``en`` | ``zh`` (CJK dominates) | ``mixed`` (a noticeable CJK part)
+``boilerplate``     bool: operator turn, or mostly safe-harbour / housekeeping text
+``duplicate_of``    Int64, on the half of an interpretation pair that is not counted:
+                    the ``turn`` that counts in its place; <NA> otherwise
+``interpretation``  str or None, on both halves of an interpretation pair: which half
+                    counts and why
+``loops_collapsed`` int, ASR loops collapsed in this turn
+==================  ==========================================================
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from topictrack.errors import ConfigError, TranscriptError
+from topictrack.text import cjk_ratio, language
+from topictrack.transcripts import cleaning as _cleaning
+from topictrack.transcripts import formats as _formats
+from topictrack.transcripts import metadata as _metadata
+from topictrack.transcripts.decode import MAX_FILE_BYTES, read_text
+
+__all__ = [
+    "MAX_FILE_BYTES",
+    "CALL_COLUMNS",
+    "TURN_COLUMNS",
+    "ReadResult",
+    "Transcript",
+    "expand_paths",
+    "load_manifest",
+    "manifest_entry",
+    "read_transcript",
+    "read_transcripts",
+    "turns_table",
+]
+
+logger = logging.getLogger(__name__)
+
+TURN_COLUMNS = [
+    "turn", "speaker", "role", "section", "text", "language", "boilerplate", "duplicate_of",
+    "interpretation", "loops_collapsed",
+]
+
+
+@dataclass
+class Transcript:
+    """One call: metadata plus a ``turns`` frame (columns in the module docstring).
+
+    ``company`` is the key calls of one company share ("Alibaba"); ``company_name`` the
+    name as the call states it ("Alibaba Group Holding Limited"). ``participants`` maps each name of the call's participant lists (where the layout has
+    them) to ``(title, role)``.
+    """
+
+    path: str
+    company: str | None
+    period: str | None
+    date: str | None
+    kind: str
+    source_format: str
+    turns: pd.DataFrame
+    participants: dict = field(default_factory=dict)
+    company_name: str | None = None
+
+
+@dataclass
+class ReadResult:
+    """Calls read and files that failed (``failures`` columns: ``path``, ``error``)."""
+
+    calls: list
+    failures: pd.DataFrame
+
+
+
+
+def _interpreted(texts: list) -> bool:
+    """The call gives statements twice: it holds Chinese text, or a speaker announces a translation."""
+    for text in texts:
+        if not text.isascii() and cjk_ratio(text) > 0:
+            return True
+    return any(_cleaning.announces_translation(text) for text in texts)
+
+
+def _split_translations(raw_turns: list, texts: list, loops: list) -> tuple[list, list, list]:
+    """Cut every turn that holds a statement and its interpretation into two turns of its speaker."""
+    out_turns, out_texts, out_loops = [], [], []
+    for raw, text, n in zip(raw_turns, texts, loops):
+        halves = _cleaning.split_translation(text) if raw[1] != "operator" else None
+        for k, half in enumerate(halves or (text,)):
+            out_turns.append((*raw[:3], half))
+            out_texts.append(half)
+            out_loops.append(n if k == 0 else 0)
+    return out_turns, out_texts, out_loops
+
+
+def _turns_frame(raw_turns: list, kind: str) -> pd.DataFrame:
+    texts, loops = [], []
+    for _, _, _, body in raw_turns:
+        text, n = _cleaning.collapse_loops(body)
+        texts.append(text)
+        loops.append(n)
+    interpreted = kind == "transcript" and _interpreted(texts)
+    if interpreted:
+        raw_turns, texts, loops = _split_translations(raw_turns, texts, loops)
+    languages = [language(text) for text in texts]
+    roles = [t[1] for t in raw_turns]
+    if interpreted:
+        speakers = [t[0] for t in raw_turns]
+        found = _cleaning.pairs(texts, roles, languages, speakers)
+        duplicates, notes = _cleaning.counted_halves(found, texts, roles, languages)
+    else:
+        duplicates, notes = [None] * len(texts), [None] * len(texts)
+    boilerplate = [_cleaning.is_boilerplate(text, role) for text, role in zip(texts, roles)]
+    return pd.DataFrame(
+        {
+            "turn": np.arange(len(raw_turns), dtype="int64"),
+            "speaker": [t[0] for t in raw_turns],
+            "role": roles,
+            "section": [t[2] for t in raw_turns],
+            "text": texts,
+            "language": languages,
+            "boilerplate": np.array(boilerplate, dtype=bool),
+            "duplicate_of": pd.array(duplicates, dtype="Int64"),
+            "interpretation": notes,
+            "loops_collapsed": np.array(loops, dtype="int64"),
+        },
+        columns=TURN_COLUMNS,
+    )
+
+
+def read_transcript(path, *, company: str | None = None, manifest=None,
+                    known_companies=()) -> Transcript:
+    """Read one transcript file into a :class:`Transcript`.
+
+    ``company`` overrides the company found in the text. ``manifest`` (a path to a
+    CSV or a dict from :func:`load_manifest`) overrides company, period and date
+    for the files it lists. ``known_companies`` are spellings to repair ASR-damaged
+    names against. Raises a :class:`~topictrack.errors.TranscriptError` subclass
+    whose message names the file when it cannot be read.
+    """
+    path = Path(path)
+    if isinstance(manifest, (str, os.PathLike)):
+        manifest = load_manifest(manifest)
+    text = read_text(path)
+    parsed = _formats.parse(text, path)
+    body = "\n".join(t[3] for t in parsed.turns[:60])
+    entry = manifest_entry(manifest, path) if manifest else {}
+    known = list(known_companies) + [e["company"] for e in (manifest or {}).values() if e.get("company")]
+
+    period = entry.get("period")
+    if not period:
+        period = (
+            _metadata.period_from_text(parsed.header, body)
+            or _metadata.period_from_name(path.stem)
+            or _metadata.most_mentioned_period(body)
+        )
+    found = _metadata.company_from_text(parsed.header, body, parsed.organisations + known)
+    if found is None:
+        found = _metadata.ticker_from_name(path.stem)
+    elif known:
+        found = _metadata.repair_company(found, known)
+    call_company = company or entry.get("company") or found
+    name = company or entry.get("company") or _metadata.stated_company(parsed.header) or found
+    call_date = entry.get("date") or _metadata.date_from_header(parsed.header)
+    return Transcript(
+        path=str(path),
+        company=call_company,
+        period=period,
+        date=call_date,
+        kind=parsed.kind,
+        source_format=parsed.source_format,
+        turns=_turns_frame(parsed.turns, parsed.kind),
+        participants=dict(parsed.participants),
+        company_name=name,
+    )
+
+
+def read_transcripts(paths, *, company: str | None = None, manifest=None) -> ReadResult:
+    """Read many transcripts (files or folders); bad files are listed, never fatal.
+
+    Company spellings are repaired across the calls read: a name that is a close
+    ASR-style variant of a name another call (or the manifest) uses is replaced by
+    the more common spelling.
+    """
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    skip = set()
+    if isinstance(manifest, (str, os.PathLike)):
+        skip.add(Path(manifest).resolve())  # a manifest kept in the calls folder is not a call
+        manifest = load_manifest(manifest)
+    calls, failures = [], []
+    for path in expand_paths(paths):
+        if path.resolve() in skip:
+            continue
+        try:
+            calls.append(read_transcript(path, company=company, manifest=manifest))
+        except TranscriptError as exc:
+            logger.warning("%s", exc)
+            failures.append((str(path), str(exc)))
+    if company is None:
+        _harmonise_companies(calls)
+    return ReadResult(calls, pd.DataFrame(failures, columns=["path", "error"]))
+
+
+def _harmonise_companies(calls: list) -> None:
+    """Replace each company spelling by a close, more frequent spelling among ``calls``
+    (:func:`topictrack.transcripts.metadata.company_keys`, also used when trends are built)."""
+    keys = _metadata.company_keys([call.company for call in calls])
+    for call in calls:
+        if call.company:
+            call.company = keys[call.company]
+
+
+def expand_paths(paths) -> list[Path]:
+    """Files as given; folders searched recursively; sorted; hidden files skipped."""
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    out = set()
+    for item in paths:
+        item = Path(item)
+        if item.is_dir():
+            for child in item.rglob("*"):
+                rel = child.relative_to(item).parts
+                if child.is_file() and not any(p.startswith(".") for p in rel) \
+                        and child.name != "__init__.py":
+                    out.add(child)
+        else:
+            out.add(item)
+    return sorted(out)
+
+
+def load_manifest(path) -> dict:
+    """Read a manifest CSV (columns ``path,company,period,date``) into ``{path: entry}``.
+
+    A file matches a row by its path as given, its absolute path (relative manifest
+    paths are taken from the manifest's folder), its file name or its name without
+    extension. Empty cells mean "take it from the text". Periods must look like
+    ``2025Q1`` (``2025 Q1`` and ``FY2025Q1`` are read as ``2025Q1``).
+    """
+    path = Path(path)
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            rows = list(csv.DictReader(handle))
+    except OSError as exc:
+        raise ConfigError(f"manifest {path} cannot be read ({exc.strerror or exc})") from None
+    if not rows or "path" not in rows[0]:
+        raise ConfigError(f"manifest {path} needs a header row with a 'path' column "
+                          "(path,company,period,date)")
+    entries = {}
+    for n, row in enumerate(rows, start=2):
+        given = (row.get("period") or "").strip()
+        period = _metadata.normalise_period(given)
+        if given and period is None:
+            raise ConfigError(f"manifest {path} line {n}: period {given.upper()!r} is invalid; "
+                              "expected a year and quarter 1-4 like 2025Q1")
+        entry = {
+            "company": (row.get("company") or "").strip() or None,
+            "period": period,
+            "date": (row.get("date") or "").strip() or None,
+        }
+        key = (row.get("path") or "").strip()
+        entries[key] = entry
+        if key:  # also under the absolute path, relative paths taken from the manifest's folder
+            entries.setdefault(str((path.parent / key).resolve()), entry)
+    return entries
+
+
+def manifest_entry(manifest: dict, path) -> dict:
+    """The manifest row of the file ``path`` (``{}`` when none): looked up by the path as
+    given, its absolute path, its POSIX form, its file name, then its name without extension."""
+    path = Path(path)
+    for key in (str(path), str(path.resolve()), path.as_posix(), path.name, path.stem):
+        if key in manifest:
+            return manifest[key]
+    return {}
+
+
+CALL_COLUMNS = ["path", "company", "company_name", "period", "date", "kind", "source_format"]
+
+
+def turns_table(calls) -> pd.DataFrame:
+    """All turns of ``calls`` in one frame: call columns (``CALL_COLUMNS``) then ``TURN_COLUMNS``."""
+    if isinstance(calls, Transcript):
+        calls = [calls]
+    frames = []
+    for call in calls:
+        meta = {c: getattr(call, c) for c in CALL_COLUMNS}
+        frames.append(call.turns.assign(**meta)[CALL_COLUMNS + TURN_COLUMNS])
+    if not frames:
+        return pd.DataFrame(columns=CALL_COLUMNS + TURN_COLUMNS)
+    return pd.concat(frames, ignore_index=True)
