@@ -64,3 +64,20 @@ def test_language_marks():
     assert language("Kingsoft Cloud grew revenue strongly across all of its segments this year; 云 led.") == "en"
     assert cjk_ratio("") == 0.0 and cjk_ratio("123 456") == 0.0
     assert 0 < cjk_ratio("金山云 Kingsoft Cloud") < 1
+
+
+def test_hard_wrapped_lines_join_into_their_sentences():
+    wrapped = ("Over the past quarter, Alibaba\ndelivered steady growth. Let me\n"
+               "walk you through the latest developments, which\nmatter most.\nRevenue rose 5%.")
+    assert sentences(wrapped) == [
+        "Over the past quarter, Alibaba delivered steady growth.",
+        "Let me walk you through the latest developments, which matter most.",
+        "Revenue rose 5%.",
+    ]
+
+
+def test_a_line_break_still_ends_headings_bullets_and_finished_sentences():
+    assert sentences("Company Participants\nHong Xu - Chief Financial Officer") == [
+        "Company Participants", "Hong Xu - Chief Financial Officer"]
+    assert sentences("Revenue grew.\nmargins fell.") == ["Revenue grew.", "margins fell."]
+    assert sentences("- Demand strong\n- supply tight") == ["- Demand strong", "- supply tight"]

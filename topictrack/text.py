@@ -38,6 +38,8 @@ INTERPRETING_REMARK = r"(?i)\b(?:translat|interpret)\w*\b(?!\s+(?:in)?to\b)"
 _SPACE = re.compile(r"\s+")
 # a full-width full stop, exclamation or question mark ends a sentence; Punkt only knows ". ! ?"
 _CJK_END = re.compile(r"(?<=[\u3002\uff01\uff1f])")
+# a line break inside a sentence: the line ends in a letter, digit or comma, the next starts in lower case
+_WRAPPED = re.compile(r"(?<=[A-Za-z0-9,%])[ \t]*\r?\n[ \t]*(?=[a-z])")
 _TITLE_END = re.compile(r"(?:^|\s)(?:Mr|Mrs|Ms|Dr|Prof|Messrs|Mt|St)\.$")
 
 
@@ -72,12 +74,15 @@ def sentences(text: str) -> list[str]:
     decimals inside one sentence; a quarter label ending a sentence ("in Q1.")
     still ends it, and so does a Chinese full stop, exclamation or question mark
     ("。", "！", "？"), so an English sentence after a Chinese one stands alone.
+    A line break ends a sentence too, except in hard-wrapped text: a line that stops
+    mid-sentence (no closing punctuation) and is followed by a line starting in lower
+    case ("Let me" / "walk you through ...") continues on it.
     """
     if not isinstance(text, str):
         raise TypeError(f"sentences() expects a str, got {type(text).__name__}")
     out: list[str] = []
     start = 0  # first sentence of the current line; a title never joins across lines
-    for block in text.splitlines():
+    for block in _WRAPPED.sub(" ", text).splitlines():
         block = _SPACE.sub(" ", block).strip()
         if not block:
             continue
