@@ -55,16 +55,68 @@ more all one two both each same last first second third fourth other another mos
 """.split()
 
 
+_NLTK_PARTS = ("nltk", "nltk.tokenize")
+
+
+def _import_punkt():
+    """NLTK's ``punkt`` module, loaded with the few NLTK modules it needs.
+
+    ``import nltk`` loads most of NLTK (and SciPy) before a sentence can be split. When
+    NLTK is not imported yet, its package and ``nltk.tokenize`` are stood in for by empty
+    package modules while ``nltk.tokenize.punkt`` and its own imports load; afterwards every
+    ``nltk`` module is taken out of ``sys.modules`` again, so a later ``import nltk`` loads
+    the whole, ordinary package.
+    """
+    import sys
+
+    if "nltk" in sys.modules:
+        from nltk.tokenize import punkt
+
+        return punkt
+    import importlib
+    import importlib.util
+    import os
+    import types
+
+    spec = importlib.util.find_spec("nltk")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("NLTK is not installed; topictrack splits sentences with its Punkt tokenizer")
+    root = list(spec.submodule_search_locations)
+    before = set(sys.modules)
+    for name, path in zip(_NLTK_PARTS, (root, [os.path.join(root[0], "tokenize")])):
+        shell = types.ModuleType(name)
+        shell.__path__ = path
+        sys.modules[name] = shell
+    try:
+        return importlib.import_module("nltk.tokenize.punkt")
+    finally:
+        for name in set(sys.modules) - before:
+            if name == "nltk" or name.startswith("nltk."):
+                del sys.modules[name]
+
+
 @functools.lru_cache(maxsize=1)
 def _punkt():
-    from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
-    from nltk.tokenize.punkt import _ORTHO_BEG_UC, _ORTHO_LC
-
-    params = PunktParameters()
+    punkt = _import_punkt()
+    params = punkt.PunktParameters()
     params.abbrev_types = set(_ABBREVIATIONS)
     for word in _SENTENCE_STARTERS:
-        params.ortho_context[word] = _ORTHO_BEG_UC | _ORTHO_LC
-    return PunktSentenceTokenizer(params)
+        params.ortho_context[word] = punkt._ORTHO_BEG_UC | punkt._ORTHO_LC
+    tokenizer = punkt.PunktSentenceTokenizer(params)
+    # Punkt's own pattern of a place where a sentence may end; a block without one is a
+    # single sentence, which Punkt would return unchanged.
+    lang = tokenizer._lang_vars
+    may_end = re.compile(lang._period_context_fmt % {"NonWord": lang._re_non_word_chars,
+                                                    "SentEndChars": lang._re_sent_end_chars},
+                         re.UNICODE | re.VERBOSE)
+    return tokenizer, may_end.search
+
+
+def _split_block(block: str) -> list[str]:
+    tokenizer, may_end = _punkt()
+    if may_end(block) is None:
+        return [block]
+    return tokenizer.tokenize(block)
 
 
 def sentences(text: str) -> list[str]:
@@ -87,10 +139,10 @@ def sentences(text: str) -> list[str]:
         if not block:
             continue
         if block.isascii():
-            pieces = _punkt().tokenize(block)
+            pieces = _split_block(block)
         else:
             pieces = [piece for part in _CJK_END.split(block) if part.strip()
-                      for piece in _punkt().tokenize(part.strip())]
+                      for piece in _split_block(part.strip())]
         for piece in pieces:
             if not piece.strip():
                 continue

@@ -17,8 +17,6 @@ from topictrack.sentiment.lexicon import resolve_finance_lexicon
 from topictrack.sentiment.scorer import SentenceExplanation, SentimentExplanation, scorer_for
 from topictrack.errors import TranscriptError
 from topictrack.text import language, sentences
-from topictrack.themes.tagger import get_tagger, tag
-from topictrack.transcripts.decode import read_text
 
 
 def _split(text: str) -> list[str]:
@@ -118,6 +116,8 @@ def explain_text_or_file(text_or_path: str, *, finance_lexicon=None) -> Sentimen
             raise TranscriptError(path, "is a folder; expected a text file or a sentence")
         if not path.exists():
             raise TranscriptError(path, "no such file")
+        from topictrack.transcripts.decode import read_text
+
         return explain_sentiment(read_text(path), finance_lexicon=finance_lexicon)
     return explain_sentiment(text_or_path, finance_lexicon=finance_lexicon)
 
@@ -149,6 +149,8 @@ def theme_tones(text: str, *, lexicons=None, finance_lexicon=None) -> dict[str, 
     English sentences. 0.0 when no such sentence is toned.
     """
     _check_text(text, "theme_tones")
+    from topictrack.themes.tagger import get_tagger, tag
+
     assigned = tag(text, lexicons=lexicons)
     if not assigned:
         return {}

@@ -5,7 +5,7 @@ estimator, :mod:`.tagger` combines both, :mod:`.training` trains the estimator f
 lexicons and suggests new lexicon terms.
 """
 
-from topictrack.themes.classifier import ThemeClassifier
+from topictrack.themes.model import ThemeModel
 from topictrack.themes.tagger import (
     METHODS,
     MODEL_FILE,
@@ -22,8 +22,19 @@ from topictrack.themes.tagger import (
     tag_turns,
     themes,
 )
-from topictrack.themes.training import SUGGEST_COLUMNS, corpus_files, suggest, train, training_set
-from topictrack.themes.turns import TaggedTurn, tag_call
+
+# Training (scikit-learn, pandas) and reading calls load on first use, so that tagging a
+# sentence loads neither.
+_LAZY = {
+    "ThemeClassifier": "topictrack.themes.classifier",
+    "SUGGEST_COLUMNS": "topictrack.themes.training",
+    "corpus_files": "topictrack.themes.training",
+    "suggest": "topictrack.themes.training",
+    "train": "topictrack.themes.training",
+    "training_set": "topictrack.themes.training",
+    "TaggedTurn": "topictrack.themes.turns",
+    "tag_call": "topictrack.themes.turns",
+}
 
 __all__ = [
     "METHODS",
@@ -34,6 +45,7 @@ __all__ = [
     "SentenceEvidence",
     "TaggedTurn",
     "ThemeClassifier",
+    "ThemeModel",
     "ThemeTagger",
     "corpus_files",
     "explain",
@@ -48,6 +60,23 @@ __all__ = [
     "train",
     "training_set",
 ]
+
+
+
+def __getattr__(name: str):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))
+
 
 from topictrack._deprecated import keep_callable  # noqa: E402
 

@@ -38,7 +38,7 @@ from topictrack._resources import lexicon_dir, load_cached, resource_dir
 from topictrack.errors import ConfigError, ModelError
 from topictrack.text import sentences as split
 from topictrack.themes import lexicon as _lexicon
-from topictrack.themes.classifier import ThemeClassifier, neighbour_matrix
+from topictrack.themes.model import ThemeModel, near_any
 
 logger = logging.getLogger(__name__)
 
@@ -109,10 +109,14 @@ def themes(lexicons=None) -> list[str]:
     return list_themes(lexicons)
 
 
-def load_model(path) -> ThemeClassifier:
-    """The theme model saved at ``path``, read once per version of the file."""
+def load_model(path) -> ThemeModel:
+    """The theme model saved at ``path``, read once per version of the file.
+
+    A :class:`~topictrack.themes.model.ThemeModel`: it predicts with NumPy alone;
+    ``.classifier()`` gives the scikit-learn :class:`~topictrack.themes.ThemeClassifier`.
+    """
     path = str(Path(path).expanduser().resolve())
-    return load_cached(ThemeClassifier.load, path, paths=(path,))
+    return load_cached(ThemeModel.load, path, paths=(path,))
 
 
 # -- explanations ---------------------------------------------------------------------
@@ -264,8 +268,8 @@ class ThemeTagger:
         if probs is not None:
             with_model = np.zeros(len(self.themes), dtype=bool)
             with_model[[mine for mine, _ in self._model_columns]] = True
-            near = neighbour_matrix(len(sentences), groups, window=SUPPORT_WINDOW) @ hits.astype(np.float32)
-            supported = (np.asarray(near) > 0) & (probs >= self.model.threshold)
+            near = near_any(hits, groups, window=SUPPORT_WINDOW)
+            supported = near & (probs >= self.model.threshold)
             alone = ~hits & ~lookalikes & leaning & with_model & (supported | (probs >= ALONE_THRESHOLD))
             out = np.where(hits, 1 - (1 - out) * (1 - probs), out)
             out[alone] = probs[alone]

@@ -1,0 +1,401 @@
+"""A fitted theme model, scored with NumPy alone.
+
+:class:`ThemeModel` reads the JSON a :class:`~topictrack.themes.classifier.ThemeClassifier`
+saves and gives the same probabilities, bit for bit, without importing scikit-learn or
+SciPy: tagging a first sentence then costs NumPy and the model file only.
+
+The numbers match because every step repeats the float32 arithmetic of the sparse-matrix
+route in the same order: TF-IDF weights, row normalisation (sums of squares in double
+precision), the neighbours' vectors added in sentence order, and the dot products with the
+coefficients accumulated in float32 over each row's entries in the order SciPy stores them
+(after adding the context, the context-only features come first, in the order the
+neighbours bring them, then the sentence's own features in descending column order; when
+no sentence has two context-only features in an order that breaks that, ascending order).
+"""
+
+from __future__ import annotations
+
+import json
+import weakref
+from pathlib import Path
+
+import numpy as np
+
+from topictrack.errors import ModelError
+
+MODEL_FORMAT = "topictrack-theme-model"
+MODEL_VERSION = 1
+_WORD_BREAK = -2  # the id of "\n", the sentence separator of a batch's tokens
+_PAD_BUDGET = 4_000_000  # products held at once when summing rows (about 100 MB of float32 x 6)
+
+
+def _check_texts(X, what="X") -> list[str]:
+    if isinstance(X, str):
+        raise ValueError(f"{what}: an iterable over texts (sentences) is expected, got a single str")
+    X = list(X)
+    bad = next((type(x).__name__ for x in X if not isinstance(x, str)), None)
+    if bad:
+        raise ValueError(f"{what}: every item must be a str, got {bad}")
+    return X
+
+
+def linked_neighbours(n: int, groups=None, *, window: int = 1):
+    """For each distance ``d`` in ``-window..-1, 1..window`` (in that order): the sentences
+    ``i`` whose neighbour ``i + d`` exists and has the same ``groups`` id, as an index array.
+    The same links as :func:`topictrack.themes.classifier.neighbour_matrix`."""
+    g = None
+    if groups is not None:
+        g = np.asarray(groups)
+        if len(g) != n:
+            raise ValueError(f"groups has {len(g)} items for {n} sentences")
+    out = []
+    if n < 2 or window < 1:
+        return out
+    for d in [*range(-min(window, n - 1), 0), *range(1, min(window, n - 1) + 1)]:
+        i = np.arange(max(0, -d), n - max(0, d))
+        if g is not None:
+            i = i[g[i] == g[i + d]]
+        out.append((d, i))
+    return out
+
+
+def near_any(hits: np.ndarray, groups=None, *, window: int = 1) -> np.ndarray:
+    """Rows of the boolean ``hits`` (sentences x themes) with a hit among their linked
+    neighbours up to ``window`` places away (not counting the row itself)."""
+    near = np.zeros(hits.shape, dtype=bool)
+    for d, i in linked_neighbours(hits.shape[0], groups, window=window):
+        near[i] |= hits[i + d]
+    return near
+
+
+def _row_sums32(rows: np.ndarray, data: np.ndarray, cols: np.ndarray, coef: np.ndarray, n: int) -> np.ndarray:
+    """``sum_j data[j] * coef[cols[j]]`` per row, accumulated in float32 in the entries' order
+    (entries grouped by row, in storage order): what SciPy's CSR x dense product computes."""
+    out = np.zeros((n, coef.shape[1]), dtype=np.float32)
+    if not len(rows):
+        return out
+    starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+    lengths = np.diff(np.r_[starts, len(rows)])
+    which = rows[starts]
+    # rows of similar length together, so padding them to one length wastes little
+    bucket = np.floor(np.log2(lengths)).astype(np.int64)
+    for b in np.unique(bucket):
+        chosen = np.flatnonzero(bucket == b)
+        width = int(lengths[chosen].max())
+        step = max(1, _PAD_BUDGET // max(1, width * coef.shape[1]))
+        for lo in range(0, len(chosen), step):
+            part = chosen[lo:lo + step]
+            offsets = np.arange(width)
+            take = starts[part][:, None] + offsets
+            valid = offsets < lengths[part][:, None]
+            take = np.where(valid, take, 0)
+            weights = np.where(valid, data[take], np.float32(0))
+            products = weights[:, :, None] * coef[cols[take]]
+            out[which[part]] = np.cumsum(products, axis=1, dtype=np.float32)[:, -1, :]
+    return out
+
+
+def _normalise(rows: np.ndarray, data: np.ndarray, n: int) -> np.ndarray:
+    """Entries scaled to unit length per row, as scikit-learn's in-place L2 normaliser does
+    (float32 squares summed in double precision, each value divided in double)."""
+    squares = np.bincount(rows, weights=(data * data).astype(np.float64), minlength=n)
+    norms = np.sqrt(squares)[rows]
+    return (data.astype(np.float64) / norms).astype(np.float32)
+
+
+class ThemeModel:
+    """A fitted theme model for prediction: vocabulary, idf, coefficients and intercepts.
+
+    Read with :meth:`load` (or :meth:`from_dict`); the same file a
+    :class:`~topictrack.themes.classifier.ThemeClassifier` saves. ``classes_``,
+    ``vocabulary_``, ``idf_``, ``coef_``, ``intercept_`` and the parameters are those of the
+    classifier; :meth:`classifier` gives the scikit-learn estimator itself (for
+    :meth:`transform` and :meth:`top_features`, which explanations use).
+    """
+
+    def __init__(self, *, classes, vocabulary, idf, coef, intercept, ngram_range=(1, 2),
+                 context_weight=0.7, context_window=2, threshold=0.5, params=None):
+        self.classes_ = np.asarray(list(classes), dtype=object)
+        self.vocabulary_ = vocabulary
+        self.idf_ = np.asarray(idf, dtype=np.float64)
+        self.coef_ = np.asarray(coef, dtype=np.float64).reshape(len(self.classes_), -1)
+        self.intercept_ = np.asarray(intercept, dtype=np.float64)
+        self.ngram_range = tuple(ngram_range)
+        self.context_weight = context_weight
+        self.context_window = context_window
+        self.threshold = threshold
+        self.params = dict(params or {})
+        self._tables = None
+        self._classifier = None
+
+    def __repr__(self) -> str:
+        return f"ThemeModel(classes={list(self.classes_)!r}, features={len(self.vocabulary_)})"
+
+    # -- reading -----------------------------------------------------------------------
+    @classmethod
+    def from_dict(cls, data: dict, source="<dict>") -> "ThemeModel":
+        """The model of a :meth:`ThemeClassifier.to_dict` description; :class:`ModelError` if malformed."""
+        if not isinstance(data, dict) or data.get("format") != MODEL_FORMAT:
+            raise ModelError(f"{source}: not a topictrack theme model (expected format '{MODEL_FORMAT}')")
+        if data.get("version") != MODEL_VERSION:
+            raise ModelError(f"{source}: model version {data.get('version')!r} is not supported; expected {MODEL_VERSION}")
+        try:
+            params = dict(data["params"])
+            classes = list(data["classes"])
+            model = cls(
+                classes=classes,
+                vocabulary={t: i for i, t in enumerate(data["vocabulary"])},
+                idf=data["idf"],
+                coef=data["coef"],
+                intercept=data["intercept"],
+                ngram_range=tuple(params["ngram_range"]),
+                context_weight=params["context_weight"],
+                context_window=params["context_window"],
+                threshold=params["threshold"],
+                params=params,
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ModelError(f"{source}: malformed theme model ({exc})") from None
+        if model.coef_.shape[1] != len(model.vocabulary_) or len(model.idf_) != len(model.vocabulary_):
+            raise ModelError(f"{source}: malformed theme model (sizes of vocabulary, idf and coef differ)")
+        return model
+
+    @classmethod
+    def load(cls, path) -> "ThemeModel":
+        """Read a model file written by :meth:`ThemeClassifier.save`."""
+        path = Path(path)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise ModelError(f"{path}: cannot read the theme model: {exc.strerror or exc}") from None
+        except ValueError as exc:
+            raise ModelError(f"{path}: the theme model is not valid JSON: {exc}") from None
+        return cls.from_dict(data, source=path)
+
+    @classmethod
+    def of(cls, classifier) -> "ThemeModel":
+        """The model of a fitted :class:`ThemeClassifier` (sharing its arrays)."""
+        model = cls(classes=classifier.classes_, vocabulary=classifier.vocabulary_, idf=classifier.idf_,
+                    coef=classifier.coef_, intercept=classifier.intercept_,
+                    ngram_range=classifier.ngram_range, context_weight=classifier.context_weight,
+                    context_window=classifier.context_window, threshold=classifier.threshold)
+        model._classifier = classifier
+        return model
+
+    def to_dict(self) -> dict:
+        """JSON-ready description, as :meth:`ThemeClassifier.to_dict` writes it."""
+        return self.classifier().to_dict()
+
+    def classifier(self):
+        """The scikit-learn :class:`ThemeClassifier` holding this model (imports scikit-learn)."""
+        if self._classifier is None:
+            from topictrack.themes.classifier import ThemeClassifier
+
+            clf = ThemeClassifier(classes=list(self.classes_), **{**self.params, "ngram_range": self.ngram_range})
+            clf.classes_ = self.classes_
+            clf.vocabulary_ = self.vocabulary_
+            clf.idf_ = self.idf_
+            clf.coef_ = self.coef_
+            clf.intercept_ = self.intercept_
+            self._classifier = clf
+        return self._classifier
+
+    # -- scoring tables ----------------------------------------------------------------
+    def _index(self):
+        """Word ids of the vocabulary's words; per n-gram size the sorted codes -> columns;
+        float32 idf and coefficients (features x themes)."""
+        if self._tables is None:
+            word_ids: dict[str, int] = {}
+            for term in sorted(self.vocabulary_):
+                for w in term.split(" "):
+                    word_ids.setdefault(w, len(word_ids))
+            base = max(len(word_ids), 1)
+            by_n: dict[int, list[tuple[int, int]]] = {}
+            for term, column in self.vocabulary_.items():
+                parts = term.split(" ")
+                code = 0
+                for w in parts:
+                    code = code * base + word_ids[w]
+                by_n.setdefault(len(parts), []).append((code, column))
+            tables = []
+            for n, pairs in sorted(by_n.items()):
+                pairs.sort()
+                tables.append((n, np.asarray([c for c, _ in pairs], dtype=np.int64),
+                               np.asarray([k for _, k in pairs], dtype=np.int64)))
+            word_ids["\n"] = _WORD_BREAK
+            self._tables = (word_ids, tables, self.idf_.astype(np.float32),
+                            np.ascontiguousarray(self.coef_.T, dtype=np.float32))
+        return self._tables
+
+    def word_ids(self, tokens: list[str]) -> np.ndarray:
+        """Ids of ``tokens`` among the vocabulary's words: -1 for other words, -2 for ``"\\n"``."""
+        get = self._index()[0].get
+        return np.fromiter((get(w, -1) for w in tokens), dtype=np.int64, count=len(tokens))
+
+    def entries(self, X: list[str], tokens=None, ids=None) -> tuple[np.ndarray, np.ndarray]:
+        """(sentence, feature column) of every feature occurrence in ``X`` (duplicates kept)."""
+        word_ids, tables = self._index()[:2]
+        base = max(len(word_ids) - 1, 1)
+        if ids is None:
+            if tokens is None:
+                from topictrack.themes.lexicon import Batch
+
+                tokens = Batch.of(X).tokens
+            ids = self.word_ids(tokens)
+        rows = np.cumsum(ids == _WORD_BREAK)
+        known = ids >= 0
+        all_rows, all_cols = [], []
+        for n, codes, columns in tables:
+            m = len(ids) - n + 1
+            if m <= 0 or not len(codes):
+                continue
+            ok = known[:m].copy()
+            code = ids[:m].copy()
+            for k in range(1, n):
+                ok &= known[k : k + m]
+                code = code * base + ids[k : k + m]
+            positions = np.flatnonzero(ok)
+            found = np.searchsorted(codes, code[positions])
+            found[found == len(codes)] = 0
+            hit = codes[found] == code[positions]
+            all_rows.append(rows[positions[hit]])
+            all_cols.append(columns[found[hit]])
+        if not all_rows:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty
+        return np.concatenate(all_rows), np.concatenate(all_cols)
+
+    # -- prediction --------------------------------------------------------------------
+    def proba_and_own_evidence(self, X, *, groups=None, tokens=None, ids=None) -> tuple[np.ndarray, np.ndarray]:
+        """Probability of each theme (sentences x themes, read with the neighbouring
+        sentences), and how much each sentence's own words (context and intercept left out)
+        push each theme. ``tokens`` (``Batch.of(X).tokens``) or their :meth:`word_ids` may
+        be passed when the caller already has them."""
+        X = _check_texts(X)
+        n = len(X)
+        _, _, idf32, coef32 = self._index()
+        rows, cols = self.entries(X, tokens, ids)
+        # counts per (sentence, feature), in sentence then column order
+        width = len(self.vocabulary_)
+        keys, counts = np.unique(rows * width + cols, return_counts=True)
+        rows, cols = keys // width, keys % width
+        tf = counts.astype(np.float32)
+        own = _normalise(rows, (1.0 + np.log(tf)) * idf32[cols], n)
+        alone = _row_sums32(rows, own, cols, coef32, n)
+        if not (self.context_weight and self.context_window):
+            full = alone
+        else:
+            crow, ccol, cval = self._with_context(rows, cols, own, n, groups)
+            full = _row_sums32(crow, _normalise(crow, cval, n), ccol, coef32, n)
+        scores = np.asarray(full) + self.intercept_
+        return 1.0 / (1.0 + np.exp(-scores)), np.asarray(alone)
+
+    def _with_context(self, rows, cols, own, n, groups):
+        """Entries of ``own + context_weight * sum_d decay^(|d|-1) own[i + d]`` in SciPy's
+        storage order: (rows, columns, float32 values)."""
+        width = len(self.vocabulary_)
+        starts = np.searchsorted(rows, np.arange(n + 1))
+        parts_row, parts_col, parts_val, parts_rank = [], [], [], []
+        links = linked_neighbours(n, groups, window=self.context_window)
+        for rank, (d, targets) in enumerate(links):
+            weight = (np.ones(1, dtype=np.float32) * self.context_weight ** (abs(d) - 1))[0]
+            sources = targets + d
+            lengths = starts[sources + 1] - starts[sources]
+            if not lengths.sum():
+                continue
+            first = np.repeat(starts[sources], lengths)
+            within = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+            entry = first + within
+            parts_row.append(np.repeat(targets, lengths))
+            parts_col.append(cols[entry])
+            parts_val.append(weight * own[entry])
+            parts_rank.append(np.full(len(entry), rank, dtype=np.int64))
+        if not parts_row:
+            # nothing comes from the neighbours: the sum keeps the own entries, ascending
+            return rows, cols, own
+        nrow, ncol = np.concatenate(parts_row), np.concatenate(parts_col)
+        nval, nrank = np.concatenate(parts_val), np.concatenate(parts_rank)
+        # per (sentence, feature): the neighbours' values summed in float32, nearest-first order
+        order = np.lexsort((nrank, ncol, nrow))
+        nrow, ncol, nval, nrank = nrow[order], ncol[order], nval[order], nrank[order]
+        key = nrow * width + ncol
+        head = np.r_[True, key[1:] != key[:-1]]
+        group_start = np.flatnonzero(head)
+        group = np.cumsum(head) - 1
+        position = np.arange(len(key)) - group_start[group]
+        acc = nval[head].copy()
+        for p in range(1, int(position.max()) + 1):
+            at = position == p
+            acc[group[at]] = acc[group[at]] + nval[at]
+        brow, bcol, bval, brank = nrow[head], ncol[head], acc * np.float32(self.context_weight), nrank[head]
+
+        # the order in which the product stores each sentence's context features: the
+        # reverse of the order in which the neighbours (nearest... in sentence order) bring them
+        bring = np.lexsort((bcol, brank, brow))
+        brought_row, brought_col = brow[bring], bcol[bring]
+        stored_increasing = True
+        if len(brought_row) > 1:
+            same_row = brought_row[1:] == brought_row[:-1]
+            stored_increasing = not np.any(same_row & (brought_col[1:] >= brought_col[:-1]))
+
+        bkey = brow * width + bcol
+        okey = rows * width + cols
+        in_own = np.isin(bkey, okey, assume_unique=True)
+        ctx_of_own = np.isin(okey, bkey, assume_unique=True)
+        total = own.copy()
+        if ctx_of_own.any():
+            match = np.searchsorted(bkey, okey[ctx_of_own])
+            total[ctx_of_own] = own[ctx_of_own] + bval[match]
+        extra = ~in_own
+        erow, ecol, eval_, erank = brow[extra], bcol[extra], bval[extra], brank[extra]
+        if stored_increasing:
+            # both sides sorted: the sum is merged in ascending column order
+            crow = np.concatenate((rows, erow))
+            ccol = np.concatenate((cols, ecol))
+            cval = np.concatenate((total, eval_))
+            order = np.lexsort((ccol, crow))
+        else:
+            # context-only features in the order the neighbours bring them, then the own
+            # features in descending column order
+            crow = np.concatenate((erow, rows))
+            ccol = np.concatenate((ecol, cols))
+            cval = np.concatenate((eval_, total))
+            first_key = np.concatenate((erank * width + ecol, (2 * len(links) + 1) * width + (width - 1 - cols)))
+            order = np.lexsort((first_key, crow))
+        return crow[order], ccol[order], cval[order]
+
+    def decision_function(self, X, *, groups=None, tokens=None, ids=None) -> np.ndarray:
+        """Linear scores, sentences x themes."""
+        p = self.proba_and_own_evidence(X, groups=groups, tokens=tokens, ids=ids)[0]
+        return np.log(p) - np.log1p(-p)
+
+    def predict_proba(self, X, *, groups=None, tokens=None, ids=None) -> np.ndarray:
+        """Probability of each theme, sentences x themes (columns in ``classes_`` order)."""
+        return self.proba_and_own_evidence(X, groups=groups, tokens=tokens, ids=ids)[0]
+
+    def predict(self, X, *, groups=None) -> np.ndarray:
+        """0/1 indicator matrix, sentences x themes."""
+        return (self.predict_proba(X, groups=groups) >= self.threshold).astype(np.int8)
+
+    # -- explanations (scikit-learn) ---------------------------------------------------
+    def transform(self, X, *, groups=None, tokens=None, ids=None):
+        """TF-IDF features with neighbour context (a SciPy sparse matrix; see :meth:`ThemeClassifier.transform`)."""
+        return self.classifier().transform(X, groups=groups, tokens=tokens, ids=ids)
+
+    def top_features(self, theme: str, X_row=None, n: int = 10) -> list[tuple[str, float]]:
+        """Features that push ``theme`` up most (see :meth:`ThemeClassifier.top_features`)."""
+        return self.classifier().top_features(theme, X_row, n)
+
+
+_MODELS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def model_of(classifier) -> ThemeModel:
+    """The :class:`ThemeModel` of a fitted classifier, kept while the classifier lives and
+    rebuilt when its arrays are replaced."""
+    cached = _MODELS.get(classifier)
+    arrays = (classifier.vocabulary_, classifier.idf_, classifier.coef_, classifier.intercept_)
+    if cached is None or any(a is not b for a, b in zip(cached[0], arrays)):
+        model = ThemeModel.of(classifier)
+        _MODELS[classifier] = cached = (arrays, model)
+    return cached[1]
