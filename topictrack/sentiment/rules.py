@@ -25,21 +25,29 @@ class _PhraseIndex:
     def find(self, keys: list[str], present: frozenset | set | None = None) -> list[tuple[int, int, str]]:
         """(first token, last token, entry) of each match. ``present``: the set of ``keys``,
         when known, lets a sentence without any first word be skipped at once."""
-        if present is not None and self._first_words.isdisjoint(present):
+        if present is None:
+            present = set(keys)
+        starting = self._first_words.intersection(present)
+        if not starting:
             return []
+        # the places where an entry may start, left to right
+        if len(starting) == 1:
+            (word,) = starting
+            places = [i for i, key in enumerate(keys) if key == word]
+        else:
+            places = [i for i, key in enumerate(keys) if key in starting]
         out = []
         by_first = self._by_first
-        i, n = 0, len(keys)
-        while i < n:
-            candidates = by_first.get(keys[i])
-            if candidates:
-                for words in candidates:
-                    size = len(words)
-                    if size == 1 or tuple(keys[i:i + size]) == words:
-                        out.append((i, i + size - 1, " ".join(words)))
-                        i += size - 1
-                        break
-            i += 1
+        after = 0  # matches do not overlap: the next one starts after the last one ends
+        for i in places:
+            if i < after:
+                continue
+            for words in by_first[keys[i]]:
+                size = len(words)
+                if size == 1 or tuple(keys[i:i + size]) == words:
+                    out.append((i, i + size - 1, " ".join(words)))
+                    after = i + size
+                    break
         return out
 
     def first(self, keys: list[str], present=None):

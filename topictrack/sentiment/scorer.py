@@ -151,15 +151,134 @@ class SentimentExplanation:
         return "\n".join(lines)
 
 
+def _allcap_differential(words: list[str]) -> bool:
+    """VADER's test: some, but not all, words are in capitals."""
+    capitals = sum(1 for w in words if w.isupper())
+    return 0 < len(words) - capitals < len(words)
+
+
+class _Valence:
+    """VADER's ``sentiment_valence`` for one lexicon word of a tokenised sentence, the same
+    rules and arithmetic in the same order (boosters and dampeners up to three words back,
+    "no" and other negations, "never so", "without doubt", special idioms, "least", capitals),
+    reading a lower-cased copy of the words made once per sentence instead of once per rule."""
+
+    def __init__(self, lexicon: dict):
+        from vaderSentiment import vaderSentiment as v
+
+        self.lexicon = lexicon
+        self.boosters = v.BOOSTER_DICT
+        self.special = v.SPECIAL_CASES
+        self.negate = frozenset(v.NEGATE)
+        self.n_scalar = v.N_SCALAR
+        self.c_incr = v.C_INCR
+        # a word of a multi-word special case or booster: without one near the word, no idiom applies
+        self.idiom_words = frozenset(w for key in (*v.SPECIAL_CASES, *v.BOOSTER_DICT) if " " in key
+                                     for w in key.split())
+
+    def _negated(self, word: str) -> bool:
+        return word in self.negate or "n't" in word
+
+    def __call__(self, words: list[str], lower: list[str], i: int, is_cap_diff: bool) -> float:
+        lexicon = self.lexicon
+        item = words[i]
+        valence = lexicon[lower[i]]
+        n = len(words)
+        if lower[i] == "no" and i != n - 1 and lower[i + 1] in lexicon:
+            valence = 0.0
+        if (i > 0 and lower[i - 1] == "no") or (i > 1 and lower[i - 2] == "no") \
+                or (i > 2 and lower[i - 3] == "no" and lower[i - 1] in ("or", "nor")):
+            valence = lexicon[lower[i]] * self.n_scalar
+        if is_cap_diff and item.isupper():
+            if valence > 0:
+                valence += self.c_incr
+            else:
+                valence -= self.c_incr
+        for start_i in range(0, 3):
+            if i <= start_i:
+                break
+            before = lower[i - (start_i + 1)]
+            if before in lexicon:
+                continue
+            s = 0.0
+            if before in self.boosters:
+                s = self.boosters[before]
+                if valence < 0:
+                    s *= -1
+                if is_cap_diff and words[i - (start_i + 1)].isupper():
+                    if valence > 0:
+                        s += self.c_incr
+                    else:
+                        s -= self.c_incr
+            if start_i == 1 and s != 0:
+                s = s * 0.95
+            if start_i == 2 and s != 0:
+                s = s * 0.9
+            valence = valence + s
+            valence = self._negation(valence, lower, start_i, i)
+            if start_i == 2:
+                valence = self._idioms(valence, lower, i)
+        # "least" negates, except in "at least" and "very least"
+        if i > 1 and lower[i - 1] not in lexicon and lower[i - 1] == "least":
+            if lower[i - 2] != "at" and lower[i - 2] != "very":
+                valence = valence * self.n_scalar
+        elif i > 0 and lower[i - 1] not in lexicon and lower[i - 1] == "least":
+            valence = valence * self.n_scalar
+        return valence
+
+    def _negation(self, valence: float, lower: list[str], start_i: int, i: int) -> float:
+        if start_i == 0:
+            if self._negated(lower[i - 1]):
+                valence = valence * self.n_scalar
+        elif start_i == 1:
+            if lower[i - 2] == "never" and (lower[i - 1] == "so" or lower[i - 1] == "this"):
+                valence = valence * 1.25
+            elif lower[i - 2] == "without" and lower[i - 1] == "doubt":
+                pass
+            elif self._negated(lower[i - 2]):
+                valence = valence * self.n_scalar
+        else:
+            if (lower[i - 3] == "never" and (lower[i - 2] == "so" or lower[i - 2] == "this")) \
+                    or (lower[i - 1] == "so" or lower[i - 1] == "this"):
+                valence = valence * 1.25
+            elif lower[i - 3] == "without" and (lower[i - 2] == "doubt" or lower[i - 1] == "doubt"):
+                pass
+            elif self._negated(lower[i - 3]):
+                valence = valence * self.n_scalar
+        return valence
+
+    def _idioms(self, valence: float, lower: list[str], i: int) -> float:
+        near = lower[max(0, i - 3):i + 3]
+        if self.idiom_words.isdisjoint(near):
+            return valence
+        w3, w2, w1, w0 = lower[i - 3], lower[i - 2], lower[i - 1], lower[i]
+        threetwoone, threetwo, twoone = f"{w3} {w2} {w1}", f"{w3} {w2}", f"{w2} {w1}"
+        for seq in (f"{w1} {w0}", f"{w2} {w1} {w0}", twoone, threetwoone, threetwo):
+            if seq in self.special:
+                valence = self.special[seq]
+                break
+        n = len(lower)
+        if n - 1 > i:
+            zeroone = f"{w0} {lower[i + 1]}"
+            if zeroone in self.special:
+                valence = self.special[zeroone]
+        if n - 1 > i + 1:
+            zeroonetwo = f"{w0} {lower[i + 1]} {lower[i + 2]}"
+            if zeroonetwo in self.special:
+                valence = self.special[zeroonetwo]
+        for n_gram in (threetwoone, threetwo, twoone):
+            if n_gram in self.boosters:
+                valence = valence + self.boosters[n_gram]
+        return valence
+
+
 class _Scorer:
     """Compiled form of a :class:`FinanceLexicon`, bound to the shared VADER analyser."""
 
     def __init__(self, lex: FinanceLexicon):
-        from vaderSentiment.vaderSentiment import BOOSTER_DICT, SentiText, allcap_differential
+        from vaderSentiment.vaderSentiment import BOOSTER_DICT
 
         self.lex = lex
-        self._SentiText = SentiText
-        self._allcap_differential = allcap_differential
         self._boosters = BOOSTER_DICT
         self.vader = copy.copy(_vader())  # shares the emoji table, gets its own lexicon
         vocabulary = dict(self.vader.lexicon)
@@ -169,6 +288,7 @@ class _Scorer:
             else:
                 vocabulary[word] = value
         self.vader.lexicon = vocabulary
+        self._valence = _Valence(vocabulary)
         self.finance_words = frozenset(lex.words)
 
         polarity = {m: 1 for m in lex.more_is_good}
@@ -198,6 +318,9 @@ class _Scorer:
         self.w_vader = w["vader"]
         self.metric_gap = int(w["metric_gap"])
         self.direction_gap = int(w["direction_gap"])
+        # first words of the metrics and phrases: a sentence with none of them and no lexicon
+        # word scores 0.0 at once
+        self._rule_words = frozenset(e.split()[0] for e in (*polarity, *lex.phrases) if e.split())
 
     @staticmethod
     def _title_case(words: list[str]) -> bool:
@@ -220,13 +343,18 @@ class _Scorer:
         if len(raw) > _MAX_WORDS:
             return self._analyse_long(raw, explain)
         n = len(raw)
-        keys = []  # tokens for finance matching: punctuation stripped, lower case
-        words = []  # tokens as VADER sees them
-        for token in raw:
-            stripped = token.strip(_PUNCTUATION)
-            keys.append(stripped.lower())
-            words.append(token if len(stripped) <= 2 else stripped)
+        stripped = [token.strip(_PUNCTUATION) for token in raw]
+        # tokens for finance matching: punctuation stripped, lower case (lower-casing never
+        # adds a space, so the joined text splits back into one key per token)
+        keys = " ".join(stripped).lower().split(" ")
+        # tokens as VADER sees them: a short token keeps its punctuation
+        words = [token if len(bare) <= 2 else bare for token, bare in zip(raw, stripped)]
         present = set(keys)
+        lower = " ".join(words).lower().split(" ")
+        vocabulary = self.vader.lexicon
+        lexical = vocabulary.keys() & lower
+        if not lexical and self._rule_words.isdisjoint(present):
+            return (0.0, (), ()) if explain else 0.0
         covered = [False] * n
         found: list[tuple[int, str, str, float]] = []  # (token, term, rule, valence)
 
@@ -255,64 +383,67 @@ class _Scorer:
                 found.append((a, " ".join(raw[a:b + 1]), rule, valence))
 
         # 3. words: VADER with the finance-adjusted lexicon
-        vocabulary = self.vader.lexicon
-        sentitext = None
-        headline = None
-        for i, word in enumerate(words):
-            lw = word.lower()
-            if covered[i] or lw not in vocabulary or lw in self._boosters:
-                continue
-            if i > 0 and word[:1].isupper() and lw not in self.finance_words and not raw[i - 1].endswith((".", ":", '"')):
-                if headline is None:
-                    headline = self._title_case(words)
-                if not headline:
-                    continue  # a capitalised general word inside a sentence names something ("Resident Evil")
-            if sentitext is None:
-                sentitext = self._SentiText("")
-                sentitext.words_and_emoticons = words
-                sentitext.is_cap_diff = self._allcap_differential(words)
-            valence = self.vader.sentiment_valence(0, sentitext, word, i, [])[-1]
-            if valence:
-                if lw in self.finance_words:
-                    found.append((i, word, "finance word", valence))
-                else:
-                    found.append((i, word, "vader word", valence * self.w_vader))
+        lexical -= self._boosters.keys()
+        if lexical:
+            cap_diff = None
+            headline = None
+            for i, lw in enumerate(lower):
+                if lw not in lexical or covered[i]:
+                    continue
+                word = words[i]
+                if i > 0 and word[:1].isupper() and lw not in self.finance_words \
+                        and not raw[i - 1].endswith((".", ":", '"')):
+                    if headline is None:
+                        headline = self._title_case(words)
+                    if not headline:
+                        continue  # a capitalised general word inside a sentence names something ("Resident Evil")
+                if cap_diff is None:
+                    cap_diff = _allcap_differential(words)
+                valence = self._valence(words, lower, i, cap_diff)
+                if valence:
+                    if lw in self.finance_words:
+                        found.append((i, word, "finance word", valence))
+                    else:
+                        found.append((i, word, "vader word", valence * self.w_vader))
 
         if not found:
             return (0.0, (), ()) if explain else 0.0
 
-        # 4. modifiers
-        weights = [1.0] * n
+        # 4. modifiers: a weight per token, the product of the factors that reach it (in
+        # this order: contrast, concessions, hedge, question), needed only where a term is
         modifiers = []
+        factors = []  # (first token, last token, factor)
         contrast = next((c for c in self.contrast.find(keys, present) if _is_contrast(keys, c)), None)
         if contrast:
             c0, c1, cue = contrast
-            for k in range(n):
-                if k < c0:
-                    weights[k] *= self.w_before
-                elif k > c1:
-                    weights[k] *= self.w_after
+            factors.append((0, c0 - 1, self.w_before))
+            factors.append((c1 + 1, n - 1, self.w_after))
             modifiers.append(f"contrast {cue!r}: before x{self.w_before}, after x{self.w_after}")
         for k, _, cue in self.concession.find(keys, present):
             end = k
             while end < n - 1 and not raw[end].endswith((",", ";", ":")):
                 end += 1
-            for j in range(k, end + 1):
-                weights[j] *= self.w_concession
+            factors.append((k, end, self.w_concession))
             modifiers.append(f"concession {cue!r}: its clause x{self.w_concession}")
         hedge = self.hedges.first(keys, present)
         if hedge:
-            weights = [w * self.w_hedge for w in weights]
+            factors.append((0, n - 1, self.w_hedge))
             modifiers.append(f"hedge {hedge[2]!r}: sentence x{self.w_hedge}")
         question = "?" if raw[-1].endswith("?") else self.questions.first(keys, present)
         if question:
-            weights = [w * self.w_question for w in weights]
+            factors.append((0, n - 1, self.w_question))
             cue = "?" if question == "?" else question[2]
             modifiers.append(f"question {cue!r}: sentence x{self.w_question}")
 
         total = 0.0
+        weights = {}
         for k, _, _, valence in found:
-            total += valence * weights[k]
+            weight = 1.0
+            for first, last, factor in factors:
+                if first <= k <= last:
+                    weight *= factor
+            weights[k] = weight
+            total += valence * weight
         score = max(-1.0, min(1.0, total / math.sqrt(total * total + _ALPHA)))
         if not explain:
             return score
