@@ -49,20 +49,8 @@ def _theme_evidence(sentences, scores, tags, named) -> dict[str, list]:
 
 def score_columns(transcript, tagger, lm) -> dict[str, list]:
     """The scored columns of one call as column lists (``call_id`` and ``path`` come later)."""
-    turns = transcript.turns
-    n = len(turns)
-    data = {
-        "turn": turns["turn"].astype("int64").tolist(),
-        "speaker": [s if isinstance(s, str) else None for s in turns["speaker"].tolist()],
-        "role": turns["role"].tolist(),
-        "section": turns["section"].tolist(),
-        "text": turns["text"].tolist(),
-        "language": turns["language"].tolist(),
-        "boilerplate": turns["boilerplate"].astype(bool).tolist(),
-        "duplicate_of": [None if pd.isna(d) else int(d) for d in turns["duplicate_of"].tolist()],
-        "interpretation": [s if isinstance(s, str) else None for s in turns["interpretation"].tolist()],
-        "loops_collapsed": turns["loops_collapsed"].astype("int64").tolist(),
-    }
+    data = dict(transcript.turn_columns())
+    n = len(data["turn"])
     for name in ("company", "period", "date", "kind", "source_format"):
         data[name] = [getattr(transcript, name)] * n
 

@@ -63,24 +63,107 @@ TURN_COLUMNS = [
 ]
 
 
-@dataclass
 class Transcript:
     """One call: metadata plus a ``turns`` frame (columns in the module docstring).
 
     ``company`` is the key calls of one company share ("Alibaba"); ``company_name`` the
     name as the call states it ("Alibaba Group Holding Limited"). ``participants`` maps each name of the call's participant lists (where the layout has
     them) to ``(title, role)``.
+
+    The reader keeps the turns as plain column lists and builds the ``turns`` DataFrame on
+    first access; :meth:`turn_columns` gives the lists without building it.
     """
 
-    path: str
-    company: str | None
-    period: str | None
-    date: str | None
-    kind: str
-    source_format: str
-    turns: pd.DataFrame
-    participants: dict = field(default_factory=dict)
-    company_name: str | None = None
+    __slots__ = ("path", "company", "period", "date", "kind", "source_format", "participants",
+                 "company_name", "_turns", "_columns")
+
+    def __init__(self, path: str, company: str | None, period: str | None, date: str | None, kind: str,
+                 source_format: str, turns: pd.DataFrame | None = None, participants: dict | None = None,
+                 company_name: str | None = None, *, columns: dict[str, list] | None = None):
+        if turns is None and columns is None:
+            raise TypeError("Transcript needs turns (a DataFrame) or columns (lists per turn column)")
+        self.path = path
+        self.company = company
+        self.period = period
+        self.date = date
+        self.kind = kind
+        self.source_format = source_format
+        self.participants = {} if participants is None else participants
+        self.company_name = company_name
+        self._turns = turns
+        self._columns = None if turns is not None else columns
+
+    @property
+    def turns(self) -> pd.DataFrame:
+        if self._turns is None:
+            self._turns = _frame(self._columns)
+        return self._turns
+
+    @turns.setter
+    def turns(self, value: pd.DataFrame) -> None:
+        self._turns = value
+        self._columns = None
+
+    def turn_columns(self) -> dict[str, list]:
+        """The turn table as one list per column of :data:`TURN_COLUMNS` (missing values as
+        ``None``), read from the ``turns`` frame when that has been built or given."""
+        if self._turns is None:
+            return self._columns
+        turns = self._turns
+        return {
+            "turn": turns["turn"].astype("int64").tolist(),
+            "speaker": [s if isinstance(s, str) else None for s in turns["speaker"].tolist()],
+            "role": turns["role"].tolist(),
+            "section": turns["section"].tolist(),
+            "text": turns["text"].tolist(),
+            "language": turns["language"].tolist(),
+            "boilerplate": turns["boilerplate"].astype(bool).tolist(),
+            "duplicate_of": [None if pd.isna(d) else int(d) for d in turns["duplicate_of"].tolist()],
+            "interpretation": [s if isinstance(s, str) else None for s in turns["interpretation"].tolist()],
+            "loops_collapsed": turns["loops_collapsed"].astype("int64").tolist(),
+        }
+
+    def _fields(self) -> tuple:
+        return (self.path, self.company, self.period, self.date, self.kind, self.source_format,
+                self.participants, self.company_name)
+
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, Transcript):
+            return NotImplemented
+        return self._fields() == other._fields() and self.turns.equals(other.turns)
+
+    __hash__ = None
+
+    def __repr__(self) -> str:
+        return (f"Transcript(path={self.path!r}, company={self.company!r}, period={self.period!r}, "
+                f"date={self.date!r}, kind={self.kind!r}, source_format={self.source_format!r}, "
+                f"turns=<{len(self.turn_columns()['turn'])} turns>, company_name={self.company_name!r})")
+
+    def __getstate__(self):
+        return {name: getattr(self, name) for name in self.__slots__}
+
+    def __setstate__(self, state):
+        for name, value in state.items():
+            object.__setattr__(self, name, value)
+
+
+def _frame(columns: dict[str, list]) -> pd.DataFrame:
+    """The ``turns`` DataFrame of a call's turn column lists."""
+    return pd.DataFrame(
+        {
+            "turn": np.asarray(columns["turn"], dtype="int64"),
+            "speaker": columns["speaker"],
+            "role": columns["role"],
+            "section": columns["section"],
+            "text": columns["text"],
+            "language": columns["language"],
+            "boilerplate": np.array(columns["boilerplate"], dtype=bool),
+            "duplicate_of": pd.array(columns["duplicate_of"], dtype="Int64"),
+            "interpretation": columns["interpretation"],
+            "loops_collapsed": np.array(columns["loops_collapsed"], dtype="int64"),
+        },
+        columns=TURN_COLUMNS,
+    )
 
 
 @dataclass
@@ -113,7 +196,7 @@ def _split_translations(raw_turns: list, texts: list, loops: list) -> tuple[list
     return out_turns, out_texts, out_loops
 
 
-def _turns_frame(raw_turns: list, kind: str) -> pd.DataFrame:
+def _turn_columns(raw_turns: list, kind: str) -> dict[str, list]:
     texts, loops = [], []
     for _, _, _, body in raw_turns:
         text, n = _cleaning.collapse_loops(body)
@@ -131,21 +214,18 @@ def _turns_frame(raw_turns: list, kind: str) -> pd.DataFrame:
     else:
         duplicates, notes = [None] * len(texts), [None] * len(texts)
     boilerplate = [_cleaning.is_boilerplate(text, role) for text, role in zip(texts, roles)]
-    return pd.DataFrame(
-        {
-            "turn": np.arange(len(raw_turns), dtype="int64"),
-            "speaker": [t[0] for t in raw_turns],
-            "role": roles,
-            "section": [t[2] for t in raw_turns],
-            "text": texts,
-            "language": languages,
-            "boilerplate": np.array(boilerplate, dtype=bool),
-            "duplicate_of": pd.array(duplicates, dtype="Int64"),
-            "interpretation": notes,
-            "loops_collapsed": np.array(loops, dtype="int64"),
-        },
-        columns=TURN_COLUMNS,
-    )
+    return {
+        "turn": list(range(len(raw_turns))),
+        "speaker": [t[0] if isinstance(t[0], str) else None for t in raw_turns],
+        "role": roles,
+        "section": [t[2] for t in raw_turns],
+        "text": texts,
+        "language": languages,
+        "boilerplate": [bool(b) for b in boilerplate],
+        "duplicate_of": [None if d is None else int(d) for d in duplicates],
+        "interpretation": notes,
+        "loops_collapsed": [int(n) for n in loops],
+    }
 
 
 def read_transcript(path, *, company: str | None = None, manifest=None,
@@ -189,7 +269,7 @@ def read_transcript(path, *, company: str | None = None, manifest=None,
         date=call_date,
         kind=parsed.kind,
         source_format=parsed.source_format,
-        turns=_turns_frame(parsed.turns, parsed.kind),
+        columns=_turn_columns(parsed.turns, parsed.kind),
         participants=dict(parsed.participants),
         company_name=name,
     )
