@@ -27,6 +27,10 @@ MODEL_FORMAT = "topictrack-theme-model"
 MODEL_VERSION = 1
 _WORD_BREAK = -2  # the id of "\n", the sentence separator of a batch's tokens
 _PAD_BUDGET = 4_000_000  # products held at once when summing rows (about 100 MB of float32 x 6)
+#: Batches of at least this many sentences are scored with SciPy's sparse products (faster on
+#: many sentences; the same numbers); smaller ones with NumPy alone, so a first ``tag()`` does
+#: not import SciPy.
+SPARSE_FROM = 48
 
 
 def _check_texts(X, what="X") -> list[str]:
@@ -66,6 +70,32 @@ def near_any(hits: np.ndarray, groups=None, *, window: int = 1) -> np.ndarray:
     for d, i in linked_neighbours(hits.shape[0], groups, window=window):
         near[i] |= hits[i + d]
     return near
+
+
+def _sparse():
+    """``scipy.sparse``, or None when SciPy is not installed."""
+    try:
+        import scipy.sparse as sp
+    except ImportError:  # pragma: no cover - SciPy comes with scikit-learn
+        return None
+    return sp
+
+
+def _neighbour_matrix(sp, n: int, groups, *, window: int, decay: float):
+    """The sparse form of :func:`linked_neighbours` with weights ``decay ** (d - 1)``: the matrix
+    :func:`topictrack.themes.classifier.neighbour_matrix` builds."""
+    if n < 2 or window < 1:
+        return sp.csr_matrix((n, n), dtype=np.float32)
+    g = None if groups is None else np.asarray(groups)
+    diagonals, offsets = [], []
+    for distance in range(1, min(window, n - 1) + 1):
+        same = np.ones(n - distance, dtype=np.float32)
+        if g is not None:
+            same = (g[distance:] == g[:-distance]).astype(np.float32)
+        same *= decay ** (distance - 1)
+        diagonals += [same, same]
+        offsets += [distance, -distance]
+    return sp.diags(diagonals, offsets, shape=(n, n), format="csr", dtype=np.float32)
 
 
 def _row_sums32(rows: np.ndarray, data: np.ndarray, cols: np.ndarray, coef: np.ndarray, n: int) -> np.ndarray:
@@ -281,6 +311,8 @@ class ThemeModel:
         rows, cols = keys // width, keys % width
         tf = counts.astype(np.float32)
         own = _normalise(rows, (1.0 + np.log(tf)) * idf32[cols], n)
+        if n >= SPARSE_FROM and _sparse() is not None:
+            return self._proba_sparse(rows, cols, own, n, groups)
         alone = _row_sums32(rows, own, cols, coef32, n)
         if not (self.context_weight and self.context_window):
             full = alone
@@ -289,6 +321,22 @@ class ThemeModel:
             full = _row_sums32(crow, _normalise(crow, cval, n), ccol, coef32, n)
         scores = np.asarray(full) + self.intercept_
         return 1.0 / (1.0 + np.exp(-scores)), np.asarray(alone)
+
+    def _proba_sparse(self, rows, cols, own, n, groups):
+        """:meth:`proba_and_own_evidence` with SciPy's sparse products, from the normalised
+        TF-IDF entries: the operations of :meth:`ThemeClassifier.proba_and_own_evidence`."""
+        sp = _sparse()
+        coef32 = self._index()[3]
+        indptr = np.searchsorted(rows, np.arange(n + 1))
+        alone = sp.csr_matrix((own, cols, indptr), shape=(n, len(self.vocabulary_)))
+        features = alone
+        if self.context_weight and self.context_window:
+            around = _neighbour_matrix(sp, n, groups, window=self.context_window, decay=self.context_weight)
+            features = sp.csr_matrix(alone + (around @ alone) * np.float32(self.context_weight))
+            lengths = np.diff(features.indptr)
+            features.data = _normalise(np.repeat(np.arange(n), lengths), features.data, n)
+        scores = np.asarray(features @ coef32) + self.intercept_
+        return 1.0 / (1.0 + np.exp(-scores)), np.asarray(alone @ coef32)
 
     def _with_context(self, rows, cols, own, n, groups):
         """Entries of ``own + context_weight * sum_d decay^(|d|-1) own[i + d]`` in SciPy's
@@ -315,53 +363,52 @@ class ThemeModel:
             return rows, cols, own
         nrow, ncol = np.concatenate(parts_row), np.concatenate(parts_col)
         nval, nrank = np.concatenate(parts_val), np.concatenate(parts_rank)
-        # per (sentence, feature): the neighbours' values summed in float32, nearest-first order
-        order = np.lexsort((nrank, ncol, nrow))
-        nrow, ncol, nval, nrank = nrow[order], ncol[order], nval[order], nrank[order]
+        # per (sentence, feature): the neighbours' values summed in float32, nearest-first
+        # order. Each distance's entries come sorted by (sentence, feature), so a stable sort
+        # by that key keeps the distances in order within a key (and only merges sorted runs).
         key = nrow * width + ncol
+        order = np.argsort(key, kind="stable")
+        key, nval, nrank = key[order], nval[order], nrank[order]
         head = np.r_[True, key[1:] != key[:-1]]
         group_start = np.flatnonzero(head)
         group = np.cumsum(head) - 1
         position = np.arange(len(key)) - group_start[group]
-        acc = nval[head].copy()
+        acc = nval[head]
         for p in range(1, int(position.max()) + 1):
             at = position == p
-            acc[group[at]] = acc[group[at]] + nval[at]
-        brow, bcol, bval, brank = nrow[head], ncol[head], acc * np.float32(self.context_weight), nrank[head]
+            acc[group[at]] += nval[at]
+        bkey, brank = key[head], nrank[head]
+        bval = acc * np.float32(self.context_weight)
+        brow, bcol = bkey // width, bkey % width
 
-        # the order in which the product stores each sentence's context features: the
-        # reverse of the order in which the neighbours (nearest... in sentence order) bring them
-        bring = np.lexsort((bcol, brank, brow))
+        # SciPy stores a sentence's context features in the reverse of the order the
+        # neighbours bring them (by distance, then feature); when every sentence's come out
+        # ascending that way, the sum below is merged in ascending order
+        links = len(links)
+        bring = np.argsort((brow * links + brank) * width + bcol, kind="stable")
         brought_row, brought_col = brow[bring], bcol[bring]
-        stored_increasing = True
-        if len(brought_row) > 1:
-            same_row = brought_row[1:] == brought_row[:-1]
-            stored_increasing = not np.any(same_row & (brought_col[1:] >= brought_col[:-1]))
+        stored_increasing = not np.any((brought_row[1:] == brought_row[:-1])
+                                       & (brought_col[1:] >= brought_col[:-1]))
 
-        bkey = brow * width + bcol
         okey = rows * width + cols
-        in_own = np.isin(bkey, okey, assume_unique=True)
-        ctx_of_own = np.isin(okey, bkey, assume_unique=True)
+        where = np.minimum(np.searchsorted(okey, bkey), len(okey) - 1)
+        in_own = okey[where] == bkey if len(okey) else np.zeros(len(bkey), dtype=bool)
         total = own.copy()
-        if ctx_of_own.any():
-            match = np.searchsorted(bkey, okey[ctx_of_own])
-            total[ctx_of_own] = own[ctx_of_own] + bval[match]
+        if in_own.any():
+            total[where[in_own]] = own[where[in_own]] + bval[in_own]
         extra = ~in_own
         erow, ecol, eval_, erank = brow[extra], bcol[extra], bval[extra], brank[extra]
+        crow = np.concatenate((erow, rows))
+        ccol = np.concatenate((ecol, cols))
+        cval = np.concatenate((eval_, total))
         if stored_increasing:
-            # both sides sorted: the sum is merged in ascending column order
-            crow = np.concatenate((rows, erow))
-            ccol = np.concatenate((cols, ecol))
-            cval = np.concatenate((total, eval_))
-            order = np.lexsort((ccol, crow))
+            # both sides sorted: the sum is merged in ascending feature order
+            place = ccol
         else:
             # context-only features in the order the neighbours bring them, then the own
-            # features in descending column order
-            crow = np.concatenate((erow, rows))
-            ccol = np.concatenate((ecol, cols))
-            cval = np.concatenate((eval_, total))
-            first_key = np.concatenate((erank * width + ecol, (2 * len(links) + 1) * width + (width - 1 - cols)))
-            order = np.lexsort((first_key, crow))
+            # features in descending feature order
+            place = np.concatenate((erank * width + ecol, (links + 1) * width + (width - 1 - cols)))
+        order = np.argsort(crow * ((links + 2) * width) + place)
         return crow[order], ccol[order], cval[order]
 
     def decision_function(self, X, *, groups=None, tokens=None, ids=None) -> np.ndarray:

@@ -1,0 +1,60 @@
+"""The NumPy theme model gives the scikit-learn classifier's probabilities bit for bit, on
+both of its routes (NumPy alone for small batches, SciPy's sparse products for large ones),
+and tagging a first sentence loads neither scikit-learn nor SciPy."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from topictrack import _resources, text
+from topictrack.themes import MODEL_FILE, ThemeClassifier, ThemeModel
+from topictrack.themes import model as _model
+
+
+@pytest.fixture(scope="module")
+def calls():
+    out = []
+    for path in _resources.sample_calls():
+        found = text.sentences(path.read_text(encoding="utf-8"))
+        out.append((found, [i // 9 for i in range(len(found))]))
+    return out
+
+
+@pytest.mark.parametrize("route", ["numpy", "sparse"])
+def test_both_routes_equal_the_classifier_exactly(calls, route, monkeypatch):
+    path = _resources.resource_dir() / MODEL_FILE
+    classifier = ThemeClassifier.load(path)
+    model = ThemeModel.load(path)
+    monkeypatch.setattr(_model, "SPARSE_FROM", 10**9 if route == "numpy" else 1)
+    batches = [*calls, (calls[0][0][:5], None), (["Revenue grew."], None), ([], None),
+               (["GPU supply is tight.", "So is DeepSeek demand.", "Thanks."], [1, 1, 2])]
+    for sentences, groups in batches:
+        want = classifier.proba_and_own_evidence(sentences, groups=groups)
+        got = model.proba_and_own_evidence(sentences, groups=groups)
+        assert got[0].shape == want[0].shape
+        assert np.array_equal(got[0], want[0]) and np.array_equal(got[1], want[1])
+
+
+def test_first_tag_loads_no_scikit_learn_scipy_or_pandas():
+    code = (
+        "import sys, topictrack; "
+        "themes = topictrack.tag('After DeepSeq R1 came out, inference demand jumped.'); "
+        "label = topictrack.sentiment_label('Revenue rose.'); "
+        "heavy = [m for m in ('sklearn', 'scipy', 'pandas') if m in sys.modules]; "
+        "print(sorted(themes), label, ','.join(heavy) or '-')"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["['ai_demand',", "'deepseek']", "positive", "-"]
+
+
+def test_nltk_is_whole_when_imported_after_a_split():
+    code = (
+        "import sys; from topictrack import text; text.sentences('Mr. Lee spoke. Sales rose.'); "
+        "print('nltk' in sys.modules); import nltk; print(callable(nltk.word_tokenize))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "True"]
