@@ -40,6 +40,9 @@ _SPACE = re.compile(r"\s+")
 _CJK_END = re.compile(r"(?<=[\u3002\uff01\uff1f])")
 # a line break inside a sentence: the line ends in a letter, digit or comma, the next starts in lower case
 _WRAPPED = re.compile(r"(?<=[A-Za-z0-9,%])[ \t]*\r?\n[ \t]*(?=[a-z])")
+# the same breaks found from their line feed (a literal the regex engine looks for quickly)
+_WRAP_BREAK = re.compile(r"\n[ \t]*(?=[a-z])")
+_WRAP_BEFORE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789,%")
 _TITLE_END = re.compile(r"(?:^|\s)(?:Mr|Mrs|Ms|Dr|Prof|Messrs|Mt|St)\.$")
 
 
@@ -119,6 +122,26 @@ def _split_block(block: str) -> list[str]:
     return tokenizer.tokenize(block)
 
 
+def _join_wrapped(text: str) -> str:
+    """``_WRAPPED.sub(" ", text)``: each line break inside a hard-wrapped sentence, with the
+    spaces and tabs around it, becomes one space."""
+    pieces, last = [], 0
+    for match in _WRAP_BREAK.finditer(text):
+        start = match.start()
+        if start and text[start - 1] == "\r":
+            start -= 1
+        while start and text[start - 1] in " \t":
+            start -= 1
+        if start and text[start - 1] in _WRAP_BEFORE and start >= last:
+            pieces.append(text[last:start])
+            pieces.append(" ")
+            last = match.end()
+    if not pieces:
+        return text
+    pieces.append(text[last:])
+    return "".join(pieces)
+
+
 def sentences(text: str) -> list[str]:
     """Split ``text`` into sentences, whitespace-normalised, empty ones dropped.
 
@@ -134,8 +157,8 @@ def sentences(text: str) -> list[str]:
         raise TypeError(f"sentences() expects a str, got {type(text).__name__}")
     out: list[str] = []
     start = 0  # first sentence of the current line; a title never joins across lines
-    for block in _WRAPPED.sub(" ", text).splitlines():
-        block = _SPACE.sub(" ", block).strip()
+    for block in _join_wrapped(text).splitlines():
+        block = " ".join(block.split())  # what _SPACE.sub(" ", block).strip() gives
         if not block:
             continue
         if block.isascii():
@@ -146,7 +169,7 @@ def sentences(text: str) -> list[str]:
         for piece in pieces:
             if not piece.strip():
                 continue
-            if out and _TITLE_END.search(out[-1]) and len(out) > start:
+            if len(out) > start and out[-1][-1] == "." and _TITLE_END.search(out[-1]):
                 out[-1] = f"{out[-1]} {piece}"
             else:
                 out.append(piece)

@@ -34,9 +34,9 @@ def collapse_loops(text: str) -> tuple[str, int]:
     words = text.split()
     if len(words) < _MIN_PHRASE * _MIN_REPEATS:
         return text, 0
-    trigrams = list(zip(words, words[1:], words[2:]))
-    if len(set(trigrams)) > len(trigrams) - (2 * _MIN_PHRASE - 2):
+    if len(set(zip(words, words[1:], words[2:]))) > len(words) - 2 - (2 * _MIN_PHRASE - 2):
         return text, 0  # three copies of a 3-word phrase already repeat 4 trigrams
+    trigrams = list(zip(words, words[1:], words[2:]))
     frequent = set()
     for g, c in Counter(trigrams).most_common():
         if c < _MIN_REPEATS:

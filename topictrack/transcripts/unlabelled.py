@@ -127,13 +127,11 @@ def _parse_cue_units(text: str, path, fmt: str) -> Parsed:
             and not _NEW_SPEAKER_CUE.match(unit)
             and safe == last_safe
         ):
-            prev = turns[-1]
-            turns[-1] = (prev[0], prev[1], prev[2], prev[3] + "\n" + unit)
+            turns[-1][3].append(unit)
         elif merge and turns and role == "operator" and turns[-1][1] == "operator":
-            prev = turns[-1]
-            turns[-1] = (prev[0], prev[1], prev[2], prev[3] + "\n" + unit)
+            turns[-1][3].append(unit)
         else:
-            turns.append((speaker, role, section, unit))
+            turns.append((speaker, role, section, [unit]))
         last_safe = safe
         if role == "analyst":
             pending_speaker, pending_role = None, "management"
@@ -144,7 +142,7 @@ def _parse_cue_units(text: str, path, fmt: str) -> Parsed:
                 name = hand.group(1) if hand else None
                 if name is None or name.lower() != "operator":
                     pending_speaker, pending_role = name, "management"
-    return Parsed(fmt, "transcript", turns, header, [])
+    return Parsed(fmt, "transcript", [(*turn[:3], "\n".join(turn[3])) for turn in turns], header, [])
 
 
 _OPERATOR_PHRASES = re.compile(
