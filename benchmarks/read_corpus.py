@@ -139,12 +139,13 @@ def main(argv=None) -> int:
     print("period = share of calls with a period; company = share with a company; label = share of")
     print("periods equal to the file name's (ECTSum, Motley Fool) or manifest header_line's quarter;")
     print("text = label disagreements where the call's own title or opening announcement states the quarter")
-    print("read; cpu s = process CPU seconds of reading.")
+    print("read; cpu s = process CPU seconds of reading; MB/s = megabytes of files read per CPU second (one")
+    print("core); ms/call = CPU milliseconds per file. Targets: >= 10 MB/s on ECTSum, >= 5 MB/s on Motley Fool.")
     header = f"{'corpus':<20}{'files':>7}{'read':>7}{'failed':>8}{'turns':>9}{'period':>9}" \
-             f"{'company':>9}{'label':>9}{'text':>6}{'seconds':>9}{'cpu s':>8}{'ms/call':>9}"
+             f"{'company':>9}{'label':>9}{'text':>6}{'seconds':>9}{'cpu s':>8}{'MB/s':>7}{'ms/call':>9}"
     print(header)
     totals = dict(files=0, read=0, failed=0, turns=0, period=0, company=0, ok=0, judged=0, stated=0,
-                  seconds=0.0, cpu=0.0)
+                  seconds=0.0, cpu=0.0, bytes=0)
     failed_any = False
     speaker_figures: dict = {}
     for name, (paths, expected_of) in corpora.items():
@@ -153,6 +154,7 @@ def main(argv=None) -> int:
         if not paths:
             print(f"{name}: no files found under {args.root}", file=sys.stderr)
             return 2
+        size = sum(p.stat().st_size for p in paths)
         start, cpu = time.perf_counter(), time.process_time()
         result = read_transcripts(paths)
         seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
@@ -176,7 +178,7 @@ def main(argv=None) -> int:
         print(f"{name:<20}{len(paths):>7}{n:>7}{len(result.failures):>8}{turns:>9}"
               f"{with_period / max(n, 1):>9.1%}{with_company / max(n, 1):>9.1%}"
               f"{ok / max(judged, 1):>9.1%}{stated:>6}{seconds:>9.2f}{cpu:>8.2f}"
-              f"{1000 * seconds / max(len(paths), 1):>9.2f}")
+              f"{size / 1e6 / max(cpu, 1e-9):>7.1f}{1000 * cpu / max(len(paths), 1):>9.2f}")
         for path, error in result.failures.itertuples(index=False):
             print(f"  failed: {error}")
         for miss in misses[: args.show_misses]:
@@ -187,13 +189,14 @@ def main(argv=None) -> int:
         for key, value in (("files", len(paths)), ("read", n), ("failed", len(result.failures)),
                            ("turns", turns), ("period", with_period), ("company", with_company),
                            ("ok", ok), ("judged", judged), ("stated", stated), ("seconds", seconds),
-                           ("cpu", cpu)):
+                           ("cpu", cpu), ("bytes", size)):
             totals[key] += value
     n = totals["read"]
     print(f"{'overall':<20}{totals['files']:>7}{n:>7}{totals['failed']:>8}{totals['turns']:>9}"
           f"{totals['period'] / max(n, 1):>9.1%}{totals['company'] / max(n, 1):>9.1%}"
           f"{totals['ok'] / max(totals['judged'], 1):>9.1%}{totals['stated']:>6}{totals['seconds']:>9.2f}"
-          f"{totals['cpu']:>8.2f}{1000 * totals['seconds'] / max(totals['files'], 1):>9.2f}")
+          f"{totals['cpu']:>8.2f}{totals['bytes'] / 1e6 / max(totals['cpu'], 1e-9):>7.1f}"
+          f"{1000 * totals['cpu'] / max(totals['files'], 1):>9.2f}")
     judged, agree_or_stated = totals["judged"], totals["ok"] + totals["stated"]
     print(f"period equal to the label or stated by the call itself: {agree_or_stated}/{judged} "
           f"= {agree_or_stated / max(judged, 1):.1%}")

@@ -203,6 +203,8 @@ class _Scorer:
         # first words of the metrics and phrases: a sentence with none of them and no lexicon
         # word scores 0.0 at once
         self._rule_words = frozenset(e.split()[0] for e in (*polarity, *lex.phrases) if e.split())
+        self._cue_words = frozenset(e.split()[0] for e in (*lex.contrast, *lex.concession, *lex.hedges,
+                                                           *lex.questions) if e.split())
 
     @staticmethod
     def _title_case(words: list[str]) -> bool:
@@ -295,23 +297,24 @@ class _Scorer:
         # this order: contrast, concessions, hedge, question), needed only where a term is
         modifiers = []
         factors = []  # (first token, last token, factor)
-        contrast = next((c for c in self.contrast.find(keys, present) if _is_contrast(keys, c)), None)
+        cues = self._cue_words.intersection(present)  # the cues' first words in the sentence
+        contrast = next((c for c in self.contrast.find(keys, cues) if _is_contrast(keys, c)), None)
         if contrast:
             c0, c1, cue = contrast
             factors.append((0, c0 - 1, self.w_before))
             factors.append((c1 + 1, n - 1, self.w_after))
             modifiers.append(f"contrast {cue!r}: before x{self.w_before}, after x{self.w_after}")
-        for k, _, cue in self.concession.find(keys, present):
+        for k, _, cue in self.concession.find(keys, cues):
             end = k
             while end < n - 1 and not raw[end].endswith((",", ";", ":")):
                 end += 1
             factors.append((k, end, self.w_concession))
             modifiers.append(f"concession {cue!r}: its clause x{self.w_concession}")
-        hedge = self.hedges.first(keys, present)
+        hedge = self.hedges.first(keys, cues)
         if hedge:
             factors.append((0, n - 1, self.w_hedge))
             modifiers.append(f"hedge {hedge[2]!r}: sentence x{self.w_hedge}")
-        question = "?" if raw[-1].endswith("?") else self.questions.first(keys, present)
+        question = "?" if raw[-1].endswith("?") else self.questions.first(keys, cues)
         if question:
             factors.append((0, n - 1, self.w_question))
             cue = "?" if question == "?" else question[2]

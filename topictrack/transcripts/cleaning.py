@@ -37,11 +37,7 @@ def collapse_loops(text: str) -> tuple[str, int]:
     if len(set(zip(words, words[1:], words[2:]))) > len(words) - 2 - (2 * _MIN_PHRASE - 2):
         return text, 0  # three copies of a 3-word phrase already repeat 4 trigrams
     trigrams = list(zip(words, words[1:], words[2:]))
-    frequent = set()
-    for g, c in Counter(trigrams).most_common():
-        if c < _MIN_REPEATS:
-            break
-        frequent.add(g)
+    frequent = {g for g, c in Counter(trigrams).items() if c >= _MIN_REPEATS}
     if not frequent:
         return text, 0
     positions: dict = {}
