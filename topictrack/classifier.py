@@ -486,12 +486,12 @@ def training_set(paths=None, *, lexicons=None) -> tuple[list[str], list[list[str
     """Weakly labelled training sentences: ``(texts, labels, groups, weights)``.
 
     Corpus sentences (``paths``: files or folders; default the bundled sample calls)
-    get the themes whose lexicon they match; each lexicon's example sentences get
+    get the themes the lexicons give them (``[[context]]`` tables read with the
+    sentence's neighbours in the same turn); each lexicon's example sentences get
     their theme (plus any other lexicon they match) and weight ``EXAMPLE_WEIGHT``.
     """
     from topictrack._resources import sample_calls
-    from topictrack.lexicon import LexiconMatcher
-    from topictrack.themes import load_lexicons
+    from topictrack.themes import ThemeTagger, load_lexicons
 
     lexicon_list = load_lexicons(lexicons)
     files = sample_calls() if not paths else _expand(paths)
@@ -508,7 +508,7 @@ def training_set(paths=None, *, lexicons=None) -> tuple[list[str], list[list[str
             weights.append(EXAMPLE_WEIGHT)
             forced.append(lexicon.name)
             next_group += 1
-    hits = LexiconMatcher(lexicon_list).match(texts)
+    hits = ThemeTagger(lexicon_list, method="lexicon").scores(texts, groups=groups) > 0
     names = [lex.name for lex in lexicon_list]
     labels = []
     for row, theme in zip(hits, forced):

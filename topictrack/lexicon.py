@@ -14,6 +14,10 @@ A lexicon file looks like this (every key but ``description`` and one of ``terms
     terms = ["chip*", "GPU*"]
     with = ["shortage", "restrict*"]
 
+    [[context]]                          # an ambiguous term, and words that make it plain
+    terms = ["supply chain*"]            # when one of them is in the sentence or within
+    near = ["chip*", "GPU*", "memory"]   # CONTEXT_WINDOW sentences of it (same turn)
+
 Matching is case-insensitive and on whole words. In ``terms`` (and both sides of a
 pair) a space matches any run of spaces or hyphens, ``*`` at the end of a word
 matches any word ending ("restrict*" covers "restricted", "restrictions") and an
@@ -31,6 +35,7 @@ same name as a shipped one replaces that one).
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 import threading
@@ -56,8 +61,10 @@ else:  # pragma: no cover
 SETTINGS_FILE = "_settings.toml"
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
-_KEYS = {"name", "description", "terms", "patterns", "exclude", "examples", "pairs"}
+_KEYS = {"name", "description", "terms", "patterns", "exclude", "examples", "pairs", "context"}
 _PAIR_KEYS = {"terms", "with"}
+_CONTEXT_KEYS = {"terms", "near"}
+CONTEXT_WINDOW = 1  # sentences on each side (same turn) in which a [[context]] table's ``near`` words count
 _REGEX_SYNTAX = re.compile(r"[\\()\[\]?|+{}^$]")
 _TOML_WHERE = re.compile(r"\(at line (\d+), column \d+\)")
 _WORD = re.compile(r"[a-z0-9]+")
@@ -69,7 +76,9 @@ class Lexicon:
     """One theme's lexicon, as read from its file.
 
     ``pairs`` holds ``(terms, with)`` tuples: a sentence matches a pair when it
-    contains one entry of each side.
+    contains one entry of each side. ``context`` holds ``(terms, near)`` tuples: a
+    sentence holding one of ``terms`` matches when one of ``near`` is in it or in the
+    ``CONTEXT_WINDOW`` sentences on either side of it (same turn).
     """
 
     name: str
@@ -79,13 +88,23 @@ class Lexicon:
     exclude: tuple[str, ...] = ()
     examples: tuple[str, ...] = ()
     pairs: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
+    context: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
     path: str | None = None
     regexes: "CompiledLexicon" = field(default=None, repr=False, compare=False)
 
     @property
     def n_entries(self) -> int:
-        """Number of terms, patterns and pairs."""
-        return len(self.terms) + len(self.patterns) + len(self.pairs)
+        """Number of terms, patterns, pairs and context tables."""
+        return len(self.terms) + len(self.patterns) + len(self.pairs) + len(self.context)
+
+    def context_lexicons(self) -> list[tuple["Lexicon", "Lexicon"]]:
+        """Each ``[[context]]`` table as two plain lexicons: its ambiguous terms (with this
+        theme's exclusions) and its ``near`` words."""
+        out = []
+        for i, (terms, near) in enumerate(self.context):
+            ambiguous = _plain_lexicon(f"{self.name}_context{i}", terms, self.exclude, self.path)
+            out.append((ambiguous, _plain_lexicon(f"{self.name}_near{i}", near, (), self.path)))
+        return out
 
 
 @dataclass(frozen=True)
@@ -253,6 +272,42 @@ def _alternation(sources: list[str]) -> re.Pattern | None:
     return re.compile("|".join(f"(?:{s})" for s in sources), re.IGNORECASE)
 
 
+def _plain_lexicon(name: str, terms, exclude, path) -> Lexicon:
+    """A lexicon of plain terms (and exclusions), built without a file."""
+    def toml_list(items):
+        return "[" + ", ".join(json.dumps(x) for x in items) + "]"
+
+    text = f'name = "{name}"\ndescription = "-"\nterms = {toml_list(terms)}\nexclude = {toml_list(exclude)}\n'
+    return parse_lexicon(text, path or "<string>")
+
+
+def _tables(data: dict, key: str, keys: set[str], path, text: str) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+    """The ``[[pairs]]`` or ``[[context]]`` tables of a lexicon file, validated."""
+    raw = data.get(key, [])
+    if not isinstance(raw, list) or not all(isinstance(p, dict) for p in raw):
+        raise LexiconError(path, f"'{key}' must be tables written [[{key}]]", _key_line(text, key))
+    first, second = sorted(keys - {"terms"})[0], "terms"
+    noun = "a pair" if key == "pairs" else "a context table"
+    out = []
+    for table in raw:
+        extra = sorted(set(table) - keys)
+        if extra:
+            raise LexiconError(
+                path,
+                f"[[{key}]] table has unknown key '{extra[0]}'; {noun} holds only 'terms' and '{first}' "
+                f"(keys written below a [[{key}]] header belong to it: put other keys above the first one)",
+                _key_line(text, extra[0]),
+            )
+        missing = sorted(keys - set(table))
+        if missing:
+            raise LexiconError(
+                path, f"[[{key}]] table lacks '{missing[0]}'; {noun} needs both 'terms' and '{first}'",
+                _key_line(text, key),
+            )
+        out.append((_string_list(table[second], "terms", path, text), _string_list(table[first], first, path, text)))
+    return out
+
+
 def parse_lexicon(text: str, path="<string>") -> Lexicon:
     """Parse and validate the TOML text of one lexicon file; raise :class:`LexiconError`."""
     try:
@@ -290,29 +345,14 @@ def parse_lexicon(text: str, path="<string>") -> Lexicon:
         key: _string_list(data.get(key, []), key, path, text)
         for key in ("terms", "patterns", "exclude", "examples")
     }
-    pairs_raw = data.get("pairs", [])
-    if not isinstance(pairs_raw, list) or not all(isinstance(p, dict) for p in pairs_raw):
-        raise LexiconError(path, "'pairs' must be tables written [[pairs]]", _key_line(text, "pairs"))
-    pairs = []
-    for pair in pairs_raw:
-        extra = sorted(set(pair) - _PAIR_KEYS)
-        if extra:
-            raise LexiconError(
-                path,
-                f"[[pairs]] table has unknown key '{extra[0]}'; a pair holds only 'terms' and 'with' "
-                "(keys written below a [[pairs]] header belong to it: put other keys above the first one)",
-                _key_line(text, extra[0]),
-            )
-        missing = sorted(_PAIR_KEYS - set(pair))
-        if missing:
-            raise LexiconError(
-                path, f"[[pairs]] table lacks '{missing[0]}'; a pair needs both 'terms' and 'with'",
-                _key_line(text, "pairs"),
-            )
-        pairs.append(
-            (_string_list(pair["terms"], "terms", path, text), _string_list(pair["with"], "with", path, text))
-        )
-    if not (lists["terms"] or lists["patterns"] or pairs):
+    pairs = _tables(data, "pairs", _PAIR_KEYS, path, text)
+    context = _tables(data, "context", _CONTEXT_KEYS, path, text)
+    for terms, near in context:
+        for entry in (*terms, *near):
+            if _REGEX_SYNTAX.search(entry):
+                raise LexiconError(path, f"[[context]] entry {entry!r} must be a plain term, not a regular expression",
+                                   _line_of(text, entry) or _key_line(text, "context"))
+    if not (lists["terms"] or lists["patterns"] or pairs or context):
         raise LexiconError(path, "the lexicon has no 'terms', 'patterns' or [[pairs]]; give at least one")
 
     entries = [(t, _compile(t, term_regex(t), "terms", path, text)) for t in lists["terms"]]
@@ -349,6 +389,7 @@ def parse_lexicon(text: str, path="<string>") -> Lexicon:
         name=name,
         description=" ".join(description.split()),
         pairs=tuple(pairs),
+        context=tuple(context),
         path=str(path),
         regexes=compiled,
         **lists,
