@@ -3,20 +3,22 @@
 Two sources decide, per sentence:
 
 * the **lexicons** (one TOML file per theme, see :mod:`topictrack.lexicon`): a sentence
-  that contains a theme's term, pattern or pair gets the theme with confidence at least
-  ``LEXICON_CONFIDENCE``;
+  that contains a theme's term, pattern or pair (or an ambiguous ``[[context]]`` term
+  with its context word in the sentence or the next or previous one of the same turn)
+  gets the theme with confidence at least ``LEXICON_CONFIDENCE``; such a sentence
+  *names* the theme;
 * the **classifier** (:class:`topictrack.classifier.ThemeClassifier`, trained from the
-  lexicons): a sentence whose probability for a theme, read with its neighbouring
-  sentences, reaches the model's threshold gets the theme with that probability when
-  the lexicon found the theme within ``SUPPORT_WINDOW`` sentences of it (same turn),
-  or on its own when the probability reaches ``ALONE_THRESHOLD``. The classifier so
-  extends lexicon evidence to sentences no keyword names ("I often talk about the
-  staircase curve." next to revenue landing next quarter) without tagging every
-  "strong demand" of a company that sells no AI. A classifier-only tag also needs the
-  sentence's own words to lean to the theme, adding at least ``OWN_EVIDENCE`` to its
-  log-odds with the context left out (so "Thank you." after a pricing sentence stays
-  untagged), and a sentence holding one of a theme's exclusions ("share price")
-  and none of its entries never gets that theme.
+  lexicons): a sentence that names no theme gets one from the classifier only next to a
+  sentence that names it (within ``SUPPORT_WINDOW`` sentences, same turn), when its
+  probability read with its neighbours reaches ``SUPPORTED_THRESHOLD`` (or the model's
+  threshold if lower) and its own words lean to the theme, adding at least
+  ``OWN_EVIDENCE`` to its log-odds with the context left out (so "Thank you." after a
+  pricing sentence stays untagged). Of the sentences around one naming sentence, only
+  the likeliest gets the theme this way: context decides an ambiguous sentence ("I
+  often talk about the staircase curve." next to revenue landing next quarter) but a
+  run of sentences does not count for a theme only one of them names. A sentence
+  holding one of a theme's exclusions ("share price") and none of its entries never
+  gets that theme.
 
 When both agree the confidence is ``1 - (1 - LEXICON_CONFIDENCE) * (1 - probability)``.
 A passage's themes are the union of its sentences' themes; its confidence for a theme
@@ -43,7 +45,6 @@ logger = logging.getLogger(__name__)
 
 LEXICON_CONFIDENCE = 0.8
 SUPPORT_WINDOW = 2
-ALONE_THRESHOLD = 0.9
 SUPPORTED_THRESHOLD = 0.4
 OWN_EVIDENCE = 1.0
 MODEL_FILE = "theme_model.json"
@@ -290,7 +291,8 @@ class ThemeTagger:
             with_model[[mine for mine, _ in self._model_columns]] = True
             near = neighbour_matrix(len(sentences), groups, window=SUPPORT_WINDOW) @ hits.astype(np.float32)
             supported = (np.asarray(near) > 0) & (probs >= np.minimum(self._thresholds, SUPPORTED_THRESHOLD))
-            alone = ~hits & ~lookalikes & leaning & with_model & (supported | (probs >= ALONE_THRESHOLD))
+            candidates = ~hits & ~lookalikes & leaning & with_model & supported
+            alone = _one_per_naming_sentence(candidates, hits, probs, groups)
             out = np.where(hits, 1 - (1 - out) * (1 - probs), out)
             out[alone] = probs[alone]
         return out, hits
@@ -393,6 +395,29 @@ class ThemeTagger:
                 near.append(ev)
         confidence = max((ev.confidence for ev in carrying), default=0.0)
         return Explanation(theme, self.method, confidence, carrying, near)
+
+
+def _one_per_naming_sentence(candidates: np.ndarray, hits: np.ndarray, probs: np.ndarray, groups) -> np.ndarray:
+    """Of the sentences the classifier would tag from a naming sentence's neighbourhood, the
+    likeliest one per naming sentence and theme: context may decide one ambiguous sentence,
+    but a run of sentences does not count for a theme that only one of them names."""
+    keep = np.zeros_like(candidates)
+    group = np.asarray(groups) if groups is not None else None
+    for row, column in zip(*np.nonzero(candidates)):
+        named = np.flatnonzero(hits[max(0, row - SUPPORT_WINDOW) : row + SUPPORT_WINDOW + 1, column])
+        named = named + max(0, row - SUPPORT_WINDOW)
+        if group is not None:
+            named = named[group[named] == group[row]]
+        if not len(named):
+            continue
+        anchor = named[np.argmin(np.abs(named - row))]
+        lo, hi = max(0, anchor - SUPPORT_WINDOW), anchor + SUPPORT_WINDOW + 1
+        rivals = np.flatnonzero(candidates[lo:hi, column]) + lo
+        if group is not None:
+            rivals = rivals[group[rivals] == group[anchor]]
+        if row == rivals[np.argmax(probs[rivals, column])]:
+            keep[row, column] = True
+    return keep
 
 
 def _check_text(text) -> str:
