@@ -237,11 +237,11 @@ def test_asp_is_a_word_not_the_start_of_aspect():
 
 
 def test_an_ambiguous_term_counts_only_with_its_context_in_reach():
-    sentences = ["Our supply chain remains a focus for the team.", "We still cannot get enough GPUs."]
+    sentences = ["Supply constraints remain our main concern.", "We still cannot get enough GPUs."]
     tagger = get_tagger(method="lexicon")
     assert "chip_supply" in tagger.tag_sentences(sentences, groups=[1, 1])[0]
     assert "chip_supply" not in tagger.tag_sentences(sentences, groups=[1, 2])[0]
-    assert tagger.tag_sentences(["Our supply chain remains a focus for the team."]) == [{}]
+    assert tagger.tag_sentences(["Supply constraints remain our main concern."]) == [{}]
     result = explain(" ".join(sentences), "chip_supply")
     carrying = next(s for s in result.sentences if s.index == 0)
     assert any("(context)" in term and "GPU" in term for term in carrying.terms)
