@@ -185,6 +185,11 @@ class ThemeTagger:
 
     ``method`` is ``"combined"`` (default), ``"lexicon"`` (lexicons alone) or
     ``"classifier"`` (classifier alone). Build one with :func:`get_tagger`.
+
+    ``model`` is one classifier for every theme it knows; ``models`` instead pairs each
+    classifier with the themes it serves (``None``: all it knows), the first pair serving a
+    theme winning. :meth:`model_for` tells which classifier serves a theme; ``model`` is
+    the last one given.
     """
 
     def __init__(self, lexicons: Sequence[_lexicon.Lexicon], model=None, *, method: str = "combined", models=None):
