@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from topictrack._cleaning import mentions_safe_harbour
 from topictrack.errors import UnknownFormatError
+from topictrack.input_checks import json_turn_lists
 
 RawTurn = tuple  # (speaker: str | None, role: str, section: str, text: str)
 
@@ -236,8 +237,11 @@ def _title_lines(lines) -> list[str]:
 def _parse_json(text: str, path) -> Parsed:
     try:
         data = json.loads(text)
+    except RecursionError:
+        raise UnknownFormatError(path, "JSON is nested too deeply to be a transcript") from None
     except ValueError:
         raise UnknownFormatError(path, "file starts like JSON but is not valid JSON") from None
+    json_turn_lists(data, path)  # every turn field of the expected type, or a reason
     if not isinstance(data, dict) or not (
         isinstance(data.get("prepared_remarks"), list) or isinstance(data.get("q_and_a"), list)
     ):
@@ -614,6 +618,7 @@ def _parse_cue_units(text: str, path, fmt: str) -> Parsed:
     section = "prepared"
     pending_speaker, pending_role = None, None
     last_safe = False  # the previous unit was safe-harbour text
+    bodies: list = []  # the units of each turn, joined once at the end (linear in the lines)
     for unit in units:
         handed_over = False
         safe = merge and mentions_safe_harbour(unit)
@@ -655,13 +660,12 @@ def _parse_cue_units(text: str, path, fmt: str) -> Parsed:
             and not _NEW_SPEAKER_CUE.match(unit)
             and safe == last_safe
         ):
-            prev = turns[-1]
-            turns[-1] = (prev[0], prev[1], prev[2], prev[3] + "\n" + unit)
+            bodies[-1].append(unit)
         elif merge and turns and role == "operator" and turns[-1][1] == "operator":
-            prev = turns[-1]
-            turns[-1] = (prev[0], prev[1], prev[2], prev[3] + "\n" + unit)
+            bodies[-1].append(unit)
         else:
             turns.append((speaker, role, section, unit))
+            bodies.append([unit])
         last_safe = safe
         if role == "analyst":
             pending_speaker, pending_role = None, "management"
@@ -672,6 +676,7 @@ def _parse_cue_units(text: str, path, fmt: str) -> Parsed:
                 name = hand.group(1) if hand else None
                 if name is None or name.lower() != "operator":
                     pending_speaker, pending_role = name, "management"
+    turns = [(*turn[:3], "\n".join(body)) for turn, body in zip(turns, bodies)]
     return Parsed(fmt, "transcript", turns, header, [])
 
 

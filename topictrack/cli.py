@@ -13,7 +13,7 @@ import sys
 
 import click
 
-from topictrack import __version__
+from topictrack import __version__, escape, safeio
 from topictrack.errors import ConfigError, TopictrackError
 
 
@@ -80,7 +80,7 @@ def _scored_for_report(paths, *, company, manifest, lexicons, scored_file):
     result = pipeline.run(inputs, lexicons=lexicons, manifest=manifest, company=company)
     failures = result.failures
     for row in failures.itertuples(index=False):
-        click.echo(f"Failed: {row.path}: {row.error}", err=True)
+        click.echo(escape.terminal(f"Failed: {row.path}: {row.error}"), err=True)
     if result.table.empty:
         if len(failures):
             raise ConfigError(f"none of the {len(failures)} input file(s) could be read")
@@ -92,9 +92,8 @@ def _emit(text: str, output) -> None:
     if output is None:
         click.echo(text, nl=not text.endswith("\n"))
         return
-    with open(output, "w", encoding="utf-8", newline="\n") as handle:
-        handle.write(text)
-    click.echo(f"Wrote {output}", err=True)
+    safeio.atomic_write(output, text)  # the whole report or the file as it was
+    click.echo(escape.terminal(f"Wrote {output}"), err=True)
 
 
 _existing_paths = click.argument("paths", nargs=-1, type=click.Path(exists=True))
@@ -129,6 +128,8 @@ def report_command(ctx, paths, company, manifest, lexicons, fmt, output, scored_
     from topictrack.report import render
     from topictrack.trends import trends
 
+    if output is not None:
+        safeio.check_writable_target(output)  # before scoring, not after
     scored, failed = _scored_for_report(paths, company=company, manifest=manifest,
                                         lexicons=lexicons, scored_file=scored_file)
     _emit(render(trends(scored), fmt), output)
@@ -214,7 +215,7 @@ def score_command(paths, output, jobs, cache_dir, no_cache, engine, scheduler, l
     if result.n_calls == 0 and result.failures.empty:
         raise TopictrackError("no transcript files found in " + ", ".join(paths))
     for row in result.failures.itertuples(index=False):
-        click.echo(f"Failed: {row.path}: {row.error}", err=True)
+        click.echo(escape.terminal(f"Failed: {row.path}: {row.error}"), err=True)
     if not quiet:
         click.echo(
             f"Scored {result.n_calls} call(s), {result.n_rows} turn(s) ({result.n_cached} from cache), "
@@ -261,11 +262,11 @@ def _turns_text(calls) -> str:
 
     lines = []
     for call in calls:
-        lines.append(
+        lines.append(escape.terminal(
             f"{call.path}  company={call.company or '-'}  period={call.period or '-'}  "
             f"date={call.date or '-'}  kind={call.kind}  format={call.source_format}  "
             f"turns={len(call.turns)}"
-        )
+        ))
         for row in call.turns.itertuples(index=False):
             flags = "".join((
                 "B" if row.boilerplate else "-",
@@ -296,24 +297,24 @@ def turns_command(ctx, paths, fmt, company, manifest):
     error; with several inputs, unreadable files are listed on stderr and the exit
     status is 1 while the others are still printed.
     """
-    from topictrack.transcripts import expand_paths, read_transcript, read_transcripts, turns_table
+    from topictrack.transcripts import read_transcript, read_transcripts, turns_table
 
-    files = expand_paths(paths)
-    if not files:
+    files, problems = safeio.find_inputs(paths)
+    if not files and not problems:
         raise ConfigError("no transcript files found in " + ", ".join(paths))
-    if len(files) == 1:
+    if len(files) == 1 and not problems:
         calls, failures = [read_transcript(files[0], company=company, manifest=manifest)], []
     else:
-        result = read_transcripts(files, company=company, manifest=manifest)
+        result = read_transcripts(paths, company=company, manifest=manifest)
         calls, failures = result.calls, list(result.failures.itertuples(index=False))
     if fmt == "table":
         click.echo(_turns_text(calls), nl=False)
     elif fmt == "csv":
-        click.echo(turns_table(calls).to_csv(index=False), nl=False)
+        click.echo(escape.csv_frame(turns_table(calls)).to_csv(index=False), nl=False)
     else:
         click.echo(turns_table(calls).to_json(orient="records", force_ascii=False, indent=1))
     for row in failures:
-        click.echo(f"Failed: {row.error}", err=True)
+        click.echo(escape.terminal(f"Failed: {row.error}"), err=True)
     if failures:
         ctx.exit(1)
 

@@ -40,6 +40,7 @@ so a user's own themes appear like the shipped ones.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import logging
@@ -52,7 +53,7 @@ from pathlib import Path
 import pandas as pd
 
 from topictrack import cache as _cache
-from topictrack import engines, text
+from topictrack import engines, escape, safeio, text
 from topictrack._resources import lexicon_dir, resource_dir
 from topictrack.errors import ConfigError, TranscriptError
 
@@ -94,6 +95,7 @@ class ScoreResult:
     n_rows: int = 0
     n_cached: int = 0
     output: Path | None = None
+    duplicates: pd.DataFrame | None = None  # path, same_as: files left out, same bytes as one scored
 
     @property
     def ok(self) -> bool:
@@ -270,7 +272,7 @@ def score_call(transcript, *, lexicons=None, lm_dictionary=None) -> pd.DataFrame
     data = _score_columns(transcript, tagger, lm)
     try:
         digest = _cache.file_digest(transcript.path)
-    except OSError:
+    except (OSError, TranscriptError):
         digest = hashlib.sha256("\n".join(data["text"]).encode("utf-8", "surrogatepass")).hexdigest()
     _finish(data, str(transcript.path), digest)
     return _frame(data, columns(list(tagger.themes), lm=lm is not None))
@@ -349,32 +351,16 @@ def _warm_up(settings: _Settings) -> None:
 
 
 def _expand(paths) -> tuple[list[Path], list[tuple[str, str]]]:
-    """Files to score and the given paths that do not exist."""
+    """Files to score, and the inputs that cannot be scored with why (missing paths, folders
+    that cannot be listed, named pipes, broken links, link loops)."""
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
     paths = list(paths)
     missing = [(str(p), "no such file or directory") for p in paths
                if not os.path.lexists(p)]
     present = [p for p in paths if os.path.lexists(p)]
-    from topictrack.transcripts import expand_paths
-
-    return list(expand_paths(present)), missing + _broken_links(present)
-
-
-def _broken_links(paths) -> list[tuple[str, str]]:
-    """Links inside the given folders that lead nowhere: folder expansion skips them, yet
-    they are inputs the user handed over, so they are reported as failures."""
-    broken = []
-    for top in paths:
-        if not os.path.isdir(top):
-            continue
-        for folder, subfolders, names in os.walk(top):
-            subfolders[:] = [d for d in subfolders if not d.startswith(".")]
-            for name in names:
-                full = os.path.join(folder, name)
-                if not name.startswith(".") and os.path.islink(full) and not os.path.exists(full):
-                    broken.append((full, "broken symbolic link: its target does not exist"))
-    return broken
+    files, problems = safeio.find_inputs(present)
+    return files, missing + problems
 
 
 def _fingerprint(lexicons, lm_dictionary) -> str:
@@ -444,9 +430,10 @@ class _Sink:
             import pyarrow.parquet as pq
 
             self._schema = pa.Schema.from_pandas(_frame(self._data, names), preserve_index=False)
-            output.parent.mkdir(parents=True, exist_ok=True)
-            self._temp = output.with_name(f".{output.name}.partial")
-            self._writer = pq.ParquetWriter(self._temp, self._schema)
+            with safeio.writing(output):
+                output.parent.mkdir(parents=True, exist_ok=True)
+                self._temp = safeio.private_temp(output)  # this run's own, never shared
+                self._writer = pq.ParquetWriter(self._temp, self._schema)
 
     def add(self, data: dict[str, list]) -> None:
         for name in self.names:
@@ -464,8 +451,9 @@ class _Sink:
 
         if self._buffered:
             frame = _frame(self._data, self.names)
-            self._writer.write_table(pa.Table.from_pandas(frame, schema=self._schema,
-                                                          preserve_index=False))
+            with safeio.writing(self.output):
+                self._writer.write_table(pa.Table.from_pandas(frame, schema=self._schema,
+                                                              preserve_index=False))
         self._data = {name: [] for name in self.names}
         self._buffered = 0
         self._chars = 0
@@ -473,18 +461,23 @@ class _Sink:
     def close(self) -> pd.DataFrame | None:
         if self._writer is None:
             return _frame(self._data, self.names)
-        self._flush()
-        self._writer.close()
-        os.replace(self._temp, self.output)
+        try:
+            self._flush()
+            with safeio.writing(self.output):
+                self._writer.close()
+                os.replace(self._temp, self.output)
+        except BaseException:
+            self.abort()
+            raise
         return None
 
     def abort(self) -> None:
         if self._writer is not None:
-            self._writer.close()
             try:
-                os.unlink(self._temp)
+                self._writer.close()
             except OSError:
                 pass
+            safeio.discard(self._temp)
 
 
 def run(paths, *, lexicons=None, manifest=None, company=None, jobs=None, cache=None,
@@ -532,15 +525,36 @@ def run(paths, *, lexicons=None, manifest=None, company=None, jobs=None, cache=N
 
     files, failures = _expand(paths)
     failures = list(failures)
+    if manifest is not None and not isinstance(manifest, dict):  # the manifest is not a call
+        files = [f for f in files if Path(f).resolve() != Path(manifest).resolve()]
+    unwritable = None
+    if store is not None:
+        unwritable = safeio.writable_folder(store.root)
+        if unwritable:  # said once here, not once per call
+            logger.warning("cache folder %s cannot be written (%s): nothing is stored this run",
+                           store.root, unwritable)
+            settings = dataclasses.replace(settings, cache_root=None)
     plan = []  # (task, cached?) in input order; metadata only, never the text
+    first_of = {}  # content digest -> first file with it
+    duplicates = []
     for index, path in enumerate(files):
         path = str(path)
         try:
             digest = _cache.file_digest(path)
-        except OSError as exc:
-            failures.append((path, exc.strerror or str(exc)))
+        except (OSError, TranscriptError) as exc:
+            failures.append((path, _one_line(exc)))
             continue
-        key = store.key(digest, Path(path).name, _override(path, settings)) if store else None
+        override = _override(path, settings)
+        first = first_of.get(digest)
+        # the same bytes again (a link, or a folder and one of its files) are scored once,
+        # unless a manifest row of their own makes them another call
+        if first is not None and override in (first[1], repr((settings.company, None))):
+            duplicates.append((path, first[0]))
+            logger.warning("%s has the same content as %s: scored once",
+                           escape.terminal(path), escape.terminal(first[0]))
+            continue
+        first_of.setdefault(digest, (path, override))
+        key = store.key(digest, Path(path).name, override) if store else None
         hit = key is not None and store.has(key)
         plan.append((_Task(index, path, digest, key), hit))
 
@@ -573,7 +587,7 @@ def run(paths, *, lexicons=None, manifest=None, company=None, jobs=None, cache=N
                     failures.append((task.path, error))
                     bar.update(1)
                     continue
-                if store is not None and settings.cache_root is None:
+                if store is not None and settings.cache_root is None and not unwritable:
                     try:
                         store.put(task.key, data)
                     except OSError as exc:
@@ -595,7 +609,8 @@ def run(paths, *, lexicons=None, manifest=None, company=None, jobs=None, cache=N
     table = sink.close()
     failed = pd.DataFrame(sorted(failures), columns=["path", "error"], dtype="str")
     return ScoreResult(table=table, failures=failed, n_calls=n_calls, n_rows=sink.rows,
-                       n_cached=n_cached, output=output)
+                       n_cached=n_cached, output=output,
+                       duplicates=pd.DataFrame(duplicates, columns=["path", "same_as"], dtype="str"))
 
 
 def score(paths, *, lexicons=None, manifest=None, company=None, jobs=None, cache=None,

@@ -1,0 +1,69 @@
+"""Text from transcripts made inert for where it is written: CSV, Markdown, a terminal.
+
+Transcripts, file names and manifests come from anywhere. A speaker name such as
+``=HYPERLINK("http://x","y")`` must stay text in a spreadsheet, a name with line breaks must not
+end a Markdown table row or start a heading, ``[x](javascript:...)`` must not become a link, and
+an escape sequence must not reach the terminal.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+# Characters a spreadsheet reads as the start of a formula (tab and carriage return included:
+# some programs drop them and read what follows).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+# C0 controls but tab and line breaks, DEL and C1 controls: what starts terminal escape sequences.
+CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_LINE_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`\[\]|])")
+
+
+def csv_cell(value):
+    """``value`` with a leading ``'`` when it is text a spreadsheet would run as a formula."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` whose text cells are safe to open in a spreadsheet (numbers untouched)."""
+    out = frame.copy()
+    for name in out.columns:
+        column = out[name]
+        if column.dtype == object or pd.api.types.is_string_dtype(column.dtype):
+            out[name] = column.map(csv_cell, na_action="ignore")
+    return out
+
+
+def markdown(text) -> str:
+    """``text`` on one line for a Markdown table cell or heading: line breaks become spaces,
+    ``\\ ` [ ] |`` are backslash-escaped (no links, code or cell breaks) and ``<`` is ``&lt;``
+    (no HTML)."""
+    text = " ".join(str(text).split())
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text).replace("<", "&lt;")
+
+
+def _visible(match: re.Match) -> str:
+    return f"\\x{ord(match.group(0)):02x}"
+
+
+def terminal(text) -> str:
+    """``text`` on one line for a terminal: control characters shown as ``\\xNN``, never sent
+    raw; a file name that is not valid UTF-8 shown with its odd bytes escaped."""
+    text = str(text)
+    if any("\udc80" <= ch <= "\udcff" for ch in text):
+        text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return _LINE_CONTROLS.sub(_visible, text)
+
+
+def strip_controls(text: str) -> str:
+    """``text`` without control characters that are not line breaks or tabs (for decoded
+    transcripts: they carry no meaning in a call and can drive a terminal)."""
+    if text.isprintable():
+        return text
+    return CONTROLS.sub("", text)
