@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from topictrack._cleaning import mentions_safe_harbour
 from topictrack.errors import UnknownFormatError
-from topictrack.input_checks import json_turn_lists
+from topictrack.input_checks import json_turn_lists, unpunctuated_prose
 
 RawTurn = tuple  # (speaker: str | None, role: str, section: str, text: str)
 
@@ -144,7 +144,12 @@ def _has_prose(lines: list[str]) -> bool:
     if _is_table(lines[:200]):
         return False
     sentences = 0
+    bare_words = bare_lines = 0  # unpunctuated speech lines (raw ASR output): two or more
     for ln in lines:
+        words = unpunctuated_prose(ln)
+        bare_words, bare_lines = bare_words + words, bare_lines + (words > 0)
+        if bare_words >= 40 and bare_lines >= 2:
+            return True
         if len(ln.split(None, 5)) >= 5:
             sentences += len(_PROSE_LINE.findall(ln, 0, 5000))
             if sentences >= 2:

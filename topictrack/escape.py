@@ -55,10 +55,16 @@ def _visible(match: re.Match) -> str:
 def terminal(text) -> str:
     """``text`` on one line for a terminal: control characters shown as ``\\xNN``, never sent
     raw; a file name that is not valid UTF-8 shown with its odd bytes escaped."""
+    return _LINE_CONTROLS.sub(_visible, path_text(text))
+
+
+def path_text(text) -> str:
+    """A file name as valid text: the bytes of a name that is not UTF-8 (held as surrogates) are
+    written as ``\\xNN``, so tables and Parquet files can store it."""
     text = str(text)
-    if any("\udc80" <= ch <= "\udcff" for ch in text):
-        text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-    return _LINE_CONTROLS.sub(_visible, text)
+    if not any("\udc80" <= ch <= "\udcff" for ch in text):
+        return text
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def strip_controls(text: str) -> str:

@@ -33,7 +33,7 @@ def utf8_with_strays(data: bytes) -> str | None:
     """``data`` as UTF-8 with its few invalid bytes read as Windows-1252, or None.
 
     Used only when strict UTF-8 fails. The bytes count as UTF-8 when valid multi-byte UTF-8
-    characters are at least 20 times as many as the invalid bytes; text in a single-byte or a
+    characters are at least twice as many as the invalid bytes; text in a single-byte or a
     Chinese double-byte encoding has few or no valid multi-byte UTF-8 sequences and is left to
     the other decoders.
     """
@@ -42,7 +42,7 @@ def utf8_with_strays(data: bytes) -> str | None:
     if not strays:
         return text
     multibyte = sum(1 for ch in text if ch > "\x7f") - strays
-    if multibyte < 20 * strays:
+    if multibyte < 2 * strays:
         return None
     return _STRAY.sub(_cp1252, text)
 
@@ -89,6 +89,19 @@ def json_turn_lists(data, path) -> dict:
         raise UnknownFormatError(path, f"JSON 'participants' is {_type_name(participants)}; "
                                        "expected a list of 'Name--Title' texts")
     return lists
+
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+
+
+def unpunctuated_prose(line: str) -> int:
+    """Words in ``line`` when it reads as speech with its punctuation stripped (as raw speech
+    recognition output is): at least 12 words, nine in ten of them plain words; else 0."""
+    words = line.split()
+    if len(words) < 12:
+        return 0
+    plain = sum(1 for w in words if _WORD.fullmatch(w))
+    return len(words) if plain >= 0.9 * len(words) else 0
 
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

@@ -257,6 +257,7 @@ def _score_columns(transcript, tagger, lm) -> dict[str, list]:
 
 def _finish(data: dict[str, list], path: str, digest: str) -> dict[str, list]:
     n = len(data["turn"])
+    path = escape.path_text(path)  # a file name that is not UTF-8 stays storable
     data["path"] = [path] * n
     data["call_id"] = [_call_id(path, digest)] * n
     return data
@@ -336,6 +337,19 @@ def _score_file(settings: _Settings, task: _Task):
 
 def _score_batch(settings: _Settings, batch: list[_Task]):
     return [_score_file(settings, task) for task in batch]
+
+
+def _crashed_batch(batch: list[_Task]):
+    """The result of a file whose worker process died while scoring it (twice)."""
+    return [(None, "the worker process scoring it died (killed, or out of memory)")] * len(batch)
+
+
+def _split_batch(batch: list[_Task]):
+    return [[task] for task in batch]
+
+
+def _join_batches(results):
+    return [item for part in results for item in part]
 
 
 def _warm_up(settings: _Settings) -> None:
@@ -571,7 +585,8 @@ def run(paths, *, lexicons=None, manifest=None, company=None, jobs=None, cache=N
     n_calls = n_cached = 0
     work = _batches((task for task, hit in plan if not hit), _BATCH_FILES)
     mapped = runner.imap(functools.partial(_score_batch, settings), work,
-                         initializer=_warm_up, initargs=(settings,))
+                         initializer=_warm_up, initargs=(settings,), on_crash=_crashed_batch,
+                         split=_split_batch, join=_join_batches)
     results = (item for batch in mapped for item in batch)
     try:
         for task, hit in plan:
@@ -607,6 +622,8 @@ def run(paths, *, lexicons=None, manifest=None, company=None, jobs=None, cache=N
     if sink is None:
         sink = _Sink(columns(_themes_of(lexicons), lm=with_lm), output)
     table = sink.close()
+    failures = [(escape.path_text(p), escape.path_text(e)) for p, e in failures]
+    duplicates = [(escape.path_text(p), escape.path_text(s)) for p, s in duplicates]
     failed = pd.DataFrame(sorted(failures), columns=["path", "error"], dtype="str")
     return ScoreResult(table=table, failures=failed, n_calls=n_calls, n_rows=sink.rows,
                        n_cached=n_cached, output=output,
