@@ -1,17 +1,20 @@
 """Benchmark: the slow fault probes at full size, each in a fresh process.
 
-    .venv/bin/python benchmarks/faults.py [--quick]
+    .venv/bin/python benchmarks/faults.py [--quick] [--ectsum ../shared/eval/transcripts/ectsum]
 
 For each probe prints the CPU seconds of the measured step (``time.process_time`` in the
 probe's process), the wall seconds, and the probe process's peak resident memory
 (``ru_maxrss``). Inputs are made in a temporary folder; nothing is read from outside the
-repository. ``--quick`` runs the line-count series only up to 250k lines.
+repository, except the optional ECTSum baseline. ``--quick`` runs the line-count series only up
+to 250k lines.
 
 Probes:
 
 - ``lines N``: the reader's layout step (``_formats.parse``) on N short sentence lines, and
   ``same-size call``: the same step on the bundled call text (speaker blocks) repeated to the
-  same size (target: time linear in N, and under 2x the same-size call);
+  same size, and ``ECTSum calls``: the same step on the first 400 ECTSum calls (their own layout is
+  one sentence a line, like the probe), when ``--ectsum`` points at the corpus (it never ships with
+  topictrack). Target: time linear in N, and per MB under 2x that of normal calls of the layout;
 - ``read 10 MB of lines``: ``read_transcript`` on a file of short lines just under the size limit;
 - ``FIFO``, ``/dev/zero``, ``1 GB sparse file``: ``read_transcript`` refusing them (target: at
   once, without reading);
@@ -44,11 +47,11 @@ def done(**extra):
 """
 
 
-def _probe(code: str, folder: str, timeout: float = 900) -> dict:
+def _probe(code: str, folder: str, timeout: float = 900, extra=()) -> dict:
     start = time.perf_counter()
     script = _PRELUDE + textwrap.dedent(code)
     try:
-        done = subprocess.run([sys.executable, "-c", script, folder], capture_output=True, text=True,
+        done = subprocess.run([sys.executable, "-c", script, folder, *extra], capture_output=True, text=True,
                               timeout=timeout, cwd=ROOT)
     except subprocess.TimeoutExpired:
         return {"error": f"timed out after {timeout:.0f} s"}
@@ -78,6 +81,18 @@ text = (base * (size // len(base) + 1))[:size]
 t = time.process_time()
 parsed = _formats.parse(text, "call.txt")
 done(cpu=time.process_time() - t, size_mb=len(text) / 2**20, turns=len(parsed.turns))
+"""
+
+ECTSUM = """
+from topictrack import _formats
+files = sorted(Path(sys.argv[2]).glob("data/final/*/ects/*.txt"))[:400]
+texts = [f.read_text(encoding="utf-8") for f in files]
+t = time.process_time()
+layouts = [_formats.parse(text, "call.txt").source_format for text in texts]
+cpu = time.process_time() - t
+size = sum(map(len, texts)) / 2**20
+done(cpu=cpu, size_mb=size, calls=len(texts), sentence_lines=layouts.count("sentence_lines"),
+     cpu_per_mb=cpu / size)
 """
 
 READ_LIMIT = """
@@ -178,13 +193,17 @@ done(cpu=time.process_time() - t, calls=result.n_calls, report_kb=len(html.encod
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="line series up to 250k lines only")
+    parser.add_argument("--ectsum", type=Path, default=ROOT.parent / "shared/eval/transcripts/ectsum",
+                        help="ECTSum corpus folder for the per-MB baseline (skipped when missing)")
     args = parser.parse_args()
     counts = [125_000, 250_000] if args.quick else [125_000, 250_000, 500_000, 1_000_000]
     probes = []
+    if args.ectsum.is_dir():
+        probes.append(("ECTSum calls (baseline)", ECTSUM, (str(args.ectsum.resolve()),)))
     for n in counts:
-        probes.append((f"lines {n:,}", LINES.replace("N)", f"{n})")))
-        probes.append(("  same-size call, as written", SAME_SIZE.replace("N)", f"{n})")))
-    probes += [
+        probes.append((f"lines {n:,}", LINES.replace("N)", f"{n})"), ()))
+        probes.append(("  same-size call, as written", SAME_SIZE.replace("N)", f"{n})"), ()))
+    probes += [(name, code, ()) for name, code in [
         ("read 10 MB of lines", READ_LIMIT),
         ("FIFO", FIFO),
         ("/dev/zero", DEV_ZERO),
@@ -192,11 +211,13 @@ def main() -> None:
         ("deep tree 1000", DEEP),
         ("regex (a+)+$", REGEX),
         ("5 MB unpunctuated line", LONG_LINE),
-    ]
+    ]]
     print(f"{'probe':<40}{'cpu s':>9}{'wall s':>9}{'peak MB':>9}  details")
-    for name, code in probes:
+    for name, code, extra in probes:
         with tempfile.TemporaryDirectory(prefix="tt-faults-") as folder:
-            result = _probe(code, folder)
+            result = _probe(code, folder, extra=extra)
+        if "size_mb" in result and "cpu" in result and "cpu_per_mb" not in result:
+            result["cpu_per_mb"] = result["cpu"] / result["size_mb"]
         cpu = result.pop("cpu", float("nan"))
         wall = result.pop("wall", float("nan"))
         peak = result.pop("peak_mb", float("nan"))
