@@ -638,6 +638,17 @@ def test_a_table_without_punctuation_is_still_not_a_call(tmp_path):
         read_transcript(path)
 
 
+def test_a_model_written_into_a_missing_folder_is_a_one_line_error(tmp_path):
+    from topictrack._resources import resource_dir
+    from topictrack.classifier import ThemeClassifier
+
+    model = ThemeClassifier.load(resource_dir() / "theme_model.json")
+    target = tmp_path / "missing" / "model.json"
+    with pytest.raises(safeio.OutputError, match="does not exist"):
+        model.save(target)
+    assert not target.parent.exists()
+
+
 def test_safeio_atomic_write_replaces_whole(tmp_path):
     target = tmp_path / "out.txt"
     target.write_text("old")

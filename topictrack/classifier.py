@@ -439,7 +439,9 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
     def save(self, path) -> Path:
         """Write the model as JSON (stable key order, fixed precision: same model -> same bytes)."""
         path = Path(path)
-        path.write_text(json.dumps(self.to_dict(), separators=(",", ":")) + "\n", encoding="utf-8")
+        from topictrack.safeio import atomic_write
+
+        atomic_write(path, json.dumps(self.to_dict(), separators=(",", ":")) + "\n")  # whole or not at all
         return path
 
     @classmethod
