@@ -395,6 +395,18 @@ def test_an_oversized_file_is_refused_from_its_size_before_reading(tmp_path):
     assert peak < 16 * 2**20
 
 
+def test_the_sentiment_command_refuses_an_oversized_file_before_reading(tmp_path):
+    big = tmp_path / "big.txt"
+    with open(big, "wb") as handle:
+        handle.truncate(64 * 2**20)
+    tracemalloc.start()
+    result = CliRunner().invoke(main, ["sentiment", str(big), "--brief"])
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert result.exit_code == 1 and "64.0 MB" in result.output
+    assert peak < 16 * 2**20
+
+
 # ---------------------------------------------------------------- 11. many short lines
 
 

@@ -245,7 +245,9 @@ def sentiment_command(text_or_path, finance_lexicon, brief):
     path = Path(text_or_path)
     text = text_or_path
     if len(text_or_path) < 4096 and path.is_file():
-        text = path.read_bytes().decode("utf-8-sig", errors="replace")
+        from topictrack._decode import MAX_FILE_BYTES
+
+        text = safeio.read_regular(path, MAX_FILE_BYTES).decode("utf-8-sig", errors="replace")
     explanation = explain_sentiment(text, finance_lexicon=finance_lexicon)
     if brief:
         click.echo(f"{explanation.score:+.3f} {explanation.label}")
