@@ -244,6 +244,20 @@ def test_terminal_text_carries_no_escape_sequences(hostile_trends, tmp_path):
     assert result.exit_code == 0 and "\x1b" not in result.output
 
 
+def test_file_names_with_escape_sequences_reach_the_terminal_escaped(tmp_path):
+    folder = tmp_path / "calls"
+    (good,) = write_calls(folder, 1)
+    shutil.copyfile(good, folder / "copy\x1b[2J.txt")  # a duplicate: a notice names it
+    (folder / "bad\x1b]0;owned\x07.txt").write_bytes(b"")  # a failure: a Failed line names it
+    done = subprocess.run([sys.executable, "-c", "from topictrack.cli import main; main()", "score",
+                           str(folder), "-o", str(tmp_path / "out.parquet"), "--no-cache", "-j", "1"],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 1
+    assert "same content" in done.stderr and "Failed:" in done.stderr
+    assert "\x1b" not in done.stderr and "\x07" not in done.stderr
+    assert "copy\\x1b[2J.txt" in done.stderr
+
+
 def test_turns_csv_cells_cannot_become_formulas(tmp_path):
     call = tmp_path / "call.txt"
     call.write_text('Operator: Welcome to the call. Thank you for joining us today.\n'

@@ -25,7 +25,7 @@ def _friendly_errors(func):
         try:
             return func(*args, **kwargs)
         except TopictrackError as exc:
-            raise click.ClickException(str(exc)) from None
+            raise click.ClickException(escape.terminal(str(exc))) from None
 
     return wrapper
 
@@ -35,7 +35,7 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except TopictrackError as exc:
-            click.echo(f"Error: {exc}", err=True)
+            click.echo(escape.terminal(f"Error: {exc}"), err=True)
             ctx.exit(1)
 
 
@@ -44,11 +44,9 @@ class _Group(click.Group):
 @click.option("-v", "--verbose", is_flag=True, help="Log progress details to stderr.")
 def main(verbose: bool) -> None:
     """Tag themes and tone in earnings-call transcripts and track them quarter over quarter."""
-    logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    handler = logging.StreamHandler(sys.stderr)  # file names in messages cannot drive the terminal
+    handler.setFormatter(escape.TerminalFormatter("%(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, handlers=[handler])
 
 
 # Commands are added below, one per library entry point.
@@ -217,9 +215,9 @@ def score_command(paths, output, jobs, cache_dir, no_cache, engine, scheduler, l
     for row in result.failures.itertuples(index=False):
         click.echo(escape.terminal(f"Failed: {row.path}: {row.error}"), err=True)
     if not quiet:
-        click.echo(
+        click.echo(escape.terminal(
             f"Scored {result.n_calls} call(s), {result.n_rows} turn(s) ({result.n_cached} from cache), "
-            f"{len(result.failures)} failed -> {output}",
+            f"{len(result.failures)} failed -> {output}"),
             err=True,
         )
     if not result.ok:

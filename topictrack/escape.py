@@ -8,6 +8,7 @@ an escape sequence must not reach the terminal.
 
 from __future__ import annotations
 
+import logging
 import re
 
 import pandas as pd
@@ -65,6 +66,14 @@ def path_text(text) -> str:
     if not any("\udc80" <= ch <= "\udcff" for ch in text):
         return text
     return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+class TerminalFormatter(logging.Formatter):
+    """Log lines with control characters (but line breaks and tabs) shown as ``\\xNN``: a file
+    name or a speaker in a log message cannot drive the terminal."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return CONTROLS.sub(_visible, path_text(super().format(record)))
 
 
 def strip_controls(text: str) -> str:
