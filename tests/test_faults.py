@@ -438,7 +438,8 @@ def test_many_short_lines_are_read_into_turns_with_every_line(tmp_path):
 # ---------------------------------------------------------------- 12. catastrophic regexes
 
 
-@pytest.mark.parametrize("pattern", [r"(a+)+$", r"(\\w*\\s?)*done", r"(?:x(?:ab)+)*$"])
+@pytest.mark.parametrize("pattern", [r"(a+)+$", r"(\\w*\\s?)*done", r"(?:x(?:ab)+)*$", r"(a|a)+$",
+                                     r"(a?){25}a{25}"])
 def test_a_lexicon_pattern_that_backtracks_exponentially_is_refused(tmp_path, pattern):
     folder = tmp_path / "lexicons"
     folder.mkdir()

@@ -2,11 +2,13 @@
 
 Python's regular expressions backtrack: ``(a+)+$`` on thirty ``a`` and one ``b`` tries about a
 billion ways before it fails, and a lexicon pattern runs on every sentence of every call. The
-shapes that blow up are a repeated group whose body can itself repeat (``(a+)+``, ``(\\w*\\s?)*``)
-and a repeated choice whose branches can begin with the same character (``(a|ab)*``). Both are
-found in the parsed pattern before it is used, and the lexicon is refused with a reason; every
-pattern that passes matches in time polynomial (for a bounded outer repeat) or linear in the
-sentence.
+shapes that blow up are a repeated group whose body can itself repeat (``(a+)+``, ``(\\w*\\s?)*``),
+a repeated choice whose branches can begin with the same character (``(a|ab)*``) and a repeated
+group that can match nothing (``(a?){25}``), each repeated more than ten times. They are
+found in the parsed pattern before it is used, and the lexicon is refused with a reason. This is
+a screen for the shapes that occur in practice, not a proof: overlapping character classes
+(``(\\w|a)+$``) or a repeat bounded at ten or fewer (``(.*a){8}``, polynomial of degree 8) still
+pass.
 """
 
 from __future__ import annotations
@@ -64,11 +66,19 @@ def _overlapping_branch(pattern) -> bool:
         if op == _c.BRANCH:
             firsts = [_first_literal(alt) for alt in av[1]]
             known = [f for f in firsts if f is not None]
-            if len(known) != len(set(known)):
+            empty = sum(1 for alt in av[1] if not len(alt))  # (a|a) is parsed as a(?:|)
+            if len(known) != len(set(known)) or empty > 1:
                 return True
         elif op == _c.SUBPATTERN and _overlapping_branch(av[-1]):
             return True
     return False
+
+
+def _matches_nothing(pattern) -> bool:
+    try:
+        return pattern.getwidth()[0] == 0
+    except (AttributeError, TypeError):
+        return False
 
 
 def problem(source: str, flags: int = 0) -> str | None:
@@ -88,5 +98,8 @@ def problem(source: str, flags: int = 0) -> str | None:
                 if _overlapping_branch(body):
                     return ("a repeated choice has branches starting with the same character "
                             "(like (a|ab)*), which can take exponential time; merge them")
+                if _matches_nothing(body):
+                    return ("a repeated group can match nothing (like (a?){20}), which can take "
+                            "exponential time; make it match at least one character")
             stack.extend(list(child) for child in _children(op, av))
     return None
