@@ -344,6 +344,25 @@ def test_a_manifest_that_is_not_utf8_is_a_one_line_error(tmp_path):
 # ---------------------------------------------------------------- 8, 9. decoding and JSON types
 
 
+def test_a_manifest_that_is_a_named_pipe_is_refused_without_waiting(tmp_path):
+    fifo = tmp_path / "manifest.csv"
+    os.mkfifo(fifo)
+    outcome = []
+
+    def load():
+        try:
+            load_manifest(fifo)
+        except ConfigError as exc:
+            outcome.append(str(exc))
+
+    reader = threading.Thread(target=load, daemon=True)
+    reader.start()
+    reader.join(10)
+    if reader.is_alive():
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+    assert outcome and "named pipe" in outcome[0]
+
+
 def test_one_stray_latin1_byte_does_not_turn_utf8_into_mojibake(tmp_path):
     text = CALL.format(company="Acme", quarter="first", growth=5).replace("Thank you.", "We’re glad.")
     text = text.replace("tight,", "tight – we’ve said so –,")

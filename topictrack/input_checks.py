@@ -16,7 +16,7 @@ import datetime
 import io
 import re
 
-from topictrack.errors import ConfigError, UnknownFormatError
+from topictrack.errors import ConfigError, TranscriptError, UnknownFormatError
 
 _STRAY = re.compile(r"[\udc80-\udcff]")
 
@@ -105,6 +105,7 @@ def unpunctuated_prose(line: str) -> int:
 
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_MANIFEST_BYTES = 64 * 2**20  # far above a manifest of every call ever held
 
 
 def manifest_rows(path) -> list[dict]:
@@ -114,11 +115,12 @@ def manifest_rows(path) -> list[dict]:
     be read or is not UTF-8, a quoted cell is never closed, a cell holds a line break or a control
     character, a path is listed twice, or a date is not a real ``YYYY-MM-DD`` date.
     """
+    from topictrack.safeio import read_regular
+
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read()
-    except OSError as exc:
-        raise ConfigError(f"manifest {path} cannot be read ({exc.strerror or exc})") from None
+        raw = read_regular(path, _MANIFEST_BYTES)  # a regular file, size checked before reading
+    except TranscriptError as exc:
+        raise ConfigError(f"manifest {exc.path}: {exc.problem}") from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
