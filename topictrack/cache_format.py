@@ -14,7 +14,7 @@ import math
 
 FORMAT = "topictrack-scored-call-2"
 
-_PLAIN = (str, int, float, bool, type(None))
+_PLAIN_TYPES = frozenset((str, int, float, bool, type(None)))  # what json.loads makes of scalars
 
 
 class EntryError(ValueError):
@@ -44,7 +44,7 @@ def decode(key: str, raw: bytes) -> dict:
     for name, values in columns.items():
         if not isinstance(values, list) or len(values) != rows:
             raise EntryError(f"column {name!r} is not a list of {rows} values")
-        if not all(isinstance(v, _PLAIN) for v in values):
+        if not _PLAIN_TYPES.issuperset(map(type, values)):
             raise EntryError(f"column {name!r} holds values that are not plain")
     return columns
 
