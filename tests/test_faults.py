@@ -17,6 +17,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import tracemalloc
@@ -590,23 +591,27 @@ def test_malformed_json_costs_only_its_own_file(tmp_path):
     assert "nested too deeply" in failed[str(folder / "deep.json")]
 
 
-def test_a_very_deep_folder_tree_is_walked(tmp_path):
-    folder = tmp_path / "calls"
-    folder.mkdir()
+def test_a_very_deep_folder_tree_is_walked():
+    # Outside pytest's temporary folders: their clean-up (shutil.rmtree) recurses and would fail
+    # on this tree if a run stopped before the finally clause.
+    folder = Path(tempfile.mkdtemp(prefix="topictrack-deep-"))
     deep = str(folder)
-    for _ in range(1000):  # made one level at a time: Path.mkdir(parents=True) recurses
-        deep = os.path.join(deep, "d")
-        os.mkdir(deep)
     try:
+        for _ in range(1000):  # made one level at a time: Path.mkdir(parents=True) recurses
+            deep = os.path.join(deep, "d")
+            os.mkdir(deep)
         write_calls(Path(deep), 1)
         write_calls(folder, 1, start=1)
         result = pipeline.run(folder, jobs=1, cache=False)
         assert result.n_calls == 2 and result.ok
-    finally:  # removed one level at a time: shutil.rmtree (pytest's clean-up) recurses
-        for name in os.listdir(deep):
-            os.unlink(os.path.join(deep, name))
-        while deep != str(folder):
+    finally:  # removed one level at a time, from the bottom (os.walk recurses too)
+        while True:
+            for name in os.listdir(deep):
+                if not os.path.isdir(os.path.join(deep, name)):
+                    os.unlink(os.path.join(deep, name))
             os.rmdir(deep)
+            if deep == str(folder):
+                break
             deep = os.path.dirname(deep)
 
 
