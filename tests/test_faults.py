@@ -259,6 +259,13 @@ def test_file_names_with_escape_sequences_reach_the_terminal_escaped(tmp_path):
     assert "copy\\x1b[2J.txt" in done.stderr
 
 
+def test_control_characters_are_dropped_from_transcripts_but_page_breaks_stay_breaks():
+    from topictrack.escape import strip_controls
+
+    assert strip_controls("Jane\x1b[31m Doe\x9b: growth\x0cNext page") == "Jane[31m Doe: growth\nNext page"
+    assert strip_controls("tab\tand\r\nline") == "tab\tand\r\nline"
+
+
 def test_turns_csv_cells_cannot_become_formulas(tmp_path):
     call = tmp_path / "call.txt"
     call.write_text('Operator: Welcome to the call. Thank you for joining us today.\n'

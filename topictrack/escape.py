@@ -76,9 +76,14 @@ class TerminalFormatter(logging.Formatter):
         return CONTROLS.sub(_visible, path_text(super().format(record)))
 
 
+_LINE_BREAK_CONTROLS = re.compile(r"[\x0b\x0c\x1c-\x1e\x85]")  # str.splitlines breaks lines there
+_OTHER_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f]")
+
+
 def strip_controls(text: str) -> str:
-    """``text`` without control characters that are not line breaks or tabs (for decoded
-    transcripts: they carry no meaning in a call and can drive a terminal)."""
+    """``text`` without control characters (for decoded transcripts: they carry no meaning in a
+    call and can drive a terminal). Tabs and line breaks stay; controls that act as line breaks
+    (form feed, vertical tab, ...) become ``\\n``; the others are dropped."""
     if text.isprintable():
         return text
-    return CONTROLS.sub("", text)
+    return _OTHER_CONTROLS.sub("", _LINE_BREAK_CONTROLS.sub("\n", text))
