@@ -24,6 +24,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression
 
 from topictrack.errors import ModelError
+from topictrack.safeio import atomic_write
 from topictrack.themes.matcher import Batch
 from topictrack.themes.matcher import words as _words
 
@@ -437,7 +438,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
     def save(self, path) -> Path:
         """Write the model as JSON (stable key order, fixed precision: same model -> same bytes)."""
         path = Path(path)
-        path.write_text(json.dumps(self.to_dict(), separators=(",", ":")) + "\n", encoding="utf-8")
+        atomic_write(path, json.dumps(self.to_dict(), separators=(",", ":")) + "\n")  # whole or not at all
         return path
 
     @classmethod

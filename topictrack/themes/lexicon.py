@@ -47,6 +47,7 @@ except ImportError:  # pragma: no cover - Python 3.10
     import sre_constants as _c
     import sre_parse as _parser
 
+from topictrack.themes import regex_guard
 from topictrack.errors import LexiconError
 
 if sys.version_info >= (3, 11):
@@ -253,12 +254,17 @@ def _string_list(value, key: str, path, text: str) -> tuple[str, ...]:
 
 def _compile(entry: str, source: str, key: str, path, text: str) -> re.Pattern:
     try:
-        return re.compile(source, re.IGNORECASE)
+        compiled = re.compile(source, re.IGNORECASE)
     except re.error as exc:
         line = _line_of(text, entry[: max(1, min(len(entry), 12))]) or _key_line(text, key)
         raise LexiconError(
             path, f"{key} entry {entry!r} is not a valid regular expression: {exc}", line
         ) from None
+    slow = regex_guard.problem(source, re.IGNORECASE)
+    if slow:
+        line = _line_of(text, entry[: max(1, min(len(entry), 12))]) or _key_line(text, key)
+        raise LexiconError(path, f"{key} entry {entry!r}: {slow}", line)
+    return compiled
 
 
 def _alternation(sources: list[str]) -> re.Pattern | None:
