@@ -17,6 +17,7 @@ from importlib import resources
 
 import pandas as pd
 
+from topictrack import escape
 from topictrack.errors import ConfigError
 from topictrack.pipeline import scored_calls
 from topictrack.pipeline.schema import theme_names
@@ -171,7 +172,7 @@ def to_json(table: pd.DataFrame) -> str:
 def to_csv(table: pd.DataFrame) -> str:
     """The trends table as CSV with a header row (floats rounded to 6 decimals, nulls empty)."""
     frame = pd.DataFrame(_records(_check(table)), columns=COLUMNS)
-    return frame.to_csv(index=False, lineterminator="\n")
+    return escape.csv_frame(frame).to_csv(index=False, lineterminator="\n")  # no formulas
 
 
 # ---------------------------------------------------------------- terminal table
@@ -212,13 +213,13 @@ def to_table(table: pd.DataFrame, *, width: int = 100) -> str:
         lines.append("")
     if not lines:
         return "No calls to report on.\n"
-    return "\n".join(line[:width] for line in lines)
+    return "\n".join(escape.terminal(line[:width]) for line in lines)
 
 
 # ---------------------------------------------------------------- Markdown
 
 def _md(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;")
+    return escape.markdown(text)  # one line; no cell break, link, code span or HTML
 
 
 def _md_cell(cell: dict | None) -> str:
@@ -355,7 +356,7 @@ def format_evidence(frame: pd.DataFrame, theme: str) -> str:
                        f"tone {_signed(_value(row.tone))}:")
             out.append(f"    “{shorten(row.quote, 10_000)}”")
         out.append("")
-    return "\n".join(out)
+    return "\n".join(escape.terminal(line) for line in out)
 
 
 # ---------------------------------------------------------------- HTML
@@ -469,7 +470,7 @@ def _html_series(company, kind, periods, rows, level: str) -> str:
         for period in periods:
             cell = _cell(rows, theme, period) or {}
             bg, fg = _heat(cell.get("share"), top)
-            tip = e(f"{cell.get('quote')} — {_who(cell)}") if cell.get("quote") else ""
+            tip = e(f"{shorten(cell.get('quote'), 600)} — {_who(cell)}") if cell.get("quote") else ""
             tone = cell.get("tone")
             chip = (f'<span class="tone" style="background:{_tone_colour(tone)}">tone '
                     f'{_signed(tone)}</span>' if tone is not None

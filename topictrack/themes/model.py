@@ -268,7 +268,7 @@ class ThemeModel:
         base = max(len(word_ids) - 1, 1)
         if ids is None:
             if tokens is None:
-                from topictrack.themes.lexicon import Batch
+                from topictrack.themes.matcher import Batch
 
                 tokens = Batch.of(X).tokens
             ids = self.word_ids(tokens)

@@ -86,6 +86,7 @@ def _parse_cue_units(text: str, path, fmt: str) -> Parsed:
     section = "prepared"
     pending_speaker, pending_role = None, None
     last_safe = False  # the previous unit was safe-harbour text
+    bodies: list = []  # the units of each turn, joined once at the end (linear in the lines)
     for unit in units:
         handed_over = False
         safe = merge and mentions_safe_harbour(unit)
@@ -127,11 +128,12 @@ def _parse_cue_units(text: str, path, fmt: str) -> Parsed:
             and not _NEW_SPEAKER_CUE.match(unit)
             and safe == last_safe
         ):
-            turns[-1][3].append(unit)
+            bodies[-1].append(unit)
         elif merge and turns and role == "operator" and turns[-1][1] == "operator":
-            turns[-1][3].append(unit)
+            bodies[-1].append(unit)
         else:
-            turns.append((speaker, role, section, [unit]))
+            turns.append((speaker, role, section, unit))
+            bodies.append([unit])
         last_safe = safe
         if role == "analyst":
             pending_speaker, pending_role = None, "management"
@@ -142,7 +144,8 @@ def _parse_cue_units(text: str, path, fmt: str) -> Parsed:
                 name = hand.group(1) if hand else None
                 if name is None or name.lower() != "operator":
                     pending_speaker, pending_role = name, "management"
-    return Parsed(fmt, "transcript", [(*turn[:3], "\n".join(turn[3])) for turn in turns], header, [])
+    turns = [(*turn[:3], "\n".join(body)) for turn, body in zip(turns, bodies)]
+    return Parsed(fmt, "transcript", turns, header, [])
 
 
 _OPERATOR_PHRASES = re.compile(
