@@ -10,7 +10,9 @@ Reads the Financial PhraseBank from ../shared/eval/phrasebank and the gold passa
 Prints, for the AllAgree and 50Agree files: accuracy and macro-F1 of plain VADER (compound
 with the standard +-0.05 thresholds) and of ``sentiment_label``, and sentences per second of
 each (plain VADER ``polarity_scores``; ``sentiment_label`` one call per sentence;
-``score_sentences`` over the whole list; each the fastest of three runs). Then the sign agreement of ``theme_tones`` with
+``score_sentences`` over the whole list; each the fastest of three runs); the same speed on the
+sentences the pipeline scores (every line of every 10th ECTSum call, from
+../shared/eval/transcripts/ectsum, when present). Then the sign agreement of ``theme_tones`` with
 the annotators' agreed tone per theme, and its coverage.
 
 A sentence belongs to the holdout half when the MD5 of its text (before the last '@',
@@ -106,6 +108,29 @@ def bench_phrasebank(split: str, errors: int) -> None:
                 print(f"    {g[:3]} -> {p[:3]}  {t}")
 
 
+ECTSUM = SHARED / "eval" / "transcripts" / "ectsum"
+
+
+def bench_call_sentences(every: int = 10) -> None:
+    """Speed on the sentences the pipeline scores: every line of every ``every``-th ECTSum call."""
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    from topictrack.sentiment import score_sentences
+
+    files = sorted(ECTSUM.glob("data/final/*/ects/*.txt"))[::every]
+    if not files:
+        return
+    lines = [line.strip() for path in files for line in path.read_text(encoding="utf-8").splitlines()
+             if line.strip()]
+    vader = SentimentIntensityAnalyzer()
+    _, t_plain = timed(lambda: [vader.polarity_scores(t) for t in lines])
+    _, t_batch = timed(lambda: score_sentences(lines))
+    print()
+    print(f"ECTSum call sentences ({len(files)} calls, {len(lines):,} lines): plain VADER "
+          f"{len(lines) / t_plain:,.0f} sent/s, score_sentences {len(lines) / t_batch:,.0f} sent/s = "
+          f"{t_plain / t_batch:.2f}x plain VADER")
+
+
 def bench_theme_tone(gold_path: Path = GOLD) -> None:
     from topictrack.sentiment import score_label, theme_tones
 
@@ -142,6 +167,7 @@ def main() -> int:
               "../shared/gold/ (dev.json, dev_general.json) relative to the repository.", file=sys.stderr)
         return 2
     bench_phrasebank(args.split, args.errors)
+    bench_call_sentences()
     bench_theme_tone(GOLD)
     bench_theme_tone(GOLD_GENERAL)
     return 0

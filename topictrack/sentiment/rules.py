@@ -33,7 +33,14 @@ class _PhraseIndex:
         # the places where an entry may start, left to right
         if len(starting) == 1:
             (word,) = starting
-            places = [i for i, key in enumerate(keys) if key == word]
+            places = []
+            at = keys.index(word)
+            while True:
+                places.append(at)
+                try:
+                    at = keys.index(word, at + 1)
+                except ValueError:
+                    break
         else:
             places = [i for i, key in enumerate(keys) if key in starting]
         out = []

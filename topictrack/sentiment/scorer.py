@@ -298,23 +298,25 @@ class _Scorer:
         modifiers = []
         factors = []  # (first token, last token, factor)
         cues = self._cue_words.intersection(present)  # the cues' first words in the sentence
-        contrast = next((c for c in self.contrast.find(keys, cues) if _is_contrast(keys, c)), None)
+        contrast = None
+        if cues:
+            contrast = next((c for c in self.contrast.find(keys, cues) if _is_contrast(keys, c)), None)
         if contrast:
             c0, c1, cue = contrast
             factors.append((0, c0 - 1, self.w_before))
             factors.append((c1 + 1, n - 1, self.w_after))
             modifiers.append(f"contrast {cue!r}: before x{self.w_before}, after x{self.w_after}")
-        for k, _, cue in self.concession.find(keys, cues):
+        for k, _, cue in self.concession.find(keys, cues) if cues else ():
             end = k
             while end < n - 1 and not raw[end].endswith((",", ";", ":")):
                 end += 1
             factors.append((k, end, self.w_concession))
             modifiers.append(f"concession {cue!r}: its clause x{self.w_concession}")
-        hedge = self.hedges.first(keys, cues)
+        hedge = self.hedges.first(keys, cues) if cues else None
         if hedge:
             factors.append((0, n - 1, self.w_hedge))
             modifiers.append(f"hedge {hedge[2]!r}: sentence x{self.w_hedge}")
-        question = "?" if raw[-1].endswith("?") else self.questions.first(keys, cues)
+        question = "?" if raw[-1].endswith("?") else self.questions.first(keys, cues) if cues else None
         if question:
             factors.append((0, n - 1, self.w_question))
             cue = "?" if question == "?" else question[2]
