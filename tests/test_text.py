@@ -81,3 +81,19 @@ def test_a_line_break_still_ends_headings_bullets_and_finished_sentences():
         "Company Participants", "Hong Xu - Chief Financial Officer"]
     assert sentences("Revenue grew.\nmargins fell.") == ["Revenue grew.", "margins fell."]
     assert sentences("- Demand strong\n- supply tight") == ["- Demand strong", "- supply tight"]
+
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from topictrack import text as _text
+
+_WRAP_TEXT = st.text(alphabet="aZ9,%. \t\r\n\u00a0x", max_size=60)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_WRAP_TEXT)
+def test_wrapped_lines_join_as_the_defining_pattern_does(value):
+    assert _text._join_wrapped(value) == _text._WRAPPED.sub(" ", value)
+    for block in value.splitlines():
+        assert " ".join(block.split()) == _text._SPACE.sub(" ", block).strip()
