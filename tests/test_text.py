@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from topictrack import text as _text
 from topictrack.text import cjk_ratio, language, sentences
 
 
@@ -82,11 +85,6 @@ def test_a_line_break_still_ends_headings_bullets_and_finished_sentences():
     assert sentences("Revenue grew.\nmargins fell.") == ["Revenue grew.", "margins fell."]
     assert sentences("- Demand strong\n- supply tight") == ["- Demand strong", "- supply tight"]
 
-
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
-from topictrack import text as _text
 
 _WRAP_TEXT = st.text(alphabet="aZ9,%. \t\r\n\u00a0x", max_size=60)
 
