@@ -414,7 +414,7 @@ def corpus_overview(table: pd.DataFrame, *, movers: int = 3) -> tuple[pd.DataFra
         overview = overview.sort_values(["_t", "_p"], kind="mergesort").drop(columns=["_t", "_p"])
     changed = frame[frame["delta_share"].notna()]
     latest = changed.assign(_p=changed["period"].map(period_key)).sort_values("_p", kind="mergesort")
-    latest = latest.drop_duplicates(["company", "theme"], keep="last")
+    latest = latest.drop_duplicates(["company", "theme"], keep="last").drop(columns="_p")
     moves = []
     for theme in themes:
         cells = latest[latest["theme"] == theme]

@@ -33,6 +33,7 @@ from topictrack import _resources, pipeline
 from topictrack.errors import ConfigError
 from topictrack.pipeline import read_scored
 from topictrack.report import (
+    CSV_COLUMNS,
     FORMATS,
     evidence,
     format_evidence,
@@ -74,13 +75,13 @@ def test_markdown_has_a_broker_style_table_per_company_and_kind(small):
     _, table = small
     text = to_markdown(table)
     assert "## Acme — call transcripts" in text and "## Acme — analyst summaries" in text
-    assert "| Theme | 2024Q4 | 2025Q1 | trend |" in text
-    assert "| Theme | previous period | 2025Q1 | trend |" in text
+    assert "| Theme | 2024Q4 | 2025Q1 |" in text
+    assert "| Theme | 2025Q1 |" in text  # the summaries' one period
     season = next(line for line in text.splitlines() if line.startswith("| seasonality | 0.0%"))
-    assert "**6.0%** (6 sent.), tone -0.43" in season
-    assert "“Chinese New Year slowed project delivery and acceptance in Q1.” — Ann Lee (management)" in season
-    assert "**new**" in season
-    ai = next(line for line in text.splitlines() if line.startswith("| ai_demand | **10.0%**"))
+    assert season.endswith("| **6.0%** (6 sent.), tone -0.43<br>*new* +6.0 pts [+1.1, +12.5] |"), season
+    assert ("- 2025Q1 · seasonality: “Chinese New Year slowed project delivery and acceptance in Q1.” — "
+            "Ann Lee (management)") in text.splitlines()
+    ai = next(line for line in text.splitlines() if line.startswith("- 2024Q4 · ai_demand: “AI demand grew"))
     assert "AI demand grew strongly \\| across" in ai  # a '|' in a quote cannot break the table
     assert "“AI revenue soared, driven by the Xiaomi ecosystem.” — analyst summary" in text
 
@@ -89,15 +90,17 @@ def test_table_fits_a_100_column_terminal(small):
     _, table = small
     text = to_table(table)
     assert max(len(line) for line in text.splitlines()) <= 100
-    line = next(line for line in text.splitlines() if line.startswith("seasonality") and "new" in line)
-    assert "0.0%" in line and "6.0%" in line and "-0.43" in line
+    line = next(line for line in text.splitlines() if line.startswith("seasonality"))
+    assert line.split() == ["seasonality", "0.0%", "–", "6.0%", "-0.43", "+"]  # + marks new
     long = scored_table(CALLS, themes=("a_very_long_user_theme_name_about_buybacks", "seasonality"))
     assert max(len(x) for x in to_table(trends(long)).splitlines()) <= 100
 
 
 def test_json_is_records_with_every_column_and_nulls(small):
     _, table = small
-    records = json.loads(to_json(table))
+    document = json.loads(to_json(table))
+    assert list(document) == ["trends", "new_phrases", "overview"]
+    records = document["trends"]
     assert len(records) == len(table) == 6
     assert all(list(r) == COLUMNS for r in records)
     first = records[0]
@@ -117,7 +120,8 @@ def test_json_is_byte_identical_whatever_the_row_order_of_the_scored_table(small
 def test_csv_round_trips_the_columns(small):
     _, table = small
     rows = list(csv.DictReader(io.StringIO(to_csv(table))))
-    assert list(rows[0]) == COLUMNS and len(rows) == 6
+    assert list(rows[0]) == CSV_COLUMNS and CSV_COLUMNS[1:len(COLUMNS) + 1] == COLUMNS and len(rows) == 6
+    assert {r["table"] for r in rows} == {"trends"}
     assert rows[3]["trend"] == "new" and rows[0]["trend"] == ""
 
 
@@ -134,7 +138,8 @@ def test_render_dispatches_and_rejects_an_unknown_format(small):
 def test_empty_trends_render_without_error():
     empty = trends(scored_table(CALLS).iloc[0:0])
     assert "No calls to report on." in to_markdown(empty)
-    assert json.loads(to_json(empty)) == []
+    assert json.loads(to_json(empty)) == {"trends": [], "new_phrases": [],
+                                          "overview": {"periods": [], "movers": []}}
     assert "No calls to report on." in render(empty, "html")
 
 
@@ -261,13 +266,15 @@ def test_bundled_markdown_shows_the_story_with_quotes(bundled):
     _, table = bundled
     text = to_markdown(table)
     assert "## Kingsoft Cloud — call transcripts" in text
-    assert "| Theme | 2024Q4 | 2025Q1 | trend |" in text
-    assert "| Theme | 2025Q1 | 2025Q2 | trend |" in text
+    assert "| Theme | 2024Q4 | 2025Q1 |" in text
+    assert "| Theme | 2025Q1 | 2025Q2 |" in text
     season = next(line for line in text.splitlines() if line.startswith("| seasonality | 0.0%"))
-    assert "**new**" in season and "(management)" in season
+    assert "*new*" in season
+    assert next(line for line in text.splitlines() if line.startswith("- 2025Q1 · seasonality: “")).endswith(
+        "(management)")
     for line in text.splitlines():
         if line.startswith("| ") and "**" in line:
-            assert line.count(" | ") == 3, line  # quotes never add a column
+            assert line.count(" | ") in (2, 4), line  # quotes never add a column (3 or 5 columns)
 
 
 def test_bundled_evidence_for_seasonality_names_the_q1_speakers(bundled):
@@ -281,7 +288,7 @@ def test_bundled_evidence_for_seasonality_names_the_q1_speakers(bundled):
 def test_reports_state_the_interval_level_the_trends_used():
     table = trends(scored_table(CALLS), confidence=0.9)
     assert "90% interval on the change in share excludes zero" in to_markdown(table)
-    assert "pts [90% interval]" in to_table(table)
+    assert "90% interval on the change in share excludes zero" in to_table(table)
     assert render(table, "html").count("90% interval") == 3  # header and the key of both series
     assert "95% interval" in to_markdown(trends(scored_table(CALLS)))
 
@@ -294,21 +301,22 @@ def test_calls_without_company_or_period_are_reported_without_a_trend():
     assert "## Unknown company — call transcripts" in to_markdown(table)
     assert "Unknown company · call transcripts · undated" in to_table(table)
     assert "undated" in render(table, "html")
-    records = json.loads(to_json(table))
+    records = json.loads(to_json(table))["trends"]
     assert records[-1]["company"] is None and records[-1]["period"] is None
 
 
 def test_undated_calls_of_a_company_do_not_replace_its_latest_period():
     undated = {"company": "Acme", "period": None, "turns": CALLS[0]["turns"]}
     table = trends(scored_table([*CALLS, undated]))
-    assert "| Theme | 2024Q4 | 2025Q1 | trend |" in to_markdown(table)
+    assert "| Theme | 2024Q4 | 2025Q1 | undated |" in to_markdown(table)  # undated last
+    assert table[(table.period == "2025Q1") & (table.kind == "transcript")].previous_period.eq("2024Q4").all()
     assert pd.isna(table[table.period.isna()].trend).all()
 
 
 def test_values_that_round_to_zero_print_without_a_minus_sign():
-    from topictrack.report import _pts, _signed
+    from topictrack.report.common import pts, signed
 
-    assert _signed(-0.001) == "+0.00"
-    assert _signed(-0.006) == "-0.01"
-    assert _pts(-0.0004) == "+0.0"
-    assert _pts(-0.052) == "-5.2"
+    assert signed(-0.001) == "+0.00"
+    assert signed(-0.006) == "-0.01"
+    assert pts(-0.0004) == "+0.0"
+    assert pts(-0.052) == "-5.2"

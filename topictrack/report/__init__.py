@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from topictrack.errors import ConfigError
-from topictrack.report.common import KIND_LABELS, TREND_SYMBOLS, companies, shorten
+from topictrack.report.common import KIND_LABELS, TREND_SYMBOLS, check, companies, shorten
 from topictrack.report.data import CSV_COLUMNS, to_csv, to_json
 from topictrack.report.evidence import EVIDENCE_COLUMNS, evidence, format_evidence
 from topictrack.report.html import stylesheet, to_html
@@ -43,6 +43,7 @@ def render(table: pd.DataFrame, format: str = "markdown", *, phrases: pd.DataFra
                  "html": to_html}
     if format not in renderers:
         raise ConfigError(f"format {format!r} is unknown; expected one of {', '.join(FORMATS)}")
+    check(table)
     overview = None
     if format == "json" or companies(table) >= OVERVIEW_MIN_COMPANIES:
         overview = corpus_overview(table)

@@ -137,6 +137,8 @@ def _md_cell(cell: dict | None) -> str:
     else:
         text = f"**{pct(cell['share'])}** ({cell['mentions']} sent.), tone {tone_text(cell)}"
     trend = cell.get("trend")
+    if cell.get("company") is None:
+        text += f"<br>*{untrended(cell)}*"
     if trend is not None:
         text += f"<br>*{TREND_SYMBOLS[trend]}*"
         if cell.get("delta_share") is not None and trend != "absent":
@@ -197,7 +199,7 @@ def to_markdown(table: pd.DataFrame, *, phrases: pd.DataFrame | None = None,
 
     Each cell gives the share, the number of theme sentences and the tone, and from the second
     period on the trend with the change in share (percentage points) and its interval. The
-    latest period's evidence quotes follow, with speaker and role, then the new phrases of each
+    evidence quote of each cell follows, with speaker and role, then the new phrases of each
     period (``phrases``, from :func:`topictrack.new_phrases`).
     """
     check(table)
@@ -208,7 +210,6 @@ def to_markdown(table: pd.DataFrame, *, phrases: pd.DataFrame | None = None,
     if overview is not None and not overview[0].empty:
         out += _md_overview(*overview)
     for company, kind, periods, rows in all_series:
-        latest = periods[-1]
         out.append(f"## {_md(company_label(company))} — {KIND_LABELS.get(kind, kind)}")
         out.append("")
         out.append("Periods: " + ", ".join(f"{period_label(p)} ({n} call{'s' if n != 1 else ''})"
@@ -220,12 +221,13 @@ def to_markdown(table: pd.DataFrame, *, phrases: pd.DataFrame | None = None,
             out.append(f"| {_md(theme)} | " + " | ".join(_md_cell(rows.cell(theme, p)) for p in periods)
                        + " |")
         out.append("")
-        quoted = [(t, rows.cell(t, latest)) for t in rows.themes if (rows.cell(t, latest) or {}).get("quote")]
+        quoted = [(p, t, rows.cell(t, p)) for p in periods for t in rows.themes
+                  if (rows.cell(t, p) or {}).get("quote")]
         if quoted:
-            out.append(f"Evidence, {period_label(latest)}:")
-            out.append("")
-            for theme, cell in quoted:
-                out.append(f"- {_md(theme)}: “{_md(shorten(cell['quote'], 200))}” — {_md(who(cell))}")
+            out += ["Evidence, one quote per period and theme:", ""]
+            for period, theme, cell in quoted:
+                out.append(f"- {period_label(period)} · {_md(theme)}: “{_md(shorten(cell['quote'], 200))}” — "
+                           f"{_md(who(cell))}")
             out.append("")
         out += _md_phrases(phrases_of(phrases, company, kind), periods)
     out.append("Share: sentences carrying the theme / English sentences of the period's counted turns "
