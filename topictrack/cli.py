@@ -389,21 +389,37 @@ def train_command(paths, lexicons, output):
 @_lexicons_option
 @click.option("-n", "--number", default=20, show_default=True, type=click.IntRange(min=1),
               help="How many terms to list.")
-def suggest_command(theme, paths, lexicons, number):
+@click.option("--new-phrases", "with_new", is_flag=True,
+              help="Also score the calls and add each company's new phrases that carry THEME "
+                   "(marked 'new in COMPANY PERIOD').")
+@_quiet_option
+def suggest_command(theme, paths, lexicons, number, with_new, quiet):
     """Candidate new lexicon terms for THEME from the transcripts in PATHS (default: bundled calls).
 
     Ranks words and word pairs over-represented in the sentences the classifier gives THEME
-    that no lexicon entry covers, each with two example sentences.
+    that no lexicon entry covers, each with two example sentences. With --new-phrases, the
+    phrases a company used far more than in its earlier calls are added when their quote
+    carries THEME.
     """
-    from topictrack.themes import suggest
+    if with_new:
+        from topictrack.phrases import suggest_with_new_phrases
 
-    table = suggest(theme, paths or None, lexicons=lexicons, n=number)
+        table = suggest_with_new_phrases(theme, paths or None, lexicons=lexicons, n=number, progress=not quiet)
+    else:
+        from topictrack.themes import suggest
+
+        table = suggest(theme, paths or None, lexicons=lexicons, n=number)
     if table.empty:
         click.echo(f"no candidate terms for {theme}")
-    for row in table.itertuples(index=False):
-        click.echo(f"{row.term}  score={row.score:.3f}  in {row.sentences} theme sentences, {row.elsewhere} others")
-        for example in (row.example_1, row.example_2):
-            if example:
+    for row in table.to_dict("records"):
+        new_in = f"  new in {row['new_in']}" if row.get("new_in") else ""
+        if row["score"] is None or row["score"] != row["score"]:
+            click.echo(f"{row['term']}{new_in} ({row['sentences']} sentences)")
+        else:
+            click.echo(f"{row['term']}  score={row['score']:.3f}  in {row['sentences']} theme sentences, "
+                       f"{row['elsewhere']} others{new_in}")
+        for example in (row["example_1"], row["example_2"]):
+            if isinstance(example, str) and example:
                 click.echo(f"    - {example}")
 
 

@@ -333,3 +333,42 @@ def _rank(company, kind, period, previous, now: _Period, earlier: Counter, m: in
 
 def _value(value):
     return None if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA else value
+
+
+SUGGEST_NEW_COLUMNS = ["term", "score", "sentences", "elsewhere", "example_1", "example_2", "new_in"]
+
+
+def suggest_with_new_phrases(theme: str, paths=None, *, lexicons=None, n: int = 20, cache=None,
+                             progress: bool = False) -> pd.DataFrame:
+    """:func:`topictrack.themes.suggest`'s candidate terms for ``theme``, fed by :func:`new_phrases`.
+
+    Scores the calls of ``paths`` (default: the bundled calls; ``cache`` and ``progress`` as in
+    :func:`topictrack.pipeline.run`) and finds each company's new phrases. A new phrase whose
+    quote carries ``theme`` and that no lexicon entry of the theme covers is a candidate too: the
+    word an analyst did not think of yet. Columns: those of ``suggest`` and ``new_in``, the
+    company and period a term was new in ("NVIDIA 2026Q1; AMD 2025Q2", empty when it was not
+    new anywhere). A new phrase ``suggest`` did not list is added after its rows, with ``score``
+    and ``elsewhere`` empty, ``sentences`` its sentences in the periods it was new in and its
+    quote as ``example_1``.
+    """
+    from topictrack.pipeline import scored_calls
+    from topictrack.themes import get_tagger, suggest
+    from topictrack.themes.training import words_covered
+
+    base = suggest(theme, paths, lexicons=lexicons, n=n)
+    table, _ = scored_calls(paths, lexicons=lexicons, cache=cache, progress=progress)
+    tagger = get_tagger(lexicons)
+    lex = tagger.lexicon(theme)
+    new: dict[str, dict] = {}
+    for row in new_phrases(table, top=20).itertuples(index=False):
+        if words_covered(lex, row.phrase) or theme not in tagger.tag(row.quote):
+            continue
+        held = new.setdefault(row.phrase, {"where": [], "count": 0, "quote": row.quote})
+        held["where"].append(f"{row.company} {row.period}")
+        held["count"] += int(row.count)
+    out = base.assign(new_in=[("; ".join(new.pop(term)["where"]) if term in new else "")
+                              for term in base["term"]])
+    extra = pd.DataFrame([(phrase, None, held["count"], None, held["quote"], None, "; ".join(held["where"]))
+                          for phrase, held in sorted(new.items(), key=lambda item: (-item[1]["count"], item[0]))],
+                         columns=SUGGEST_NEW_COLUMNS)
+    return pd.concat([out, extra], ignore_index=True) if len(extra) else out.reset_index(drop=True)
