@@ -24,6 +24,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -40,6 +41,7 @@ from topictrack.report import (
     render,
     shorten,
     to_csv,
+    to_html,
     to_json,
     to_markdown,
     to_table,
@@ -320,3 +322,56 @@ def test_values_that_round_to_zero_print_without_a_minus_sign():
     assert signed(-0.006) == "-0.01"
     assert pts(-0.0004) == "+0.0"
     assert pts(-0.052) == "-5.2"
+
+
+GAPPY = [
+    {"company": "Acme", "period": period, "turns": [
+        ("Ann Lee", "management", "prepared", 40, 800, True,
+         {"ai_demand": (3, 0.4, 0.9, "AI demand grew."),
+          "seasonality": spec})]}
+    for period, spec in (("2024Q1", (4, 0.3, 0.9, "Seasonal demand dipped in winter.")),
+                         ("2024Q2", (0, None, 0.0, None)),
+                         ("2024Q3", (5, -0.2, 0.9, "The holiday season slowed installs.")),
+                         ("2024Q4", (1, 0.9, 0.9, "Seasonally, a strong quarter.", 1)))
+]
+
+
+def test_weak_tones_are_marked_and_chart_lines_skip_periods_without_support():
+    table = trends(scored_table(GAPPY))
+    weak = table[(table.period == "2024Q4") & (table.theme == "seasonality")].iloc[0]
+    assert weak.toned == 1 and weak.tone == pytest.approx(0.9)
+    line = next(x for x in to_table(table).splitlines() if x.startswith("seasonality"))
+    assert line.split() == ["seasonality", "10.0%", "+0.30", "0.0%", "–", "×", "12.5%", "-0.20", "+",
+                            "2.5%", "+0.90*", "→"]
+    assert "* tone from fewer than 3 toned sentences" in to_table(table)
+    row = next(x for x in to_markdown(table).splitlines() if x.startswith("| seasonality |"))
+    assert row.split(" | ")[-1].startswith("**2.5%** (1 sent.), tone +0.90*<br>*steady →*")
+    page = to_html(table)
+    assert '<span class="tone weak" title="from 1 toned sentence(s)">tone +0.90*</span>' in page
+    chart = page[page.index('<svg class="tone-chart"'):page.index("</svg>")]
+    # ai_demand: one line through four periods; seasonality: no line at all (a gap, then a weak tone)
+    assert chart.count("<polyline") == 1
+    assert chart.count('<circle class="weak"') == 1
+    assert "seasonality 2024Q4: tone +0.90 from 1 toned sentence" in chart
+
+
+def test_the_dots_of_one_period_do_not_sit_on_each_other():
+    one = [{"company": "Acme", "period": "2024Q1", "turns": [
+        ("Ann Lee", "management", "prepared", 40, 800, True,
+         {"ai_demand": (3, 0.4, 0.9, "AI demand grew."), "seasonality": (3, 0.4, 0.9, "Winter was slow.")})]}]
+    chart = to_html(trends(scored_table(one)))
+    centres = re.findall(r'<circle cx="([\d.]+)" cy="([\d.]+)"', chart)
+    assert len(centres) == 2 and centres[0] != centres[1]
+
+
+def test_select_companies_and_last_periods():
+    from topictrack.trends import last_periods, select_companies
+
+    table = trends(scored_table(GAPPY + [dict(CALLS[0], company="Bolt")]))
+    assert set(select_companies(table, ["acme"]).company) == {"Acme"}
+    with pytest.raises(ConfigError, match="company 'Zed' is not in the calls; companies present: Acme, Bolt"):
+        select_companies(table, ["Zed"])
+    last = last_periods(table, 2)
+    assert sorted(last[last.company == "Acme"].period.unique()) == ["2024Q3", "2024Q4"]
+    assert set(last[last.company == "Bolt"].period) == {"2024Q4"}
+    assert last[(last.company == "Acme") & (last.period == "2024Q3")].previous_period.eq("2024Q2").all()

@@ -198,7 +198,9 @@ def _html_series(company, kind, periods, rows, level_text: str, phrases) -> str:
     out.append('<div class="panel"><h3>Tone by period</h3><div class="scroll">'
                + _tone_chart(rows, periods, themes) + "</div>"
                + _HTML_KEY.format(level=level_text, minimum=MIN_TONED) + "</div></div>")
-    out.append('<h3>Evidence</h3><div class="scroll"><table class="evidence"><thead><tr><th>Theme</th>')
+    many = len(periods) > 4
+    out.append('<h3>Evidence</h3><div class="scroll"><table class="evidence' + (' many' if many else '')
+               + '"><thead><tr><th>Theme</th>')
     out += [f"<th>{e(period_label(p))}</th>" for p in periods]
     out.append("</tr></thead><tbody>")
     for theme in themes:
@@ -206,7 +208,7 @@ def _html_series(company, kind, periods, rows, level_text: str, phrases) -> str:
         for period in periods:
             cell = rows.cell(theme, period) or {}
             if cell.get("quote"):
-                out.append(f'<td><blockquote>“{e(shorten(cell["quote"], 320))}”</blockquote>'
+                out.append(f'<td><blockquote>“{e(shorten(cell["quote"], 180 if many else 320))}”</blockquote>'
                            f'<cite>{e(who(cell))}</cite></td>')
             else:
                 out.append('<td class="none">no mention</td>')
