@@ -12,7 +12,7 @@ from topictrack.trends import MIN_TONED
 
 from topictrack.report.common import (
     KIND_LABELS, TREND_SYMBOLS, check, company_label, compared_with, level, overview_span,
-    pct, period_label, phrases_of, pts, series, shorten, signed, tone_text, untrended, weak_tone, who,
+    pct, period_label, phrases_of, pts, series, shorten, signed, tone_text, weak_tone, who,
 )
 
 def _mix(low: tuple, high: tuple, t: float) -> str:

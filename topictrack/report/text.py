@@ -6,8 +6,7 @@ import pandas as pd
 
 from topictrack.report.common import (
     KIND_LABELS, TREND_MARKS, TREND_SYMBOLS, WEAK_NOTE, check, company_label, compared_with, level,
-    pct, period_label, phrases_of, pts, series, shorten, signed, tone_text, untrended, who,
-    overview_span,
+    overview_span, pct, period_label, phrases_of, pts, series, shorten, tone_text, untrended, who,
 )
 
 _CELL = 16  # "  12.3% +0.41* ↑" in the terminal table
@@ -236,6 +235,3 @@ def to_markdown(table: pd.DataFrame, *, phrases: pd.DataFrame | None = None,
                + WEAK_NOTE + f" Trend: rising or falling only when the {level(table)} interval on the "
                "change in share excludes zero. Analyst summaries are trended apart from call transcripts.")
     return "\n".join(out) + "\n"
-
-
-__all__ = ["to_markdown", "to_table", "signed", "untrended"]

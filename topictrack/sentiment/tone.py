@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
-from pathlib import Path
 
 from topictrack.sentiment.lexicon import resolve_finance_lexicon
 from topictrack.sentiment.scorer import SentenceExplanation, SentimentExplanation, scorer_for
-from topictrack.errors import TranscriptError
 from topictrack.text import language, sentences
 from topictrack.themes.tagger import get_tagger, tag
 from topictrack.transcripts.decode import text_or_file
