@@ -125,9 +125,9 @@ def test_the_overview_comes_first_for_several_companies(calls):
 def test_new_phrases_in_every_format(calls):
     markdown = report(calls, "--company", "Harbor Robotics", "--format", "markdown").stdout
     row = next(line for line in markdown.splitlines() if line.startswith("| 2025Q3 | **lidar"))
-    assert "(0 in 2025Q1–2025Q2 (2 periods))" in row and "Martha Quill (management)" in row
+    assert "| 3 (0 in 2025Q1–2025Q2) |" in row and "Martha Quill (management)" in row
     table = report(calls, "--company", "Harbor Robotics").stdout
-    assert "New phrases 2025Q3 vs 2025Q1–2025Q2 (2 periods) (sentences using it: now / before):" in table
+    assert "New phrases 2025Q3 vs 2025Q1–2025Q2 (sentences using it: now / before):" in table
     document = json.loads(report(calls, "--format", "json").stdout)
     lidar = next(r for r in document["new_phrases"] if r["phrase"].startswith("lidar"))
     assert lidar["company"] == "Harbor Robotics" and lidar["period"] == "2025Q3" and lidar["count"] == 3

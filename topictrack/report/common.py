@@ -150,9 +150,9 @@ def phrases_of(phrases: pd.DataFrame | None, company, kind) -> dict:
 
 
 def compared_with(record: dict) -> str:
-    """``"2025Q4"`` or ``"2025Q1-2025Q4 (4 periods)"``: the earlier periods a phrase was set against."""
+    """``"2025Q4"`` or ``"2025Q1–2025Q4"``: the earlier periods a phrase was set against."""
     earlier = str(record["previous_periods"]).split(";")
-    return earlier[0] if len(earlier) == 1 else f"{earlier[0]}–{earlier[-1]} ({len(earlier)} periods)"
+    return earlier[0] if len(earlier) == 1 else f"{earlier[0]}–{earlier[-1]}"
 
 
 def overview_span(overview: pd.DataFrame) -> list:
