@@ -40,25 +40,31 @@ def _overview_lines(overview: pd.DataFrame, movers: pd.DataFrame, width: int) ->
     calls = overview.drop_duplicates("period").set_index("period")
     lines = [f"All companies · call transcripts · {int(calls['calls'].sum())} calls of "
              f"{_n_companies(overview)} companies",
-             "Each period: companies mentioning the theme / companies with a call, and the theme's share "
-             "of all their sentences.", ""]
+             "Per period: companies mentioning the theme / companies with a call (cos),",
+             "and the theme's share of all their sentences.", ""]
 
     def cell(theme, period):
         row = cells.get((theme, period))
         if row is None:
-            return " " * 13
-        return f"{row.companies_mentioning:>5}/{row.companies:<2}{pct(row.share):>6}"
+            return " " * 15
+        return f"{row.companies_mentioning:>4}/{row.companies:<3}{pct(row.share):>6} "
 
-    lines += _grid(themes, periods, cell, lambda p: period_label(p) + "  ", f"{'cos   share':>13}", width, 13)
+    lines += _grid(themes, periods, cell, lambda p: period_label(p) + "   ", f"{'cos   share':>14} ", width, 15)
     if not movers.empty:
         lines.append("Largest changes in share at each company's latest call (percentage points):")
         for theme in themes:
             for direction, mark in (("rise", "↑"), ("fall", "↓")):
                 rows = movers[(movers["theme"] == theme) & (movers["direction"] == direction)]
-                if len(rows):
-                    lines.append(f"  {theme:<18} {mark} " + ", ".join(
-                        f"{r.company} {pts(r.delta_share)} ({r.period}, {r.trend})"
-                        for r in rows.itertuples(index=False)))
+                items = [f"{r.company} {pts(r.delta_share)} ({r.period}, {r.trend})"
+                         for r in rows.itertuples(index=False)]
+                line = f"  {theme:<18} {mark} "
+                for n, item in enumerate(items):
+                    if n and len(line) + len(item) + 2 > width:
+                        lines.append(line.rstrip(", "))
+                        line = " " * 23
+                    line += item + ", "
+                if items:
+                    lines.append(line.rstrip(", "))
         lines.append("")
     return lines
 
