@@ -139,14 +139,35 @@ def _singular(token: str) -> str:
     return token[:-1]
 
 
-def _phrases(tokens: list[str], banned: frozenset[str], max_words: int) -> dict[str, str]:
+class _Words:
+    """What a word may be in a phrase, given the names to leave out; remembered per word."""
+
+    def __init__(self, banned: frozenset[str]) -> None:
+        self.banned = banned
+        self.memo: dict[str, tuple[str, bool, bool]] = {}
+
+    def of(self, token: str) -> tuple[str, bool, bool]:
+        """(key: a plural's singular, usable: a phrase may hold it, edge: may start or end one)."""
+        known = self.memo.get(token)
+        if known is None:
+            usable = not (token in self.banned or token in _PERIOD_WORDS or _FISCAL_CODE.match(token))
+            edge = usable and token not in _FUNCTION_WORDS and len(token) > 1
+            known = self.memo[token] = (_singular(token) if edge else token, usable, edge)
+        return known
+
+    def keys(self, tokens: list[str]) -> tuple[list[str], list[bool], list[bool]]:
+        if not tokens:
+            return [], [], []
+        keys, usable, edge = zip(*map(self.of, tokens))
+        return list(keys), list(usable), list(edge)
+
+
+def _phrases(tokens: list[str], words: _Words, max_words: int) -> dict[str, str]:
     """The distinct 1..max_words-word phrases of one sentence that may be reported, each as
     ``{key: surface}``: the key counts singular and plural together ("export control" for "export
     controls"), the surface is the words as said."""
     found: dict[str, str] = {}
-    usable = [not (t in banned or t in _PERIOD_WORDS or _FISCAL_CODE.match(t)) for t in tokens]
-    edge = [ok and t not in _FUNCTION_WORDS and len(t) > 1 for t, ok in zip(tokens, usable)]
-    keys = [_singular(t) if ok else t for t, ok in zip(tokens, edge)]
+    keys, usable, edge = words.keys(tokens)
     for i, token in enumerate(tokens):
         if not edge[i]:
             continue
@@ -190,39 +211,42 @@ def _check(scored, top: int, min_count: int, max_words: int, prior_strength: flo
 
 
 class _Period:
-    """Sentence counts of one company x kind x period, the forms each phrase was said in, and
-    the best few sentences that use it."""
-
-    QUOTES = 3
+    """Sentence counts of one company x kind x period, and its sentences (for quotes)."""
 
     def __init__(self) -> None:
         self.sentences = 0
         self.counts: Counter[str] = Counter()
-        self.forms: dict[str, Counter] = defaultdict(Counter)
-        self.quotes: dict[str, list[tuple[int, int, str, object, object]]] = defaultdict(list)
+        self.said: list[tuple[str, object, object]] = []
 
-    def add(self, sentence: str, speaker, role, banned: frozenset[str], max_words: int) -> None:
+    def add(self, sentence: str, speaker, role, words: _Words, max_words: int) -> None:
         self.sentences += 1
-        found = _phrases(_tokens(sentence), banned, max_words)
-        self.counts.update(found.keys())
-        # lower badness is better: management first, then a readable length
-        badness = (role != "management") * 2 + (not 40 <= len(sentence) <= 250)
-        for key, surface in found.items():
-            self.forms[key][surface] += 1
-            held = self.quotes[key]
-            if len(held) < self.QUOTES or badness < held[-1][0]:
-                held.append((badness, self.sentences, sentence, speaker, role))
-                held.sort(key=lambda q: q[:2])
-                del held[self.QUOTES:]
+        self.counts.update(_phrases(_tokens(sentence), words, max_words).keys())
+        self.said.append((sentence, speaker, role))
 
-    def surface(self, key: str) -> str:
-        """The form a phrase was said in most often (the first in alphabetical order on a tie)."""
-        return min(self.forms[key].items(), key=lambda item: (-item[1], item[0]))[0]
-
-    def quote(self, key: str, used: set) -> tuple:
-        """The best sentence using ``key`` that is not in ``used`` (else the best one)."""
-        held = self.quotes[key]
-        return next((q for q in held if q[2] not in used), held[0])[2:]
+    def quotes(self, keys: list[str], words: _Words) -> dict[str, tuple]:
+        """For each of ``keys``: the form said most often (alphabetical first on a tie) and its
+        sentences, best first (management's first, then 40-250 characters, then the earlier)."""
+        starts: dict[str, list[tuple[str, list[str]]]] = defaultdict(list)
+        for key in keys:
+            parts = key.split()
+            starts[parts[0]].append((key, parts))
+        forms: dict[str, Counter] = {key: Counter() for key in keys}
+        found: dict[str, list] = {key: [] for key in keys}
+        for index, (sentence, speaker, role) in enumerate(self.said):
+            tokens = _tokens(sentence)
+            token_keys = words.keys(tokens)[0]
+            if not starts.keys() & set(token_keys):
+                continue
+            badness = (role != "management") * 2 + (not 40 <= len(sentence) <= 250)
+            seen = set()
+            for i, first in enumerate(token_keys):
+                for key, parts in starts.get(first, ()):
+                    if key not in seen and token_keys[i:i + len(parts)] == parts:
+                        seen.add(key)
+                        forms[key][" ".join(tokens[i:i + len(parts)])] += 1
+                        found[key].append((badness, index, sentence, speaker, role))
+        return {key: (min(forms[key].items(), key=lambda item: (-item[1], item[0]))[0], sorted(found[key]))
+                for key in keys}
 
 
 def _log_odds(y: int, n: int, r: int, m: int, a_w: float, a_0: float) -> tuple[float, float]:
@@ -251,7 +275,7 @@ def new_phrases(scored: pd.DataFrame, *, top: int = 10, min_count: int = 3, min_
     _check(scored, top, min_count, max_words, prior_strength, min_ratio)
     counted = scored[scored["counted"].fillna(False).astype(bool)]
     counted = counted[counted["company"].notna() & counted["period"].notna()]
-    banned = _name_words(scored)
+    words = _Words(_name_words(scored))
 
     from topictrack.trends import period_key
 
@@ -261,7 +285,7 @@ def new_phrases(scored: pd.DataFrame, *, top: int = 10, min_count: int = 3, min_
             counted["speaker"], counted["role"], counted["text"].fillna(""), counted["language"].fillna("en")):
         held = periods[(company, kind)].setdefault(period, _Period())
         for sentence in english_sentences(text, language):
-            held.add(sentence, _value(speaker), _value(role), banned, max_words)
+            held.add(sentence, _value(speaker), _value(role), words, max_words)
 
     background: dict[str, Counter] = defaultdict(Counter)  # kind -> phrase counts of every company
     background_sentences: Counter = Counter()
@@ -282,7 +306,7 @@ def new_phrases(scored: pd.DataFrame, *, top: int = 10, min_count: int = 3, min_
             now = by_period[period]
             if index:
                 rows += _rank(company, kind, period, order[:index], now, earlier, earlier_sentences,
-                              prior, top, min_count, min_z, min_ratio)
+                              prior, top, min_count, min_z, min_ratio, words)
             earlier.update(now.counts)
             earlier_sentences += now.sentences
     return pd.DataFrame(rows, columns=COLUMNS).astype(
@@ -301,7 +325,7 @@ class _Prior:
 
 
 def _rank(company, kind, period, previous, now: _Period, earlier: Counter, m: int, prior: _Prior,
-          top: int, min_count: int, min_z: float, min_ratio: float) -> list[tuple]:
+          top: int, min_count: int, min_z: float, min_ratio: float, words: _Words) -> list[tuple]:
     n = now.sentences
     scored = []
     for phrase, y in now.counts.items():
@@ -314,20 +338,23 @@ def _rank(company, kind, period, previous, now: _Period, earlier: Counter, m: in
         if z >= min_z:
             scored.append((-z, -phrase.count(" "), phrase, delta, y, r))
     scored.sort()  # best z first; of equal z the longer phrase ("bai lian" before "bai")
-    kept: list[str] = []
+    kept: list[tuple] = []
+    for item in scored:
+        if not _overlaps(item[2], [k[2] for k in kept]):
+            kept.append(item)
+            if len(kept) == top:
+                break
+    quotes = now.quotes([k[2] for k in kept], words)
     used: set = set()
     rows = []
-    for negative_z, _, phrase, delta, y, r in scored:
-        if _overlaps(phrase, kept):
-            continue
-        kept.append(phrase)
-        quote, speaker, role = now.quote(phrase, used)
+    for rank, (negative_z, _, phrase, delta, y, r) in enumerate(kept, 1):
+        surface, said = quotes[phrase]
+        # a quote not already shown for a phrase ranked above, when another sentence uses it
+        _, _, quote, speaker, role = next((q for q in said if q[2] not in used), said[0])
         used.add(quote)
-        rows.append((company, kind, period, ";".join(map(str, previous)), len(kept), now.surface(phrase),
+        rows.append((company, kind, period, ";".join(map(str, previous)), rank, surface,
                      y, n, r, m, 1000 * y / n if n else 0.0, 1000 * r / m if m else 0.0, delta,
                      -negative_z, quote, speaker, role))
-        if len(kept) == top:
-            break
     return rows
 
 
