@@ -56,6 +56,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from collections import Counter, defaultdict
 
 import pandas as pd
@@ -261,7 +262,8 @@ def _overlaps(phrase: str, kept: list[str]) -> bool:
 
 
 def new_phrases(scored: pd.DataFrame, *, top: int = 10, min_count: int = 3, min_z: float = 1.0,
-                min_ratio: float = 2.0, max_words: int = 3, prior_strength: float | None = None) -> pd.DataFrame:
+                min_ratio: float = 2.0, max_words: int = 3, prior_strength: float | None = None,
+                progress: bool = False) -> pd.DataFrame:
     """Phrases each company used more in a period than in its earlier calls, best first.
 
     ``scored`` is the scored turn table of :func:`topictrack.score`. For every company, kind and
@@ -270,7 +272,8 @@ def new_phrases(scored: pd.DataFrame, *, top: int = 10, min_count: int = 3, min_
     ``min_ratio`` times as often as before (when used before), whose weighted log-odds z-score
     against the earlier calls is at least ``min_z`` (the columns and the statistic are described
     in this module's docstring). Calls of unknown company or period
-    are left out: they have no earlier calls to compare with.
+    are left out: they have no earlier calls to compare with. ``progress`` shows a progress bar
+    on stderr (when it is a terminal).
     """
     _check(scored, top, min_count, max_words, prior_strength, min_ratio)
     counted = scored[scored["counted"].fillna(False).astype(bool)]
@@ -279,10 +282,14 @@ def new_phrases(scored: pd.DataFrame, *, top: int = 10, min_count: int = 3, min_
 
     from topictrack.trends import period_key
 
+    from tqdm import tqdm
+
     periods: dict[tuple, dict[str, _Period]] = defaultdict(dict)
-    for company, kind, period, speaker, role, text, language in zip(
-            counted["company"], counted["kind"].fillna("transcript"), counted["period"],
-            counted["speaker"], counted["role"], counted["text"].fillna(""), counted["language"].fillna("en")):
+    turns = zip(counted["company"], counted["kind"].fillna("transcript"), counted["period"],
+                counted["speaker"], counted["role"], counted["text"].fillna(""), counted["language"].fillna("en"))
+    for company, kind, period, speaker, role, text, language in tqdm(
+            turns, total=len(counted), unit="turn", desc="new phrases", file=sys.stderr, dynamic_ncols=True,
+            disable=None if progress else True):
         held = periods[(company, kind)].setdefault(period, _Period())
         for sentence in english_sentences(text, language):
             held.add(sentence, _value(speaker), _value(role), words, max_words)

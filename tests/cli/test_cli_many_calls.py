@@ -147,6 +147,7 @@ def test_progress_bar_on_stderr_when_it_is_a_terminal(calls, monkeypatch, tmp_pa
     shown = report(calls, "--format", "json")
     assert shown.exit_code == 0, shown.output
     assert "scoring: 100%" in shown.stderr and "7/7" in shown.stderr
+    assert "new phrases: 100%" in shown.stderr
     quiet = report(calls, "--format", "json", "-q")
     assert quiet.stderr == ""
     assert quiet.stdout == shown.stdout

@@ -85,7 +85,7 @@ def trend_report(paths=None, *, format: str = "markdown", companies=None, set_co
     trends = last_periods(theme_trends(table, confidence=confidence), last)
     found = None
     if phrases:
-        found = new_phrases(table, top=phrases)
+        found = new_phrases(table, top=phrases, progress=progress)
         kept = trends[["company", "kind", "period"]].drop_duplicates()
         found = found.merge(kept, on=["company", "kind", "period"], how="inner")
     return Rendered(render(trends, format, phrases=found), failures)
