@@ -11,7 +11,8 @@ repository by default); they never ship with topictrack. Prints, in one run:
    ratio to the floor;
 3. warm: the same command again on the filled cache, and its ratio to the floor;
 4. once vs twice: the command with ``--no-cache`` on the corpus and on twice the corpus (every
-   file a second time under another path: symlinks in a temporary folder), and the time ratio;
+   file a second time under another path, with one more line break at the end, since the same
+   bytes twice are scored once; in a temporary folder), and the time ratio;
 5. CPU seconds (user + system) of each command with its workers, from
    ``resource.getrusage(RUSAGE_CHILDREN)``, so figures taken on a busy machine can be read;
 6. peak memory of each command: the highest sum of the resident set sizes (RSS) of the command
@@ -158,7 +159,10 @@ def main() -> None:
             split = path.parent.parent.name  # train / val / test: names never collide
             for copy in (once, twice / "a", twice / "b"):
                 (copy / split).mkdir(parents=True, exist_ok=True)
+            for copy in (once, twice / "a"):
                 os.symlink(path, copy / split / path.name)
+            # the second time with one more line break: the same bytes would be scored once
+            (twice / "b" / split / path.name).write_bytes(path.read_bytes() + b"\n")
         cache = tmp / "cache"
 
         cold = run_cli(["score", str(once), "-o", str(tmp / "cold.parquet"), "--cache", str(cache)])

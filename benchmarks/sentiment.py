@@ -4,7 +4,8 @@
     .venv/bin/python benchmarks/sentiment.py --split dev --errors 40   # tuning half, with misses
 
 Reads the Financial PhraseBank from ../shared/eval/phrasebank and the gold passages from
-../shared/gold/dev.json (relative to the repository); neither ships with topictrack.
+../shared/gold/dev.json (Kingsoft Cloud) and ../shared/gold/dev_general.json (other companies)
+(relative to the repository); none of them ships with topictrack.
 
 Prints, for the AllAgree and 50Agree files: accuracy and macro-F1 of plain VADER (compound
 with the standard +-0.05 thresholds) and of ``sentiment_label``, and sentences per second of
@@ -29,6 +30,7 @@ REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 PHRASEBANK = SHARED / "eval" / "phrasebank"
 GOLD = SHARED / "gold" / "dev.json"
+GOLD_GENERAL = SHARED / "gold" / "dev_general.json"
 FILES = ("Sentences_AllAgree.txt", "Sentences_50Agree.txt")
 LABELS = ("negative", "neutral", "positive")
 
@@ -104,10 +106,10 @@ def bench_phrasebank(split: str, errors: int) -> None:
                 print(f"    {g[:3]} -> {p[:3]}  {t}")
 
 
-def bench_theme_tone() -> None:
+def bench_theme_tone(gold_path: Path = GOLD) -> None:
     from topictrack.sentiment import score_label, theme_tones
 
-    passages = json.loads(GOLD.read_text(encoding="utf-8"))
+    passages = json.loads(gold_path.read_text(encoding="utf-8"))
     sign = {"negative": -1, "neutral": 0, "positive": 1}
     gold_labels = agree = covered = 0
     for passage in passages.values():
@@ -121,7 +123,7 @@ def bench_theme_tone() -> None:
                 covered += 1
                 agree += sign[score_label(tones[theme])] == gold
     print()
-    print(f"Theme tone vs gold ({GOLD.name}): sign agreement {agree / covered if covered else 0:.3f} "
+    print(f"Theme tone vs gold ({gold_path.name}): sign agreement {agree / covered if covered else 0:.3f} "
           f"({agree}/{covered} toned themes); coverage {covered}/{gold_labels} gold tone labels "
           f"({covered / gold_labels if gold_labels else 0:.2f})")
 
@@ -131,16 +133,17 @@ def main() -> int:
     parser.add_argument("--split", choices=("holdout", "dev"), default="holdout")
     parser.add_argument("--errors", type=int, default=0, help="list this many dev misses (dev split only)")
     args = parser.parse_args()
-    missing = [p for p in (*(PHRASEBANK / f for f in FILES), GOLD) if not p.is_file()]
+    missing = [p for p in (*(PHRASEBANK / f for f in FILES), GOLD, GOLD_GENERAL) if not p.is_file()]
     if missing:
         print("Evaluation data not found (it is not part of topictrack):", file=sys.stderr)
         for p in missing:
             print(f"  {p}", file=sys.stderr)
-        print("Place the Financial PhraseBank in ../shared/eval/phrasebank and the gold file in "
-              "../shared/gold/dev.json relative to the repository.", file=sys.stderr)
+        print("Place the Financial PhraseBank in ../shared/eval/phrasebank and the gold files in "
+              "../shared/gold/ (dev.json, dev_general.json) relative to the repository.", file=sys.stderr)
         return 2
     bench_phrasebank(args.split, args.errors)
-    bench_theme_tone()
+    bench_theme_tone(GOLD)
+    bench_theme_tone(GOLD_GENERAL)
     return 0
 
 

@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "topictrack"
 MAX_LINES = 600
 # Modules that are one concern each yet longer: they may not grow past these sizes.
-LONGER = {"themes/lexicon.py": 660}
+LONGER: dict[str, int] = {}
 
 
 def _modules() -> dict[str, Path]:

@@ -12,13 +12,13 @@ import sys
 
 import click
 
-from topictrack import __version__
+from topictrack import __version__, escape, safeio
 from topictrack.errors import ConfigError, TopictrackError
 
 
 def _echo_failures(failures) -> None:
     for row in failures.itertuples(index=False):
-        click.echo(f"Failed: {row.path}: {row.error}", err=True)
+        click.echo(escape.terminal(f"Failed: {row.path}: {row.error}"), err=True)
 
 
 class _Group(click.Group):
@@ -29,7 +29,7 @@ class _Group(click.Group):
             failures = getattr(exc, "failures", None)
             if failures is not None:
                 _echo_failures(failures)
-            click.echo(f"Error: {exc}", err=True)
+            click.echo(escape.terminal(f"Error: {exc}"), err=True)
             ctx.exit(1)
 
 
@@ -38,11 +38,9 @@ class _Group(click.Group):
 @click.option("-v", "--verbose", is_flag=True, help="Log progress details to stderr.")
 def main(verbose: bool) -> None:
     """Tag themes and tone in earnings-call transcripts and track them quarter over quarter."""
-    logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    handler = logging.StreamHandler(sys.stderr)  # file names in messages cannot drive the terminal
+    handler.setFormatter(escape.TerminalFormatter("%(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, handlers=[handler])
 
 
 # Commands are added below, one per library entry point.
@@ -57,9 +55,8 @@ def _emit(text: str, output) -> None:
     if output is None:
         click.echo(text, nl=not text.endswith("\n"))
         return
-    with open(output, "w", encoding="utf-8", newline="\n") as handle:
-        handle.write(text)
-    click.echo(f"Wrote {output}", err=True)
+    safeio.atomic_write(output, text)  # the whole report or the file as it was
+    click.echo(escape.terminal(f"Wrote {output}"), err=True)
 
 
 _existing_paths = click.argument("paths", nargs=-1, type=click.Path(exists=True))
@@ -132,6 +129,8 @@ def report_command(ctx, paths, companies, last, phrases, fmt, output, set_compan
     """
     from topictrack.report import trend_report
 
+    if output is not None:
+        safeio.check_writable_target(output)  # before scoring, not after
     _check_from(scored_file, paths, set_company, manifest, lexicons)
     result = trend_report(paths or None, format=fmt, companies=list(companies), set_company=set_company,
                           manifest=manifest, lexicons=lexicons, scored=scored_file, last=last,
@@ -231,9 +230,9 @@ def score_command(paths, output, jobs, cache_dir, no_cache, engine, scheduler, l
         raise TopictrackError("no transcript files found in " + ", ".join(paths))
     _echo_failures(result.failures)
     if not quiet:
-        click.echo(
+        click.echo(escape.terminal(
             f"Scored {result.n_calls} call(s), {result.n_rows} turn(s) ({result.n_cached} from cache), "
-            f"{len(result.failures)} failed -> {output}",
+            f"{len(result.failures)} failed -> {output}"),
             err=True,
         )
     if not result.ok:
@@ -270,11 +269,11 @@ def _turns_text(calls) -> str:
 
     lines = []
     for call in calls:
-        lines.append(
+        lines.append(escape.terminal(
             f"{call.path}  company={call.company or '-'}  period={call.period or '-'}  "
             f"date={call.date or '-'}  kind={call.kind}  format={call.source_format}  "
             f"turns={len(call.turns)}"
-        )
+        ))
         for row in call.turns.itertuples(index=False):
             flags = "".join((
                 "B" if row.boilerplate else "-",
@@ -304,24 +303,24 @@ def turns_command(ctx, paths, fmt, set_company, manifest):
     error; with several inputs, unreadable files are listed on stderr and the exit
     status is 1 while the others are still printed.
     """
-    from topictrack.transcripts import expand_paths, read_transcript, read_transcripts, turns_table
+    from topictrack.transcripts import read_transcript, read_transcripts, turns_table
 
-    files = expand_paths(paths)
-    if not files:
+    files, problems = safeio.find_inputs(paths)
+    if not files and not problems:
         raise ConfigError("no transcript files found in " + ", ".join(paths))
-    if len(files) == 1:
+    if len(files) == 1 and not problems:
         calls, failures = [read_transcript(files[0], company=set_company, manifest=manifest)], []
     else:
-        result = read_transcripts(files, company=set_company, manifest=manifest)
+        result = read_transcripts(paths, company=set_company, manifest=manifest)
         calls, failures = result.calls, list(result.failures.itertuples(index=False))
     if fmt == "table":
         click.echo(_turns_text(calls), nl=False)
     elif fmt == "csv":
-        click.echo(turns_table(calls).to_csv(index=False), nl=False)
+        click.echo(escape.csv_frame(turns_table(calls)).to_csv(index=False), nl=False)
     else:
         click.echo(turns_table(calls).to_json(orient="records", force_ascii=False, indent=1))
     for row in failures:
-        click.echo(f"Failed: {row.error}", err=True)
+        click.echo(escape.terminal(f"Failed: {row.error}"), err=True)
     if failures:
         ctx.exit(1)
 

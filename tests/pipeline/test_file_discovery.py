@@ -20,8 +20,8 @@ NAMES = ["a.txt", "_b.txt", "c.csv", "d.text", "e.TXT"]
 
 @pytest.fixture
 def folder(tmp_path) -> Path:
-    for name in NAMES:
-        (tmp_path / name).write_text(CALL, encoding="utf-8")
+    for name in NAMES:  # each its own text: identical files would be scored once
+        (tmp_path / name).write_text(f"{CALL}Jane Doe: This call is filed as {name}.\n", encoding="utf-8")
     return tmp_path
 
 

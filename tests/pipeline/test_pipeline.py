@@ -265,7 +265,7 @@ def test_cache_is_keyed_by_overrides_and_lexicons(corpus, tmp_path):
 def test_a_damaged_cache_entry_is_scored_again(corpus, tmp_path):
     cache = tmp_path / "cache"
     first = pipeline.run(corpus, jobs=1, cache=cache)
-    entries = sorted(cache.rglob("*.pkl"))
+    entries = sorted(cache.rglob("*.json"))
     assert len(entries) == 2
     entries[0].write_bytes(entries[0].read_bytes()[:20])
     second = pipeline.run(corpus, jobs=1, cache=cache)

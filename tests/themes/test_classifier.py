@@ -173,3 +173,25 @@ def test_training_with_a_user_theme_and_using_it(tmp_path):
     tagger = get_tagger(folder)
     assert tagger.model is not None and "esg" in list(tagger.model.classes_)
     assert "esg" in tagger.tag("Carbon emissions fell.")
+
+
+def test_a_model_trained_for_a_users_theme_leaves_the_shipped_themes_tags_unchanged(tmp_path):
+    from topictrack._resources import sample_calls
+    from topictrack.themes.training import corpus_sentences
+    from topictrack.themes import get_tagger
+
+    folder = tmp_path / "lex"
+    folder.mkdir()
+    (folder / "esg.toml").write_text(
+        'description = "Environmental topics."\nterms = ["carbon", "emissions", "renewable"]\n'
+        'examples = ["We cut carbon emissions by a fifth.", "All our data centers run on renewable power."]\n',
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(main, ["train", "--lexicons", str(folder), "-o", str(folder / "theme_model.json")])
+    assert result.exit_code == 0, result.output
+    texts, groups = corpus_sentences(sample_calls())
+    shipped = get_tagger().tag_sentences(texts, groups=groups)
+    with_user_theme = get_tagger(folder).tag_sentences(texts, groups=groups)
+    assert [{t: c for t, c in tags.items() if t != "esg"} for tags in with_user_theme] == shipped
+    assert get_tagger(folder).model_for("esg") is not None
+    assert get_tagger(folder).model_for("ai_demand") is get_tagger().model_for("ai_demand")

@@ -97,7 +97,7 @@ MALFORMED = {
     ),
     "unknown_key": (
         'description = "d"\nterms = ["a"]\nterm = ["b"]\n',
-        "{path}:3: unknown key 'term'; valid keys are description, examples, exclude, name, pairs, patterns, terms",
+        "{path}:3: unknown key 'term'; valid keys are context, description, examples, exclude, name, pairs, patterns, terms",
     ),
     "bad_regex": (
         'description = "d"\nterms = ["a"]\npatterns = [\n  "(deep",\n]\n',
@@ -161,7 +161,7 @@ def test_terms_match_whole_words_with_flexible_spacing_and_suffixes():
     lex = parse_lexicon(
         'description = "d"\nterms = ["export control*", "price war", "season\'s greetings"]\n', "t.toml"
     )
-    from topictrack.themes.lexicon import match_sentences
+    from topictrack.themes.matcher import match_sentences
 
     hits = match_sentences(
         [lex],
@@ -174,3 +174,30 @@ def test_terms_match_whole_words_with_flexible_spacing_and_suffixes():
         ],
     )
     assert hits[:, 0].tolist() == [True, True, True, False, False]
+
+
+CONTEXT_TABLE = '''description = "d"
+terms = ["chip ban"]
+
+[[context]]
+terms = ["supply chain*"]
+near = ["GPU*", "memory"]
+'''
+
+
+def test_context_tables_are_read_and_validated(tmp_path):
+    lex = parse_lexicon(CONTEXT_TABLE, "c.toml")
+    assert lex.context == ((("supply chain*",), ("GPU*", "memory")),)
+    assert lex.n_entries == 2
+    ambiguous, near = lex.context_lexicons()[0]
+    assert ambiguous.terms == ("supply chain*",) and near.terms == ("GPU*", "memory")
+    bad = write(tmp_path, "bad.toml", CONTEXT_TABLE.replace('near = ["GPU*", "memory"]', 'with = ["GPU*"]'))
+    with pytest.raises(LexiconError) as info:
+        load_lexicon(bad)
+    assert str(info.value) == (
+        f"{bad}:6: [[context]] table has unknown key 'with'; a context table holds only 'terms' and 'near' "
+        "(keys written below a [[context]] header belong to it: put other keys above the first one)"
+    )
+    regex = write(tmp_path, "regex.toml", CONTEXT_TABLE.replace('"memory"', '"mem(ory)?"'))
+    with pytest.raises(LexiconError, match=r"must be a plain term, not a regular expression"):
+        load_lexicon(regex)

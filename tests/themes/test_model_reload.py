@@ -43,13 +43,13 @@ def test_predicting_writes_nothing_onto_the_estimator():
 
 
 def test_the_matchers_word_table_stays_bounded_and_tags_the_same(monkeypatch):
-    from topictrack.themes import ThemeTagger, lexicon
+    from topictrack.themes import ThemeTagger, matcher
 
     texts = [f"Demand for AI servers rose in region{i} as GPU supply{i} stayed tight." for i in range(60)]
     shipped = get_tagger()
     unbounded = ThemeTagger(shipped.lexicons, shipped.model)
     wanted = [unbounded.tag_sentences([t]) for t in texts]
-    monkeypatch.setattr(lexicon.LexiconMatcher, "MAX_WORDS", 40)
+    monkeypatch.setattr(matcher.LexiconMatcher, "MAX_WORDS", 40)
     bounded = ThemeTagger(shipped.lexicons, shipped.model)
     assert [bounded.tag_sentences([t]) for t in texts] == wanted
     assert bounded._matcher.n_words <= 40 and bounded._matcher.generation > 0

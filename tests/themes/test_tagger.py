@@ -191,3 +191,82 @@ def test_cli_suggest_and_unknown_theme():
 
 def test_themes_lists_the_defaults():
     assert themes() == ["ai_demand", "cdn_downsizing", "chip_supply", "deepseek", "pricing_pressure", "seasonality"]
+
+
+# Sentences of other companies' calls that name no theme although they hold a theme's word.
+NOT_A_THEME = [
+    ("We looked at all aspects of the business.", "pricing_pressure"),
+    ("Our EPYC processors continued to drive CPU server share gains in the quarter.", "cdn_downsizing"),
+    ("Restructuring charges related to the downsizing of the Essen, Germany facility were $4 million.",
+     "cdn_downsizing"),
+    ("We continued to invest in our rural delivery network.", "cdn_downsizing"),
+    ("Blackwell delivered record performance in pretraining and post-training.", "deepseek"),
+    ("We sold our coal tar distillation facility in China.", "deepseek"),
+    ("These actions reflect a more capital-efficient model.", "deepseek"),
+    ("We are using AI to improve our product supply chain and inventory management.", "chip_supply"),
+    ("We manage an annual R&D budget of about $2 billion.", "seasonality"),
+    ("In Gaming, revenue grew on strong demand for AMD Radeon GPUs.", "ai_demand"),
+]
+
+# Sentences of other companies' calls that do discuss a theme in their own words.
+THEME_IN_OTHER_WORDS = [
+    ("We expect supply constraints to be the headwind to Gaming.", "chip_supply"),
+    ("We expect tightness in the supply for our advanced architectures to persist.", "chip_supply"),
+    ("Small amounts of H200 products for China-based customers were approved.", "chip_supply"),
+    ("Supply is unable to keep up with demand for all of these components globally.", "chip_supply"),
+    ("We expect the delivery revenue to decline in mid-single digits.", "cdn_downsizing"),
+]
+
+
+@pytest.mark.parametrize("text,theme", NOT_A_THEME)
+def test_a_themes_word_in_another_sense_is_not_tagged(text, theme):
+    assert tag(text) == {}, theme
+
+
+@pytest.mark.parametrize("text,theme", THEME_IN_OTHER_WORDS)
+def test_a_theme_said_in_other_words_is_tagged(text, theme):
+    assert set(tag(text)) == {theme}
+    assert set(tag(text, method="lexicon")) == {theme}
+
+
+def test_asp_is_a_word_not_the_start_of_aspect():
+    assert "pricing_pressure" not in tag("Every aspect of the quarter went well; we are aspiring to more.")
+    assert "pricing_pressure" in tag("ASPs rose 8% as mix shifted to premium drives.", method="lexicon")
+    # alone, "ASP" may be another abbreviation: it needs a price or change word beside it
+    assert "pricing_pressure" not in tag("Our ASP partners resell the software.", method="lexicon")
+
+
+def test_an_ambiguous_term_counts_only_with_its_context_in_reach():
+    sentences = ["Supply constraints remain our main concern.", "We still cannot get enough GPUs."]
+    tagger = get_tagger(method="lexicon")
+    assert "chip_supply" in tagger.tag_sentences(sentences, groups=[1, 1])[0]
+    assert "chip_supply" not in tagger.tag_sentences(sentences, groups=[1, 2])[0]
+    assert tagger.tag_sentences(["Supply constraints remain our main concern."]) == [{}]
+    result = explain(" ".join(sentences), "chip_supply")
+    carrying = next(s for s in result.sentences if s.index == 0)
+    assert any("(context)" in term and "GPU" in term for term in carrying.terms)
+
+
+# One sentence names seasonality; the others only mention quarters.
+QUARTER_TALK = [
+    "We expect the fourth quarter to carry higher cash expense.",
+    "Our Asian strip business will see its usual seasonal slowdown in the fourth quarter.",
+    "We also expect a tax benefit of $7 million in the fourth quarter.",
+    "Capacity should return to normal levels in the first quarter.",
+]
+
+
+def test_one_naming_sentence_does_not_make_a_run_of_neighbours_count():
+    named = get_tagger(method="lexicon").tag_sentences(QUARTER_TALK)
+    assert [("seasonality" in t) for t in named] == [False, True, False, False]
+    tags = get_tagger().tag_sentences(QUARTER_TALK)
+    assert "seasonality" in tags[1]
+    assert sum("seasonality" in t for t in tags) <= 2  # the naming sentence and at most one it decides
+    for sentences in (
+        ["We raised prices by 5% in March.", "Volumes held up well in the quarter.", "We opened ten new stores.",
+         "Our teams executed well.", "Inventory ended the quarter in good shape."],
+        ["AI revenue doubled year over year.", "Gross margin was 45%.", "We repurchased $200 million of stock.",
+         "Headcount was flat."],
+    ):
+        tags = get_tagger().tag_sentences(sentences)
+        assert tags[0] and not any(tags[1:]), sentences

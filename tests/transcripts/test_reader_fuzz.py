@@ -78,6 +78,7 @@ def test_every_input_is_read_or_listed_as_failed(contents):
             paths.append(path)
         result = read_transcripts(paths)
         seen = [Path(c.path) for c in result.calls] + [Path(p) for p in result.failures.path]
+        seen += [Path(p) for p in result.duplicates.path]  # same bytes as a file read
         assert sorted(seen) == sorted(paths)
 
 

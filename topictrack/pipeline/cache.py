@@ -15,7 +15,9 @@ folder, then :func:`os.replace`), so a run that is interrupted leaves only whole
 and the next run picks up where it stopped.
 
 The default folder is ``$TOPICTRACK_CACHE_DIR`` when set, else ``$XDG_CACHE_HOME/topictrack``,
-else ``~/.cache/topictrack``. Entries are Python pickles: keep the folder private to its user.
+else ``~/.cache/topictrack``. Entries are JSON (see :mod:`topictrack.cache_format`): reading one
+runs no code, and an entry is used only when it names the key it is read under and holds a
+well-formed table; anything else is a miss and the call is scored again.
 """
 
 from __future__ import annotations
@@ -23,13 +25,16 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import pickle
 import tempfile
 from pathlib import Path
 
+from topictrack.pipeline import cache_format
+from topictrack.transcripts.decode import MAX_FILE_BYTES
+from topictrack.safeio import read_regular
+
 logger = logging.getLogger(__name__)
 
-_FORMAT = "v1"  # bump when the layout of an entry changes
+_FORMAT = "v2"  # bump when the layout of an entry changes
 
 
 def default_cache_dir() -> Path:
@@ -42,9 +47,9 @@ def default_cache_dir() -> Path:
 
 
 def file_digest(path) -> str:
-    """SHA-256 hex digest of a file's bytes."""
-    with open(path, "rb") as handle:
-        return hashlib.sha256(handle.read()).hexdigest()
+    """SHA-256 hex digest of a file's bytes (regular files of at most the reader's size limit;
+    raises :class:`~topictrack.errors.TranscriptError` otherwise, before reading)."""
+    return hashlib.sha256(read_regular(path, MAX_FILE_BYTES)).hexdigest()
 
 
 def fingerprint(paths) -> str:
@@ -66,7 +71,7 @@ def fingerprint(paths) -> str:
 
 
 class ScoreCache:
-    """A folder of scored calls, one pickle per call, for one pipeline fingerprint."""
+    """A folder of scored calls, one JSON entry per call, for one pipeline fingerprint."""
 
     def __init__(self, root, fingerprint: str):
         self.root = Path(root)
@@ -83,7 +88,7 @@ class ScoreCache:
 
     def _entry(self, key: str) -> str:
         # plain strings: this runs once per file on every re-run
-        return os.path.join(self._base, key[:2], key + ".pkl")
+        return os.path.join(self._base, key[:2], key + ".json")
 
     def has(self, key: str) -> bool:
         """True when an entry is stored under ``key``."""
@@ -94,7 +99,7 @@ class ScoreCache:
         entry = self._entry(key)
         try:
             with open(entry, "rb") as handle:
-                return pickle.load(handle)
+                return cache_format.decode(key, handle.read())
         except FileNotFoundError:
             return None
         except Exception as exc:  # a truncated or foreign file: score again
@@ -106,10 +111,10 @@ class ScoreCache:
         entry = self._entry(key)
         folder = os.path.dirname(entry)
         os.makedirs(folder, exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".pkl")
+        handle, temp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".json")
         try:
             with os.fdopen(handle, "wb") as out:
-                pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
+                out.write(cache_format.encode(key, value))
             os.replace(temp, entry)
         except BaseException:
             try:

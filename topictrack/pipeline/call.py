@@ -13,6 +13,7 @@ import math
 import pandas as pd
 
 from topictrack import text
+from topictrack.errors import TranscriptError
 from topictrack.pipeline import cache as _cache
 from topictrack.pipeline.schema import LM_COLUMNS, SCORE_COLUMNS, THEME_PREFIXES, columns, finish, typed_frame
 from topictrack.sentiment import load_lm_dictionary, score_sentences, theme_tone
@@ -117,7 +118,7 @@ def score_call(transcript, *, lexicons=None, lm_dictionary=None) -> pd.DataFrame
     data = score_columns(transcript, tagger, lm)
     try:
         digest = _cache.file_digest(transcript.path)
-    except OSError:
+    except (OSError, TranscriptError):
         digest = hashlib.sha256("\n".join(data["text"]).encode("utf-8", "surrogatepass")).hexdigest()
     finish(data, str(transcript.path), digest)
     return typed_frame(data, columns(list(tagger.themes), lm=lm is not None))

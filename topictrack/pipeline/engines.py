@@ -10,12 +10,14 @@ callable (or a :func:`functools.partial` of one) that loads whatever it needs on
 from __future__ import annotations
 
 import collections
+import functools
 import logging
 import multiprocessing
 import os
 import signal
 from concurrent.futures import ProcessPoolExecutor
 
+from topictrack.pipeline import workers
 from topictrack.errors import ConfigError
 
 ENGINES = ("local", "dask")
@@ -32,6 +34,7 @@ def default_jobs() -> int:
 def _worker_start(initializer, initargs):
     # Ctrl-C goes to the whole process group; only the parent decides what to do with it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    workers.die_with_parent()  # killing the parent ends its workers
     if initializer is not None:
         initializer(*initargs)
 
@@ -48,8 +51,10 @@ class LocalEngine:
     def __repr__(self) -> str:
         return f"LocalEngine(jobs={self.jobs})"
 
-    def imap(self, func, tasks, *, initializer=None, initargs=()):
-        """Yield ``func(task)`` for each task, in order."""
+    def imap(self, func, tasks, *, initializer=None, initargs=(), on_crash=None, split=None,
+             join=None):
+        """Yield ``func(task)`` for each task, in order. With ``on_crash``, a worker that dies
+        costs only its task (see :func:`topictrack.workers.resilient_map`)."""
         if self.jobs == 1:
             if initializer is not None:
                 initializer(*initargs)
@@ -58,6 +63,12 @@ class LocalEngine:
             return
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        if on_crash is not None:
+            make_pool = functools.partial(ProcessPoolExecutor, max_workers=self.jobs, mp_context=context,
+                                          initializer=_worker_start, initargs=(initializer, initargs))
+            yield from workers.resilient_map(make_pool, func, tasks, self.window, on_crash=on_crash,
+                                             split=split, join=join)
+            return
         pool = ProcessPoolExecutor(
             max_workers=self.jobs,
             mp_context=context,
@@ -87,7 +98,8 @@ class DaskEngine:
     def __repr__(self) -> str:
         return f"DaskEngine(scheduler={self.scheduler!r})"
 
-    def imap(self, func, tasks, *, initializer=None, initargs=()):
+    def imap(self, func, tasks, *, initializer=None, initargs=(), on_crash=None, split=None,
+             join=None):
         """Yield ``func(task)`` for each task, in order (the initializer is not needed here:
         ``func`` loads what it needs once per worker process)."""
         try:

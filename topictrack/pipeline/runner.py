@@ -8,6 +8,7 @@ table's columns are described in :mod:`.schema`.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import logging
@@ -18,13 +19,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from topictrack import escape, safeio
 from topictrack._resources import lexicon_dir, resource_dir, sample_calls
 from topictrack.errors import ConfigError, NoCallsError, TranscriptError
 from topictrack.pipeline import cache as _cache
 from topictrack.pipeline import engines
 from topictrack.pipeline.schema import columns, finish, stored_columns
 from topictrack.pipeline.sink import Sink, read_scored
-from topictrack.transcripts import expand_paths, load_manifest, manifest_entry, read_transcript
+from topictrack.transcripts import load_manifest, manifest_entry, read_transcript
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +50,7 @@ class ScoreResult:
     n_rows: int = 0
     n_cached: int = 0
     output: Path | None = None
+    duplicates: pd.DataFrame | None = None  # path, same_as: files left out, same bytes as one scored
 
     @property
     def ok(self) -> bool:
@@ -144,6 +147,19 @@ def _score_batch(settings: _Settings, batch: list[_Task]):
     return [_score_file(settings, task) for task in batch]
 
 
+def _crashed_batch(batch: list[_Task]):
+    """The result of a file whose worker process died while scoring it (twice)."""
+    return [(None, "the worker process scoring it died (killed, or out of memory)")] * len(batch)
+
+
+def _split_batch(batch: list[_Task]):
+    return [[task] for task in batch]
+
+
+def _join_batches(results):
+    return [item for part in results for item in part]
+
+
 def _warm_up(settings: _Settings) -> None:
     """Load lexicons, model and sentiment once per worker process, before the first file."""
     try:
@@ -156,30 +172,16 @@ def _warm_up(settings: _Settings) -> None:
 
 
 def _expand(paths) -> tuple[list[Path], list[tuple[str, str]]]:
-    """Files to score and the given paths that do not exist."""
+    """Files to score, and the inputs that cannot be scored with why (missing paths, folders
+    that cannot be listed, named pipes, broken links, link loops)."""
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
     paths = list(paths)
     missing = [(str(p), "no such file or directory") for p in paths
                if not os.path.lexists(p)]
     present = [p for p in paths if os.path.lexists(p)]
-    return list(expand_paths(present)), missing + _broken_links(present)
-
-
-def _broken_links(paths) -> list[tuple[str, str]]:
-    """Links inside the given folders that lead nowhere: folder expansion skips them, yet
-    they are inputs the user handed over, so they are reported as failures."""
-    broken = []
-    for top in paths:
-        if not os.path.isdir(top):
-            continue
-        for folder, subfolders, names in os.walk(top):
-            subfolders[:] = [d for d in subfolders if not d.startswith(".")]
-            for name in names:
-                full = os.path.join(folder, name)
-                if not name.startswith(".") and os.path.islink(full) and not os.path.exists(full):
-                    broken.append((full, "broken symbolic link: its target does not exist"))
-    return broken
+    files, problems = safeio.find_inputs(present)
+    return files, missing + problems
 
 
 def _fingerprint(lexicons, lm_dictionary) -> str:
@@ -260,15 +262,36 @@ def run(paths, *, lexicons=None, manifest=None, company=None, jobs=None, cache=N
 
     files, failures = _expand(paths)
     failures = list(failures)
+    if manifest is not None and not isinstance(manifest, dict):  # the manifest is not a call
+        files = [f for f in files if Path(f).resolve() != Path(manifest).resolve()]
+    unwritable = None
+    if store is not None:
+        unwritable = safeio.writable_folder(store.root)
+        if unwritable:  # said once here, not once per call
+            logger.warning("cache folder %s cannot be written (%s): nothing is stored this run",
+                           store.root, unwritable)
+            settings = dataclasses.replace(settings, cache_root=None)
     plan = []  # (task, cached?) in input order; metadata only, never the text
+    first_of = {}  # content digest -> first file with it
+    duplicates = []
     for index, path in enumerate(files):
         path = str(path)
         try:
             digest = _cache.file_digest(path)
-        except OSError as exc:
-            failures.append((path, exc.strerror or str(exc)))
+        except (OSError, TranscriptError) as exc:
+            failures.append((path, _one_line(exc)))
             continue
-        key = store.key(digest, Path(path).name, _override(path, settings)) if store else None
+        override = _override(path, settings)
+        first = first_of.get(digest)
+        # the same bytes again (a link, or a folder and one of its files) are scored once,
+        # unless a manifest row of their own makes them another call
+        if first is not None and override in (first[1], repr((settings.company, None))):
+            duplicates.append((path, first[0]))
+            logger.warning("%s has the same content as %s: scored once",
+                           escape.terminal(path), escape.terminal(first[0]))
+            continue
+        first_of.setdefault(digest, (path, override))
+        key = store.key(digest, Path(path).name, override) if store else None
         hit = key is not None and store.has(key)
         plan.append((_Task(index, path, digest, key), hit))
 
@@ -285,7 +308,8 @@ def run(paths, *, lexicons=None, manifest=None, company=None, jobs=None, cache=N
     n_calls = n_cached = 0
     work = _batches((task for task, hit in plan if not hit), _BATCH_FILES)
     mapped = runner.imap(functools.partial(_score_batch, settings), work,
-                         initializer=_warm_up, initargs=(settings,))
+                         initializer=_warm_up, initargs=(settings,), on_crash=_crashed_batch,
+                         split=_split_batch, join=_join_batches)
     results = (item for batch in mapped for item in batch)
     try:
         for task, hit in plan:
@@ -301,7 +325,7 @@ def run(paths, *, lexicons=None, manifest=None, company=None, jobs=None, cache=N
                     failures.append((task.path, error))
                     bar.update(1)
                     continue
-                if store is not None and settings.cache_root is None:
+                if store is not None and settings.cache_root is None and not unwritable:
                     try:
                         store.put(task.key, data)
                     except OSError as exc:
@@ -321,9 +345,12 @@ def run(paths, *, lexicons=None, manifest=None, company=None, jobs=None, cache=N
     if sink is None:
         sink = Sink(columns(_theme_names(lexicons), lm=with_lm), output)
     table = sink.close()
+    failures = [(escape.path_text(p), escape.path_text(e)) for p, e in failures]
+    duplicates = [(escape.path_text(p), escape.path_text(s)) for p, s in duplicates]
     failed = pd.DataFrame(sorted(failures), columns=["path", "error"], dtype="str")
     return ScoreResult(table=table, failures=failed, n_calls=n_calls, n_rows=sink.rows,
-                       n_cached=n_cached, output=output)
+                       n_cached=n_cached, output=output,
+                       duplicates=pd.DataFrame(duplicates, columns=["path", "same_as"], dtype="str"))
 
 
 def score(paths, *, lexicons=None, manifest=None, company=None, jobs=None, cache=None,

@@ -39,6 +39,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from topictrack import escape
 from topictrack.transcripts import TURN_COLUMNS
 
 CALL_COLUMNS = ["call_id", "path", "company", "period", "date", "kind", "source_format"]
@@ -97,6 +98,7 @@ def call_id(name: str, digest: str) -> str:
 
 def finish(data: dict[str, list], path: str, digest: str) -> dict[str, list]:
     n = len(data["turn"])
+    path = escape.path_text(path)  # a file name that is not UTF-8 stays storable
     data["path"] = [path] * n
     data["call_id"] = [call_id(path, digest)] * n
     return data

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from topictrack import safeio
 from topictrack.errors import ConfigError
 from topictrack.pipeline.schema import theme_names, typed_frame
 
@@ -32,9 +33,10 @@ class Sink:
             import pyarrow.parquet as pq
 
             self._schema = pa.Schema.from_pandas(typed_frame(self._data, names), preserve_index=False)
-            output.parent.mkdir(parents=True, exist_ok=True)
-            self._temp = output.with_name(f".{output.name}.partial")
-            self._writer = pq.ParquetWriter(self._temp, self._schema)
+            with safeio.writing(output):
+                output.parent.mkdir(parents=True, exist_ok=True)
+                self._temp = safeio.private_temp(output)  # this run's own, never shared
+                self._writer = pq.ParquetWriter(self._temp, self._schema)
 
     def add(self, data: dict[str, list]) -> None:
         for name in self.names:
@@ -52,8 +54,9 @@ class Sink:
 
         if self._buffered:
             frame = typed_frame(self._data, self.names)
-            self._writer.write_table(pa.Table.from_pandas(frame, schema=self._schema,
-                                                          preserve_index=False))
+            with safeio.writing(self.output):
+                self._writer.write_table(pa.Table.from_pandas(frame, schema=self._schema,
+                                                              preserve_index=False))
         self._data = {name: [] for name in self.names}
         self._buffered = 0
         self._chars = 0
@@ -61,18 +64,23 @@ class Sink:
     def close(self) -> pd.DataFrame | None:
         if self._writer is None:
             return typed_frame(self._data, self.names)
-        self._flush()
-        self._writer.close()
-        os.replace(self._temp, self.output)
+        try:
+            self._flush()
+            with safeio.writing(self.output):
+                self._writer.close()
+                os.replace(self._temp, self.output)
+        except BaseException:
+            self.abort()
+            raise
         return None
 
     def abort(self) -> None:
         if self._writer is not None:
-            self._writer.close()
             try:
-                os.unlink(self._temp)
+                self._writer.close()
             except OSError:
                 pass
+            safeio.discard(self._temp)
 
 
 def read_scored(path) -> pd.DataFrame:

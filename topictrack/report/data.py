@@ -6,6 +6,7 @@ import json
 
 import pandas as pd
 
+from topictrack import escape
 from topictrack.phrases import COLUMNS as PHRASE_COLUMNS
 from topictrack.report.common import FLOAT_DIGITS, check, value_of
 from topictrack.trends import COLUMNS, MOVER_COLUMNS, OVERVIEW_COLUMNS
@@ -60,4 +61,4 @@ def to_csv(table: pd.DataFrame, *, phrases: pd.DataFrame | None = None, overview
     for column in ("calls", "sentences", "words", "mentions", "toned", "rank", "count", "previous_count",
                    "previous_sentences"):
         frame[column] = frame[column].astype("Int64")
-    return frame.to_csv(index=False, lineterminator="\n")
+    return escape.csv_frame(frame).to_csv(index=False, lineterminator="\n")  # no formulas

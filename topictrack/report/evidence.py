@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from topictrack import escape
 from topictrack.errors import ConfigError
 from topictrack.pipeline.schema import theme_names
 from topictrack.report.common import KIND_LABELS, company_label, period_label, shorten, signed, value_of, who
@@ -76,5 +77,5 @@ def format_evidence(frame: pd.DataFrame, theme: str) -> str:
                        f"tone {signed(value_of(row.tone))}:")
             out.append(f"    “{shorten(row.quote, 10_000)}”")
         out.append("")
-    return "\n".join(out)
+    return "\n".join(escape.terminal(line) for line in out)
 

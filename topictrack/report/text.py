@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from topictrack import escape
 from topictrack.report.common import (
     KIND_LABELS, TREND_MARKS, TREND_SYMBOLS, WEAK_NOTE, check, company_label, compared_with, level,
     overview_span, pct, period_label, phrases_of, pts, series, shorten, tone_text, untrended, who,
@@ -125,13 +126,13 @@ def to_table(table: pd.DataFrame, *, width: int = 100, phrases: pd.DataFrame | N
     lines.append("Trend against the period before: ↑ rising, ↓ falling, → steady, + new, × gone;")
     lines.append(f"  rising or falling only when the {level(table)} interval on the change in share excludes zero.")
     lines.append(WEAK_NOTE)
-    return "\n".join(line[:width] for line in lines) + "\n"
+    return "\n".join(escape.terminal(line[:width]) for line in lines) + "\n"
 
 
 # ---------------------------------------------------------------- Markdown
 
 def _md(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;")
+    return escape.markdown(text)  # one line; no cell break, link, code span or HTML
 
 
 def _md_cell(cell: dict | None) -> str:

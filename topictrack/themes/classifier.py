@@ -24,8 +24,9 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression
 
 from topictrack.errors import ModelError
-from topictrack.themes.lexicon import Batch
-from topictrack.themes.lexicon import words as _words
+from topictrack.safeio import atomic_write
+from topictrack.themes.matcher import Batch
+from topictrack.themes.matcher import words as _words
 
 MODEL_FORMAT = "topictrack-theme-model"
 MODEL_VERSION = 1
@@ -346,7 +347,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
     def transform(self, X, *, groups=None, tokens=None, ids=None) -> sp.csr_matrix:
         """TF-IDF features of ``X`` with neighbour context, one row per sentence.
 
-        ``tokens`` (``topictrack.themes.lexicon.Batch.of(X).tokens``) or their :meth:`word_ids`
+        ``tokens`` (``topictrack.themes.matcher.Batch.of(X).tokens``) or their :meth:`word_ids`
         may be passed when the caller already has them.
         """
         self._check_fitted()
@@ -437,7 +438,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
     def save(self, path) -> Path:
         """Write the model as JSON (stable key order, fixed precision: same model -> same bytes)."""
         path = Path(path)
-        path.write_text(json.dumps(self.to_dict(), separators=(",", ":")) + "\n", encoding="utf-8")
+        atomic_write(path, json.dumps(self.to_dict(), separators=(",", ":")) + "\n")  # whole or not at all
         return path
 
     @classmethod

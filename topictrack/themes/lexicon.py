@@ -14,6 +14,10 @@ A lexicon file looks like this (every key but ``description`` and one of ``terms
     terms = ["chip*", "GPU*"]
     with = ["shortage", "restrict*"]
 
+    [[context]]                          # an ambiguous term, and words that make it plain
+    terms = ["supply chain*"]            # when one of them is in the sentence or within
+    near = ["chip*", "GPU*", "memory"]   # CONTEXT_WINDOW sentences of it (same turn)
+
 Matching is case-insensitive and on whole words. In ``terms`` (and both sides of a
 pair) a space matches any run of spaces or hyphens, ``*`` at the end of a word
 matches any word ending ("restrict*" covers "restricted", "restrictions") and an
@@ -31,14 +35,11 @@ same name as a shipped one replaces that one).
 
 from __future__ import annotations
 
+import json
 import re
 import sys
-import threading
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import numpy as np
 
 try:  # the regex parser, to find the words a pattern starts with
     from re import _constants as _c, _parser
@@ -46,6 +47,7 @@ except ImportError:  # pragma: no cover - Python 3.10
     import sre_constants as _c
     import sre_parse as _parser
 
+from topictrack.themes import regex_guard
 from topictrack.errors import LexiconError
 
 if sys.version_info >= (3, 11):
@@ -56,12 +58,13 @@ else:  # pragma: no cover
 SETTINGS_FILE = "_settings.toml"
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
-_KEYS = {"name", "description", "terms", "patterns", "exclude", "examples", "pairs"}
+_KEYS = {"name", "description", "terms", "patterns", "exclude", "examples", "pairs", "context"}
 _PAIR_KEYS = {"terms", "with"}
+_CONTEXT_KEYS = {"terms", "near"}
+CONTEXT_WINDOW = 1  # sentences on each side (same turn) in which a [[context]] table's ``near`` words count
 _REGEX_SYNTAX = re.compile(r"[\\()\[\]?|+{}^$]")
 _TOML_WHERE = re.compile(r"\(at line (\d+), column \d+\)")
 _WORD = re.compile(r"[a-z0-9]+")
-_TOKEN = re.compile(r"[a-z0-9]+|\n")
 
 
 @dataclass(frozen=True)
@@ -69,7 +72,9 @@ class Lexicon:
     """One theme's lexicon, as read from its file.
 
     ``pairs`` holds ``(terms, with)`` tuples: a sentence matches a pair when it
-    contains one entry of each side.
+    contains one entry of each side. ``context`` holds ``(terms, near)`` tuples: a
+    sentence holding one of ``terms`` matches when one of ``near`` is in it or in the
+    ``CONTEXT_WINDOW`` sentences on either side of it (same turn).
     """
 
     name: str
@@ -79,13 +84,23 @@ class Lexicon:
     exclude: tuple[str, ...] = ()
     examples: tuple[str, ...] = ()
     pairs: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
+    context: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
     path: str | None = None
     regexes: "CompiledLexicon" = field(default=None, repr=False, compare=False)
 
     @property
     def n_entries(self) -> int:
-        """Number of terms, patterns and pairs."""
-        return len(self.terms) + len(self.patterns) + len(self.pairs)
+        """Number of terms, patterns, pairs and context tables."""
+        return len(self.terms) + len(self.patterns) + len(self.pairs) + len(self.context)
+
+    def context_lexicons(self) -> list[tuple["Lexicon", "Lexicon"]]:
+        """Each ``[[context]]`` table as two plain lexicons: its ambiguous terms (with this
+        theme's exclusions) and its ``near`` words."""
+        out = []
+        for i, (terms, near) in enumerate(self.context):
+            ambiguous = _plain_lexicon(f"{self.name}_context{i}", terms, self.exclude, self.path)
+            out.append((ambiguous, _plain_lexicon(f"{self.name}_near{i}", near, (), self.path)))
+        return out
 
 
 @dataclass(frozen=True)
@@ -239,18 +254,59 @@ def _string_list(value, key: str, path, text: str) -> tuple[str, ...]:
 
 def _compile(entry: str, source: str, key: str, path, text: str) -> re.Pattern:
     try:
-        return re.compile(source, re.IGNORECASE)
+        compiled = re.compile(source, re.IGNORECASE)
     except re.error as exc:
         line = _line_of(text, entry[: max(1, min(len(entry), 12))]) or _key_line(text, key)
         raise LexiconError(
             path, f"{key} entry {entry!r} is not a valid regular expression: {exc}", line
         ) from None
+    slow = regex_guard.problem(source, re.IGNORECASE)
+    if slow:
+        line = _line_of(text, entry[: max(1, min(len(entry), 12))]) or _key_line(text, key)
+        raise LexiconError(path, f"{key} entry {entry!r}: {slow}", line)
+    return compiled
 
 
 def _alternation(sources: list[str]) -> re.Pattern | None:
     if not sources:
         return None
     return re.compile("|".join(f"(?:{s})" for s in sources), re.IGNORECASE)
+
+
+def _plain_lexicon(name: str, terms, exclude, path) -> Lexicon:
+    """A lexicon of plain terms (and exclusions), built without a file."""
+    def toml_list(items):
+        return "[" + ", ".join(json.dumps(x) for x in items) + "]"
+
+    text = f'name = "{name}"\ndescription = "-"\nterms = {toml_list(terms)}\nexclude = {toml_list(exclude)}\n'
+    return parse_lexicon(text, path or "<string>")
+
+
+def _tables(data: dict, key: str, keys: set[str], path, text: str) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+    """The ``[[pairs]]`` or ``[[context]]`` tables of a lexicon file, validated."""
+    raw = data.get(key, [])
+    if not isinstance(raw, list) or not all(isinstance(p, dict) for p in raw):
+        raise LexiconError(path, f"'{key}' must be tables written [[{key}]]", _key_line(text, key))
+    first, second = sorted(keys - {"terms"})[0], "terms"
+    noun = "a pair" if key == "pairs" else "a context table"
+    out = []
+    for table in raw:
+        extra = sorted(set(table) - keys)
+        if extra:
+            raise LexiconError(
+                path,
+                f"[[{key}]] table has unknown key '{extra[0]}'; {noun} holds only 'terms' and '{first}' "
+                f"(keys written below a [[{key}]] header belong to it: put other keys above the first one)",
+                _key_line(text, extra[0]),
+            )
+        missing = sorted(keys - set(table))
+        if missing:
+            raise LexiconError(
+                path, f"[[{key}]] table lacks '{missing[0]}'; {noun} needs both 'terms' and '{first}'",
+                _key_line(text, key),
+            )
+        out.append((_string_list(table[second], "terms", path, text), _string_list(table[first], first, path, text)))
+    return out
 
 
 def parse_lexicon(text: str, path="<string>") -> Lexicon:
@@ -290,29 +346,14 @@ def parse_lexicon(text: str, path="<string>") -> Lexicon:
         key: _string_list(data.get(key, []), key, path, text)
         for key in ("terms", "patterns", "exclude", "examples")
     }
-    pairs_raw = data.get("pairs", [])
-    if not isinstance(pairs_raw, list) or not all(isinstance(p, dict) for p in pairs_raw):
-        raise LexiconError(path, "'pairs' must be tables written [[pairs]]", _key_line(text, "pairs"))
-    pairs = []
-    for pair in pairs_raw:
-        extra = sorted(set(pair) - _PAIR_KEYS)
-        if extra:
-            raise LexiconError(
-                path,
-                f"[[pairs]] table has unknown key '{extra[0]}'; a pair holds only 'terms' and 'with' "
-                "(keys written below a [[pairs]] header belong to it: put other keys above the first one)",
-                _key_line(text, extra[0]),
-            )
-        missing = sorted(_PAIR_KEYS - set(pair))
-        if missing:
-            raise LexiconError(
-                path, f"[[pairs]] table lacks '{missing[0]}'; a pair needs both 'terms' and 'with'",
-                _key_line(text, "pairs"),
-            )
-        pairs.append(
-            (_string_list(pair["terms"], "terms", path, text), _string_list(pair["with"], "with", path, text))
-        )
-    if not (lists["terms"] or lists["patterns"] or pairs):
+    pairs = _tables(data, "pairs", _PAIR_KEYS, path, text)
+    context = _tables(data, "context", _CONTEXT_KEYS, path, text)
+    for terms, near in context:
+        for entry in (*terms, *near):
+            if _REGEX_SYNTAX.search(entry):
+                raise LexiconError(path, f"[[context]] entry {entry!r} must be a plain term, not a regular expression",
+                                   _line_of(text, entry) or _key_line(text, "context"))
+    if not (lists["terms"] or lists["patterns"] or pairs or context):
         raise LexiconError(path, "the lexicon has no 'terms', 'patterns' or [[pairs]]; give at least one")
 
     entries = [(t, _compile(t, term_regex(t), "terms", path, text)) for t in lists["terms"]]
@@ -349,6 +390,7 @@ def parse_lexicon(text: str, path="<string>") -> Lexicon:
         name=name,
         description=" ".join(description.split()),
         pairs=tuple(pairs),
+        context=tuple(context),
         path=str(path),
         regexes=compiled,
         **lists,
@@ -412,230 +454,3 @@ def load_folder(folder) -> tuple[list[Lexicon], bool]:
     if not lexicons and settings.get("replace_defaults"):
         raise LexiconError(folder, "the folder replaces the default themes but holds no *.toml lexicon")
     return sorted(lexicons, key=lambda x: x.name), bool(settings.get("replace_defaults", False))
-
-
-
-@dataclass(frozen=True)
-class Batch:
-    """Sentences lower-cased and split into words once, for every matcher and model.
-
-    ``lower``: the sentences joined by newlines, lower-cased; ``lines``: the lower-cased
-    sentences; ``tokens``: the words (runs of letters and digits) in order, with ``"\\n"``
-    between sentences.
-    """
-
-    lower: str
-    lines: list[str]
-    tokens: list[str]
-    cache: dict = field(default_factory=dict, repr=False, compare=False)
-
-    @classmethod
-    def of(cls, sentences: Sequence[str]) -> "Batch":
-        lower = "\n".join(s.replace("\n", " ") for s in sentences).lower()
-        return cls(lower, lower.split("\n"), _TOKEN.findall(lower))
-
-
-def words(text: str) -> list[str]:
-    """The words of ``text`` as every matcher and model sees them: lower-cased letters and digits."""
-    return _WORD.findall(text.lower())
-
-
-class LexiconMatcher:
-    """Finds which sentences match which lexicons, a whole batch at a time.
-
-    Works on words: the batch is lower-cased and split into words once, each distinct
-    word is looked up once (then cached), and only the positions whose word can start
-    an entry are examined. Terms and pair sides match word sequences (so punctuation
-    between two words of a term is ignored); ``patterns`` regexes run only on sentences
-    holding one of their leading words, or, when that cannot be told, on the whole batch.
-    """
-
-    #: Distinct words the word table holds at most; a batch that would pass it starts a new table.
-    MAX_WORDS = 200_000
-
-    def __init__(self, lexicons: Sequence[Lexicon]):
-        self.lexicons = list(lexicons)
-        self.generation = 0  # goes up each time the word table starts afresh (word ids change)
-        self._forget_words()
-        self._exact, self._prefix = [], []
-        for lex in self.lexicons:
-            exact: dict[str, list] = {}
-            prefix: dict[str, list] = {}
-            for kind, slots in lex.regexes.slots.entries:
-                (word, is_prefix), rest = slots[0], slots[1:]
-                (prefix if is_prefix else exact).setdefault(word, []).append((kind, rest))
-            self._exact.append(exact)
-            self._prefix.append(prefix)
-        self._lock = threading.Lock()
-
-    def _starting(self, column: int, word: str) -> tuple:
-        found = list(self._exact[column].get(word, ()))
-        prefix = self._prefix[column]
-        if prefix:
-            for end in range(1, len(word) + 1):
-                found += prefix.get(word[:end], ())
-        return tuple(found)
-
-    def _forget_words(self) -> None:
-        self._words: dict[str, int] = {}
-        self._word_list: list[str] = []
-        self._starts: list[list[tuple]] = [[] for _ in self.lexicons]  # per theme, per word id
-        self._flags = [bytearray() for _ in self.lexicons]
-        self._arrays: list[np.ndarray] = [np.zeros(0, dtype=bool) for _ in self.lexicons]
-
-    def _word_ids(self, tokens: list[str]) -> np.ndarray:
-        with self._lock:
-            new = [w for w in dict.fromkeys(tokens) if w not in self._words]
-            if new and len(self._words) + len(new) > self.MAX_WORDS:
-                self._forget_words()
-                self.generation += 1
-                new = list(dict.fromkeys(tokens))
-            words = self._words
-            for word in new:
-                words[word] = len(words)
-                self._word_list.append(word)
-                for column in range(len(self.lexicons)):
-                    starting = () if word == "\n" else self._starting(column, word)
-                    self._starts[column].append(starting)
-                    self._flags[column].append(bool(starting))
-            if new:
-                self._arrays = [np.frombuffer(bytes(f), dtype=bool) for f in self._flags]
-            get = words.__getitem__
-            return np.fromiter(map(get, tokens), dtype=np.int64, count=len(tokens))
-
-    def word_ids(self, batch: Batch) -> np.ndarray:
-        """Ids of the batch's tokens in this matcher's word list (computed once per batch).
-
-        Ids hold while :attr:`generation` stays the same."""
-        ids = batch.cache.get(id(self))
-        if ids is None:
-            ids = batch.cache[id(self)] = self._word_ids(batch.tokens)
-        return ids
-
-    def word_list(self, start: int = 0) -> list[str]:
-        """The words seen so far, in id order, from id ``start`` on."""
-        return self._word_list[start:]
-
-    @property
-    def n_words(self) -> int:
-        """How many distinct words have been seen."""
-        return len(self._word_list)
-
-    def match(self, sentences: Sequence[str]) -> np.ndarray:
-        """Boolean matrix, sentences x lexicons."""
-        return self.match_with_exclusions(sentences)[0]
-
-    def match_with_exclusions(self, sentences: Sequence[str], batch: "Batch | None" = None) -> tuple[np.ndarray, np.ndarray]:
-        """Two boolean matrices, sentences x lexicons: matches, and look-alikes.
-
-        A look-alike sentence matches none of the theme's entries but holds text one
-        of the theme's ``exclude`` entries names ("share price" for pricing), so a
-        classifier should not give it the theme either.
-        """
-        out = np.zeros((len(sentences), len(self.lexicons)), dtype=bool)
-        excluded = np.zeros_like(out)
-        if not len(sentences):
-            return out, excluded
-        batch = batch or Batch.of(sentences)
-        lower, lines, tokens = batch.lower, batch.lines, batch.tokens
-        ids = self.word_ids(batch)
-        arrays, n_tokens = self._arrays, len(tokens)
-        row_of = np.cumsum(ids == self._words.get("\n", -1))
-        starts_at = None
-        for column, lex in enumerate(self.lexicons):
-            rx = lex.regexes
-            starts = self._starts[column]
-            found = []  # (row, kind, first token, end token)
-            positions = np.flatnonzero(arrays[column][ids])
-            for p, row, word in zip(positions.tolist(), row_of[positions].tolist(), ids[positions].tolist()):
-                for kind, rest in starts[word]:
-                    end = p + 1 + len(rest)
-                    if end > n_tokens:
-                        continue
-                    for (word, is_prefix), token in zip(rest, tokens[p + 1 : end]):
-                        if not (token.startswith(word) if is_prefix else token == word):
-                            break
-                    else:
-                        found.append((row, kind, p, end))
-            if not found:
-                continue
-            spans: dict[int, list[tuple[int, int]]] = {}
-            for row, kind, a, b in found:
-                if kind == "exclude":
-                    spans.setdefault(row, []).append((a, b))
-            sides: dict[int, set] = {}
-            pattern_rows = set()
-            for row, kind, a, b in found:
-                if kind == "exclude":
-                    excluded[row, column] = True
-                    continue
-                if row in spans and any(a < y and x < b for x, y in spans[row]):
-                    continue
-                if kind == "term":
-                    out[row, column] = True
-                elif kind == "pattern":
-                    pattern_rows.add(row)
-                else:
-                    sides.setdefault(row, set()).add(kind)
-            for row, kinds in sides.items():
-                if any(("left", i) in kinds and ("right", i) in kinds for _, i in kinds):
-                    out[row, column] = True
-            for row in pattern_rows:
-                if not out[row, column]:
-                    line = _blank(rx.exclude, lines[row]) if rx.exclude is not None else lines[row]
-                    out[row, column] = rx.patterns.search(line) is not None
-            if rx.slots.regex_exclude:  # check matched sentences against regex exclusions exactly
-                for row in np.flatnonzero(out[:, column]).tolist():
-                    line = _blank(rx.exclude, lines[row])
-                    excluded[row, column] = line != lines[row]
-                    out[row, column] = _regex_match(rx, line)
-        for column, lex in enumerate(self.lexicons):
-            rx = lex.regexes
-            if rx.free_patterns is None:
-                continue
-            if starts_at is None:
-                lengths = np.fromiter(map(len, lines), dtype=np.int64, count=len(lines)) + 1
-                starts_at = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-            positions = [m.start() for m in rx.free_patterns.finditer(lower)]
-            for row in set((np.searchsorted(starts_at, positions, side="right") - 1).tolist()):
-                if not out[row, column]:
-                    line = _blank(rx.exclude, lines[row]) if rx.exclude is not None else lines[row]
-                    out[row, column] = rx.free_patterns.search(line) is not None
-        return out, excluded & ~out
-
-
-def _regex_match(rx: CompiledLexicon, line: str) -> bool:
-    return bool(
-        (rx.terms is not None and rx.terms.search(line))
-        or any(left.search(line) and right.search(line) for left, right in rx.pairs)
-        or (rx.patterns is not None and rx.patterns.search(line))
-        or (rx.free_patterns is not None and rx.free_patterns.search(line))
-    )
-
-
-def _blank(rx: re.Pattern, text: str) -> str:
-    return rx.sub(lambda m: " " * len(m.group(0)), text)
-
-
-def match_sentences(lexicons: Sequence[Lexicon], sentences: Sequence[str]) -> np.ndarray:
-    """Boolean matrix sentences x lexicons: does the sentence match the theme's lexicon?"""
-    return LexiconMatcher(lexicons).match(sentences)
-
-
-def matched_entries(lexicon: Lexicon, sentence: str) -> list[str]:
-    """The terms, patterns and pairs of ``lexicon`` found in one sentence (as written in the file)."""
-    rx = lexicon.regexes
-    text = _blank(rx.exclude, sentence) if rx.exclude is not None else sentence
-    found = [entry for entry, regex in rx.entries if regex.search(text)]
-    lower = text.lower()
-    for left, right in rx.pairs:
-        a, b = left.search(lower), right.search(lower)
-        if a and b:
-            found.append(f"{a.group(0)} + {b.group(0)} (pair)")
-    return found
-
-
-def excluded_spans(lexicon: Lexicon, sentence: str) -> list[str]:
-    """Text of ``sentence`` blanked by the lexicon's ``exclude`` entries."""
-    rx = lexicon.regexes.exclude
-    return [m.group(0) for m in rx.finditer(sentence)] if rx is not None else []

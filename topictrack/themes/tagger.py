@@ -3,20 +3,22 @@
 Two sources decide, per sentence:
 
 * the **lexicons** (one TOML file per theme, see :mod:`topictrack.themes.lexicon`): a sentence
-  that contains a theme's term, pattern or pair gets the theme with confidence at least
-  ``LEXICON_CONFIDENCE``;
+  that contains a theme's term, pattern or pair (or an ambiguous ``[[context]]`` term
+  with its context word in the sentence or the next or previous one of the same turn)
+  gets the theme with confidence at least ``LEXICON_CONFIDENCE``; such a sentence
+  *names* the theme;
 * the **classifier** (:class:`topictrack.themes.classifier.ThemeClassifier`, trained from the
-  lexicons): a sentence whose probability for a theme, read with its neighbouring
-  sentences, reaches the model's threshold gets the theme with that probability when
-  the lexicon found the theme within ``SUPPORT_WINDOW`` sentences of it (same turn),
-  or on its own when the probability reaches ``ALONE_THRESHOLD``. The classifier so
-  extends lexicon evidence to sentences no keyword names ("I often talk about the
-  staircase curve." next to revenue landing next quarter) without tagging every
-  "strong demand" of a company that sells no AI. A classifier-only tag also needs the
-  sentence's own words to lean to the theme, adding at least ``OWN_EVIDENCE`` to its
-  log-odds with the context left out (so "Thank you." after a pricing sentence stays
-  untagged), and a sentence holding one of a theme's exclusions ("share price")
-  and none of its entries never gets that theme.
+  lexicons): a sentence that names no theme gets one from the classifier only next to a
+  sentence that names it (within ``SUPPORT_WINDOW`` sentences, same turn), when its
+  probability read with its neighbours reaches ``SUPPORTED_THRESHOLD`` (or the model's
+  threshold if lower) and its own words lean to the theme, adding at least
+  ``OWN_EVIDENCE`` to its log-odds with the context left out (so "Thank you." after a
+  pricing sentence stays untagged). Of the sentences around one naming sentence, only
+  the likeliest gets the theme this way: context decides an ambiguous sentence ("I
+  often talk about the staircase curve." next to revenue landing next quarter) but a
+  run of sentences does not count for a theme only one of them names. A sentence
+  holding one of a theme's exclusions ("share price") and none of its entries never
+  gets that theme.
 
 When both agree the confidence is ``1 - (1 - LEXICON_CONFIDENCE) * (1 - probability)``.
 A passage's themes are the union of its sentences' themes; its confidence for a theme
@@ -38,13 +40,14 @@ from topictrack._resources import lexicon_dir, load_cached, resource_dir
 from topictrack.errors import ConfigError, ModelError
 from topictrack.text import sentences as split
 from topictrack.themes import lexicon as _lexicon
+from topictrack.themes import matcher as _matcher
 from topictrack.themes.classifier import ThemeClassifier, neighbour_matrix
 
 logger = logging.getLogger(__name__)
 
 LEXICON_CONFIDENCE = 0.8
 SUPPORT_WINDOW = 2
-ALONE_THRESHOLD = 0.9
+SUPPORTED_THRESHOLD = 0.4
 OWN_EVIDENCE = 1.0
 MODEL_FILE = "theme_model.json"
 METHODS = ("combined", "lexicon", "classifier")
@@ -65,26 +68,30 @@ def _sources(folders: tuple[str, ...]) -> tuple:
     return (lexicon_dir(), resource_dir() / MODEL_FILE, *folders)
 
 
-def _load(folders: tuple[str, ...]) -> tuple[tuple[_lexicon.Lexicon, ...], str | None]:
+def _load(folders: tuple[str, ...]) -> tuple[tuple[_lexicon.Lexicon, ...], tuple[tuple[str, tuple[str, ...]], ...]]:
+    """Lexicons in use, and which model file serves which themes: ``((path, themes), ...)``.
+
+    A folder's ``theme_model.json`` serves the themes that folder defines; the shipped
+    model keeps serving the shipped themes no folder replaced, so training a model for
+    a theme of one's own leaves the shipped themes' tags as they were.
+    """
     defaults, _ = _lexicon.load_folder(lexicon_dir())
     chosen = {lex.name: lex for lex in defaults}
     model = resource_dir() / MODEL_FILE
-    model_path = str(model) if model.is_file() else None
+    served: dict[str, str | None] = {name: str(model) if model.is_file() else None for name in chosen}
     for folder in folders:
         lexicons, replace = _lexicon.load_folder(folder)
         if replace:
-            chosen = {}
-            model_path = None
+            chosen, served = {}, {}
         chosen.update({lex.name: lex for lex in lexicons})
         folder_model = Path(folder) / MODEL_FILE if Path(folder).is_dir() else None
-        if folder_model is not None and folder_model.is_file():
-            model_path = str(folder_model)
-    return tuple(chosen[name] for name in sorted(chosen)), model_path
-
-
-def _lexicon_set(lexicons) -> tuple[tuple[_lexicon.Lexicon, ...], str | None]:
-    folders = _folders(lexicons)
-    return load_cached(_load, folders, paths=_sources(folders))
+        path = str(folder_model) if folder_model is not None and folder_model.is_file() else None
+        served.update({lex.name: path for lex in lexicons})
+    models: dict[str, list[str]] = {}
+    for name in sorted(chosen):
+        if served.get(name) is not None:
+            models.setdefault(served[name], []).append(name)
+    return tuple(chosen[name] for name in sorted(chosen)), tuple((p, tuple(t)) for p, t in models.items())
 
 
 def load_lexicons(lexicons=None) -> list[_lexicon.Lexicon]:
@@ -95,6 +102,11 @@ def load_lexicons(lexicons=None) -> list[_lexicon.Lexicon]:
     with ``_settings.toml`` saying ``replace_defaults = true`` replaces all shipped themes.
     """
     return list(_lexicon_set(lexicons)[0])
+
+
+def _lexicon_set(lexicons):
+    folders = _folders(lexicons)
+    return load_cached(_load, folders, paths=_sources(folders))
 
 
 def list_themes(lexicons=None) -> list[str]:
@@ -184,25 +196,49 @@ class ThemeTagger:
 
     ``method`` is ``"combined"`` (default), ``"lexicon"`` (lexicons alone) or
     ``"classifier"`` (classifier alone). Build one with :func:`get_tagger`.
+
+    ``model`` is one classifier for every theme it knows; ``models`` instead pairs each
+    classifier with the themes it serves (``None``: all it knows), the first pair serving a
+    theme winning. :meth:`model_for` tells which classifier serves a theme; ``model`` is
+    the last one given.
     """
 
-    def __init__(self, lexicons: Sequence[_lexicon.Lexicon], model=None, *, method: str = "combined"):
+    def __init__(self, lexicons: Sequence[_lexicon.Lexicon], model=None, *, method: str = "combined", models=None):
         if method not in METHODS:
             raise ConfigError(f"method '{method}' is invalid; expected one of {', '.join(METHODS)}")
-        if method == "classifier" and model is None:
+        if models is None:
+            models = [(model, None)] if model is not None else []
+        models = [(m, themes) for m, themes in models if m is not None]
+        if method == "classifier" and not models:
             raise ModelError("method 'classifier' needs a trained theme model; none is available")
         self.lexicons = list(lexicons)
         self.themes = [lex.name for lex in self.lexicons]
-        self.model = model
+        self.model = models[-1][0] if models else None
         self.method = method
-        self._matcher = _lexicon.LexiconMatcher(self.lexicons)
-        self._to_model = np.zeros(0, dtype=np.int64)
+        self._matcher = _matcher.LexiconMatcher(self.lexicons)
+        aux: list[_lexicon.Lexicon] = []
+        self._context: list[tuple[int, int, int]] = []  # (theme column, ambiguous column, near column)
+        for column, lex in enumerate(self.lexicons):
+            for ambiguous, near in lex.context_lexicons():
+                self._context.append((column, len(aux), len(aux) + 1))
+                aux += [ambiguous, near]
+        self._context_matcher = _matcher.LexiconMatcher(aux) if aux else None
         self._generation = self._matcher.generation
         self._lock = threading.Lock()
-        self._model_columns: list[tuple[int, int]] = []
-        if model is not None:
-            classes = list(model.classes_)
-            self._model_columns = [(i, classes.index(t)) for i, t in enumerate(self.themes) if t in classes]
+        # per model: (model, [(our column, its column)], word ids of the matcher's words in its vocabulary)
+        self._models: list[list] = []
+        self._model_of: dict[int, tuple[object, int]] = {}  # our column -> (model, its column)
+        for m, served in models:
+            classes = list(m.classes_)
+            columns = [(i, classes.index(t)) for i, t in enumerate(self.themes)
+                       if t in classes and (served is None or t in served) and i not in self._model_of]
+            if columns:
+                self._models.append([m, columns, np.zeros(0, dtype=np.int64)])
+                self._model_of.update({mine: (m, theirs) for mine, theirs in columns})
+        self._model_columns = [(mine, theirs) for _, columns, _ in self._models for mine, theirs in columns]
+        self._thresholds = np.ones(len(self.themes))
+        for mine, (m, _) in self._model_of.items():
+            self._thresholds[mine] = m.threshold
 
     def __repr__(self) -> str:
         return f"ThemeTagger(themes={self.themes!r}, method={self.method!r}, model={self.model is not None})"
@@ -214,29 +250,37 @@ class ThemeTagger:
                 return lex
         raise ConfigError(f"theme '{theme}' is unknown; known themes: {', '.join(self.themes)}")
 
-    def _model_ids(self, batch) -> np.ndarray:
-        """The batch's word ids in the model's vocabulary, via the matcher's word ids."""
+    def model_for(self, theme: str):
+        """The classifier that serves ``theme``, or None."""
+        found = self._model_of.get(self.themes.index(theme)) if theme in self.themes else None
+        return found[0] if found else None
+
+    def _model_ids(self, entry: list, batch) -> np.ndarray:
+        """The batch's word ids in one model's vocabulary, via the matcher's word ids."""
         ids = self._matcher.word_ids(batch)
         with self._lock:
             if self._generation != self._matcher.generation:  # the matcher started a new word table
                 self._generation = self._matcher.generation
-                self._to_model = np.zeros(0, dtype=np.int64)
-            known = len(self._to_model)
+                for held in self._models:
+                    held[2] = np.zeros(0, dtype=np.int64)
+            known = len(entry[2])
             if self._matcher.n_words > known:
-                extra = self.model.word_ids(self._matcher.word_list(known))
-                self._to_model = np.concatenate((self._to_model, extra))
-            return self._to_model[ids]
+                extra = entry[0].word_ids(self._matcher.word_list(known))
+                entry[2] = np.concatenate((entry[2], extra))
+            return entry[2][ids]
 
     def _probabilities(self, sentences: list[str], groups, batch=None, *, own: bool = False):
-        if self.model is None or not self._model_columns or self.method == "lexicon":
+        if not self._models or self.method == "lexicon":
             return (None, None) if own else None
-        ids = self._model_ids(batch) if batch is not None else None
-        probs, evidence = self.model.proba_and_own_evidence(sentences, groups=groups, ids=ids)
         out = np.zeros((len(sentences), len(self.themes)))
         leaning = np.zeros((len(sentences), len(self.themes)), dtype=bool)
-        for mine, theirs in self._model_columns:
-            out[:, mine] = probs[:, theirs]
-            leaning[:, mine] = evidence[:, theirs] >= OWN_EVIDENCE
+        for entry in self._models:
+            model, columns = entry[0], entry[1]
+            ids = self._model_ids(entry, batch) if batch is not None else None
+            probs, evidence = model.proba_and_own_evidence(sentences, groups=groups, ids=ids)
+            for mine, theirs in columns:
+                out[:, mine] = probs[:, theirs]
+                leaning[:, mine] = evidence[:, theirs] >= OWN_EVIDENCE
         return (out, leaning) if own else out
 
     def scores(self, sentences: Sequence[str], *, groups=None) -> np.ndarray:
@@ -255,21 +299,52 @@ class ThemeTagger:
         out = np.zeros((len(sentences), len(self.themes)))
         if not sentences:
             return out, out.astype(bool)
-        batch = _lexicon.Batch.of(sentences)
+        batch = _matcher.Batch.of(sentences)
         probs, leaning = self._probabilities(sentences, groups, batch, own=True)
         if self.method == "classifier":
-            return np.where(probs >= self.model.threshold, probs, 0.0), np.zeros(out.shape, dtype=bool)
-        hits, lookalikes = self._matcher.match_with_exclusions(sentences, batch)
+            return np.where(probs >= self._thresholds, probs, 0.0), np.zeros(out.shape, dtype=bool)
+        hits, lookalikes = self._lexicon_hits(sentences, groups, batch)
         out[hits] = LEXICON_CONFIDENCE
         if probs is not None:
             with_model = np.zeros(len(self.themes), dtype=bool)
             with_model[[mine for mine, _ in self._model_columns]] = True
             near = neighbour_matrix(len(sentences), groups, window=SUPPORT_WINDOW) @ hits.astype(np.float32)
-            supported = (np.asarray(near) > 0) & (probs >= self.model.threshold)
-            alone = ~hits & ~lookalikes & leaning & with_model & (supported | (probs >= ALONE_THRESHOLD))
+            supported = (np.asarray(near) > 0) & (probs >= np.minimum(self._thresholds, SUPPORTED_THRESHOLD))
+            candidates = ~hits & ~lookalikes & leaning & with_model & supported
+            alone = _one_per_naming_sentence(candidates, hits, probs, groups)
             out = np.where(hits, 1 - (1 - out) * (1 - probs), out)
             out[alone] = probs[alone]
         return out, hits
+
+    def _lexicon_hits(self, sentences: list[str], groups, batch) -> tuple[np.ndarray, np.ndarray]:
+        """Lexicon matches and look-alikes (bool, sentences x themes), ``[[context]]`` tables included."""
+        hits, lookalikes = self._matcher.match_with_exclusions(sentences, batch)
+        if self._context_matcher is None:
+            return hits, lookalikes
+        found = self._context_matcher.match_with_exclusions(sentences, batch)[0]
+        if not found[:, [a for _, a, _ in self._context]].any():
+            return hits, lookalikes
+        around = neighbour_matrix(len(sentences), groups, window=_lexicon.CONTEXT_WINDOW)
+        near_by = found | (np.asarray(around @ found.astype(np.float32)) > 0)
+        for column, ambiguous, near in self._context:
+            hits[:, column] |= found[:, ambiguous] & near_by[:, near]
+        return hits, lookalikes & ~hits
+
+    def _context_terms(self, lex: _lexicon.Lexicon, sentences: list[str], index: int) -> list[str]:
+        """The ``[[context]]`` entries that make sentence ``index`` carry ``lex``'s theme, as text."""
+        out = []
+        lo, hi = max(0, index - _lexicon.CONTEXT_WINDOW), index + _lexicon.CONTEXT_WINDOW + 1
+        for ambiguous, near in lex.context_lexicons():
+            terms = _matcher.matched_entries(ambiguous, sentences[index])
+            if not terms:
+                continue
+            for j in range(lo, min(hi, len(sentences))):
+                words = _matcher.matched_entries(near, sentences[j])
+                if words:
+                    where = "in the sentence" if j == index else f"in sentence [{j}]"
+                    out.append(f"{terms[0]} + {words[0]} {where} (context)")
+                    break
+        return out
 
     def tag_sentences(self, sentences: Sequence[str], *, groups=None, return_named: bool = False):
         """Themes of each sentence, ``{theme: confidence}``, read with neighbouring sentences.
@@ -310,20 +385,21 @@ class ThemeTagger:
         matrix = self.scores(sents)
         probs = self._probabilities(sents, None) if sents else None
         features = None
-        model_column = dict(self._model_columns).get(column)
+        model, model_column = self._model_of.get(column, (None, None))
         if probs is not None and model_column is not None:
-            features = self.model.transform(sents)
+            features = model.transform(sents)
         carrying, near = [], []
         for i, sentence in enumerate(sents):
             ev = SentenceEvidence(
                 index=i,
                 sentence=sentence,
                 confidence=float(matrix[i, column]),
-                terms=_lexicon.matched_entries(lex, sentence) if self.method != "classifier" else [],
-                excluded=_lexicon.excluded_spans(lex, sentence),
+                terms=(_matcher.matched_entries(lex, sentence) + self._context_terms(lex, sents, i)
+                       if self.method != "classifier" else []),
+                excluded=_matcher.excluded_spans(lex, sentence),
                 probability=None if features is None else float(probs[i, column]),
-                features=[] if features is None else self.model.top_features(
-                    self.model.classes_[model_column], features[i], n=8
+                features=[] if features is None else model.top_features(
+                    model.classes_[model_column], features[i], n=8
                 ),
             )
             if ev.confidence > 0:
@@ -334,6 +410,29 @@ class ThemeTagger:
         return Explanation(theme, self.method, confidence, carrying, near)
 
 
+def _one_per_naming_sentence(candidates: np.ndarray, hits: np.ndarray, probs: np.ndarray, groups) -> np.ndarray:
+    """Of the sentences the classifier would tag from a naming sentence's neighbourhood, the
+    likeliest one per naming sentence and theme: context may decide one ambiguous sentence,
+    but a run of sentences does not count for a theme that only one of them names."""
+    keep = np.zeros_like(candidates)
+    group = np.asarray(groups) if groups is not None else None
+    for row, column in zip(*np.nonzero(candidates)):
+        named = np.flatnonzero(hits[max(0, row - SUPPORT_WINDOW) : row + SUPPORT_WINDOW + 1, column])
+        named = named + max(0, row - SUPPORT_WINDOW)
+        if group is not None:
+            named = named[group[named] == group[row]]
+        if not len(named):
+            continue
+        anchor = named[np.argmin(np.abs(named - row))]
+        lo, hi = max(0, anchor - SUPPORT_WINDOW), anchor + SUPPORT_WINDOW + 1
+        rivals = np.flatnonzero(candidates[lo:hi, column]) + lo
+        if group is not None:
+            rivals = rivals[group[rivals] == group[anchor]]
+        if row == rivals[np.argmax(probs[rivals, column])]:
+            keep[row, column] = True
+    return keep
+
+
 def _check_text(text) -> str:
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, got {type(text).__name__}")
@@ -341,19 +440,20 @@ def _check_text(text) -> str:
 
 
 def _build_tagger(folders: tuple[str, ...], method: str) -> ThemeTagger:
-    lexicons, model_path = _lexicon_set(folders)
-    model = load_model(model_path) if model_path and method != "lexicon" else None
-    if model is None and method != "lexicon":
+    lexicons, served = _lexicon_set(folders)
+    models = [(load_model(path), themes) for path, themes in served] if method != "lexicon" else []
+    if not models and method != "lexicon":
         logger.info("no theme model found; tagging with lexicons only")
-    return ThemeTagger(lexicons, model, method=method)
+    return ThemeTagger(lexicons, method=method, models=models)
 
 
 def get_tagger(lexicons=None, *, method: str = "combined") -> ThemeTagger:
     """The tagger for a lexicon setting (see :func:`load_lexicons`), built once and cached.
 
-    The classifier used is the shipped model, or ``theme_model.json`` in the lexicon
-    folder when there is one (written by ``topictrack train``). The tagger is built again
-    when a lexicon or model file changes.
+    The shipped model serves the shipped themes; a lexicon folder's ``theme_model.json``
+    (written by ``topictrack train``) serves the themes that folder defines, so a model
+    trained for a theme of one's own leaves the shipped themes' tags unchanged. The tagger
+    is built again when a lexicon or model file changes.
     """
     if method not in METHODS:
         raise ConfigError(f"method '{method}' is invalid; expected one of {', '.join(METHODS)}")

@@ -22,9 +22,9 @@ from topictrack._resources import sample_calls
 from topictrack.errors import ConfigError, ModelError, TranscriptError
 from topictrack.text import english_sentences
 from topictrack.themes import lexicon as _lexicon
+from topictrack.themes import matcher as _matcher
 from topictrack.themes.classifier import ThemeClassifier, analyze
-from topictrack.themes.lexicon import LexiconMatcher
-from topictrack.themes.tagger import MODEL_FILE, get_tagger, list_themes, load_lexicons
+from topictrack.themes.tagger import MODEL_FILE, ThemeTagger, get_tagger, list_themes, load_lexicons
 from topictrack.transcripts import expand_paths, read_transcript
 
 logger = logging.getLogger(__name__)
@@ -59,7 +59,8 @@ def training_set(paths=None, *, lexicons=None) -> tuple[list[str], list[list[str
     """Weakly labelled training sentences: ``(texts, labels, groups, weights)``.
 
     Corpus sentences (``paths``: files or folders; default the bundled sample calls)
-    get the themes whose lexicon they match; each lexicon's example sentences get
+    get the themes the lexicons give them (``[[context]]`` tables read with the
+    sentence's neighbours in the same turn); each lexicon's example sentences get
     their theme (plus any other lexicon they match) and weight ``EXAMPLE_WEIGHT``.
     """
     lexicon_list = load_lexicons(lexicons)
@@ -77,7 +78,7 @@ def training_set(paths=None, *, lexicons=None) -> tuple[list[str], list[list[str
             weights.append(EXAMPLE_WEIGHT)
             forced.append(lexicon.name)
             next_group += 1
-    hits = LexiconMatcher(lexicon_list).match(texts)
+    hits = ThemeTagger(lexicon_list, method="lexicon").scores(texts, groups=groups) > 0
     names = [lex.name for lex in lexicon_list]
     labels = []
     for row, theme in zip(hits, forced):
@@ -137,16 +138,17 @@ def suggest(theme: str, paths=None, *, lexicons=None, n: int = 20, min_sentences
     """
     tagger = get_tagger(lexicons)
     lex = tagger.lexicon(theme)
-    if tagger.model is None or theme not in list(tagger.model.classes_):
+    model = tagger.model_for(theme)
+    if model is None:
         raise ModelError(
             f"no trained model knows theme '{theme}'; run 'topictrack train --lexicons DIR -o DIR/{MODEL_FILE}' first"
         )
     texts, groups = corpus_sentences(corpus_files(paths))
     if not texts:
         raise ConfigError("no English sentences found in the given files")
-    column = list(tagger.model.classes_).index(theme)
-    probs = tagger.model.predict_proba(texts, groups=groups)[:, column]
-    inside = probs >= tagger.model.threshold
+    column = list(model.classes_).index(theme)
+    probs = model.predict_proba(texts, groups=groups)[:, column]
+    inside = probs >= model.threshold
     n_in, n_out = int(inside.sum()), int((~inside).sum())
     df_in: dict[str, list[int]] = {}
     df_out: dict[str, int] = {}
@@ -177,7 +179,7 @@ def suggest(theme: str, paths=None, *, lexicons=None, n: int = 20, min_sentences
 
 def words_covered(lex: _lexicon.Lexicon, term: str) -> bool:
     """Whether a lexicon entry already matches ``term`` or one of its words."""
-    return bool(_lexicon.LexiconMatcher([lex]).match([term, *term.split()]).any()) or any(
+    return bool(_matcher.LexiconMatcher([lex]).match([term, *term.split()]).any()) or any(
         term in entry.lower() for entry in lex.terms
     )
 

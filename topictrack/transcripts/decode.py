@@ -19,9 +19,11 @@ from topictrack.errors import (
     BinaryFileError,
     EmptyTranscriptError,
     EncodingError,
-    FileTooLargeError,
     TranscriptError,
 )
+from topictrack.escape import strip_controls
+from topictrack.transcripts.input_checks import utf8_with_strays
+from topictrack.safeio import read_regular
 
 #: Largest file :func:`read_text` accepts. Real call transcripts are 20-200 kB.
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -63,18 +65,8 @@ def read_text(path: str | os.PathLike) -> str:
     :class:`EncodingError` for text in no supported encoding.
     """
     path = Path(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise FileTooLargeError(
-                path,
-                f"file is {size / 2**20:.1f} MB; the reader accepts at most "
-                f"{MAX_FILE_BYTES // 2**20} MB per transcript",
-            )
-        data = path.read_bytes()
-    except OSError as exc:
-        raise TranscriptError(path, f"cannot be read ({exc.strerror or exc})") from None
-    text = decode(data, path)
+    data = read_regular(path, MAX_FILE_BYTES)  # regular files only, size checked before reading
+    text = strip_controls(decode(data, path))
     if not text.strip():
         raise EmptyTranscriptError(path, "file is empty (no text in it)")
     return text
@@ -96,6 +88,8 @@ def decode(data: bytes, path: str | os.PathLike = "<bytes>") -> str:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         text = None
+    if text is None:
+        text = utf8_with_strays(data)  # UTF-8 with a few stray Windows-1252 bytes
     if text is not None:
         _check_controls(text, path)
         return text

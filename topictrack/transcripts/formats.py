@@ -13,6 +13,7 @@ import re
 
 from topictrack.errors import UnknownFormatError
 from topictrack.text import HANZI
+from topictrack.transcripts.input_checks import json_turn_lists, unpunctuated_prose
 from topictrack.transcripts.parsing import (
     MANAGEMENT_TITLE,
     Parsed,
@@ -70,7 +71,12 @@ def _has_prose(lines: list[str]) -> bool:
     if _is_table(lines[:200]):
         return False
     sentences = 0
+    bare_words = bare_lines = 0  # unpunctuated speech lines (raw ASR output): two or more
     for ln in lines:
+        words = unpunctuated_prose(ln)
+        bare_words, bare_lines = bare_words + words, bare_lines + (words > 0)
+        if bare_words >= 40 and bare_lines >= 2:
+            return True
         if len(ln.split(None, 5)) >= 5:
             sentences += len(_PROSE_LINE.findall(ln, 0, 5000))
             if sentences >= 2:
@@ -146,8 +152,11 @@ def parse(text: str, path) -> Parsed:
 def _parse_json(text: str, path) -> Parsed:
     try:
         data = json.loads(text)
+    except RecursionError:
+        raise UnknownFormatError(path, "JSON is nested too deeply to be a transcript") from None
     except ValueError:
         raise UnknownFormatError(path, "file starts like JSON but is not valid JSON") from None
+    json_turn_lists(data, path)  # every turn field of the expected type, or a reason
     if not isinstance(data, dict) or not (
         isinstance(data.get("prepared_remarks"), list) or isinstance(data.get("q_and_a"), list)
     ):

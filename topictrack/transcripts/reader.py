@@ -25,7 +25,7 @@ The ``turns`` frame has one row per speaker turn:
 
 from __future__ import annotations
 
-import csv
+import hashlib
 import logging
 import os
 from dataclasses import dataclass, field
@@ -35,11 +35,13 @@ import numpy as np
 import pandas as pd
 
 from topictrack.errors import ConfigError, TranscriptError
+from topictrack.safeio import find_inputs, read_regular
 from topictrack.text import cjk_ratio, language
 from topictrack.transcripts import cleaning as _cleaning
 from topictrack.transcripts import formats as _formats
 from topictrack.transcripts import metadata as _metadata
 from topictrack.transcripts.decode import MAX_FILE_BYTES, read_text
+from topictrack.transcripts.input_checks import manifest_rows
 
 __all__ = [
     "MAX_FILE_BYTES",
@@ -85,10 +87,12 @@ class Transcript:
 
 @dataclass
 class ReadResult:
-    """Calls read and files that failed (``failures`` columns: ``path``, ``error``)."""
+    """Calls read, files that failed (``failures`` columns: ``path``, ``error``) and files left
+    out because they hold the same bytes as a file read (``duplicates``: ``path``, ``same_as``)."""
 
     calls: list
     failures: pd.DataFrame
+    duplicates: pd.DataFrame | None = None
 
 
 
@@ -209,17 +213,32 @@ def read_transcripts(paths, *, company: str | None = None, manifest=None) -> Rea
         skip.add(Path(manifest).resolve())  # a manifest kept in the calls folder is not a call
         manifest = load_manifest(manifest)
     calls, failures = [], []
-    for path in expand_paths(paths):
+    files, problems = find_inputs(paths)
+    failures += [(path, f"{path}: {reason}") for path, reason in problems]
+    first_of, duplicates = {}, []  # content digest -> first file with it: read once
+    for path in files:
         if path.resolve() in skip:
             continue
         try:
+            digest = hashlib.sha256(read_regular(path, MAX_FILE_BYTES)).hexdigest()
+            entry = manifest_entry(manifest, path) if manifest else {}
+            first = first_of.get(digest)
+            if first is not None and (not entry or entry == first[1]):  # unless its own manifest row
+                logger.warning("%s has the same content as %s: read once", path, first[0])
+                duplicates.append((str(path), str(first[0])))
+                continue
+            first_of.setdefault(digest, (path, entry))
             calls.append(read_transcript(path, company=company, manifest=manifest))
         except TranscriptError as exc:
             logger.warning("%s", exc)
             failures.append((str(path), str(exc)))
+        except Exception as exc:  # a reader fault costs this file only, never the others
+            logger.warning("%s: %s: %s", path, type(exc).__name__, exc)
+            failures.append((str(path), f"{path}: {type(exc).__name__}: {exc}"))
     if company is None:
         _harmonise_companies(calls)
-    return ReadResult(calls, pd.DataFrame(failures, columns=["path", "error"]))
+    return ReadResult(calls, pd.DataFrame(failures, columns=["path", "error"]),
+                      pd.DataFrame(duplicates, columns=["path", "same_as"]))
 
 
 def _harmonise_companies(calls: list) -> None:
@@ -233,20 +252,7 @@ def _harmonise_companies(calls: list) -> None:
 
 def expand_paths(paths) -> list[Path]:
     """Files as given; folders searched recursively; sorted; hidden files skipped."""
-    if isinstance(paths, (str, os.PathLike)):
-        paths = [paths]
-    out = set()
-    for item in paths:
-        item = Path(item)
-        if item.is_dir():
-            for child in item.rglob("*"):
-                rel = child.relative_to(item).parts
-                if child.is_file() and not any(p.startswith(".") for p in rel) \
-                        and child.name != "__init__.py":
-                    out.add(child)
-        else:
-            out.add(item)
-    return sorted(out)
+    return find_inputs(paths)[0]  # read_transcripts lists the entries left out as failures
 
 
 def load_manifest(path) -> dict:
@@ -258,11 +264,7 @@ def load_manifest(path) -> dict:
     ``2025Q1`` (``2025 Q1`` and ``FY2025Q1`` are read as ``2025Q1``).
     """
     path = Path(path)
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            rows = list(csv.DictReader(handle))
-    except OSError as exc:
-        raise ConfigError(f"manifest {path} cannot be read ({exc.strerror or exc})") from None
+    rows = manifest_rows(path)  # unreadable, non-UTF-8, unclosed quotes, repeats, bad dates
     if not rows or "path" not in rows[0]:
         raise ConfigError(f"manifest {path} needs a header row with a 'path' column "
                           "(path,company,period,date)")

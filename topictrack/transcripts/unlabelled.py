@@ -86,6 +86,7 @@ def _parse_cue_units(text: str, path, fmt: str) -> Parsed:
     section = "prepared"
     pending_speaker, pending_role = None, None
     last_safe = False  # the previous unit was safe-harbour text
+    bodies: list = []  # the units of each turn, joined once at the end (linear in the lines)
     for unit in units:
         handed_over = False
         safe = merge and mentions_safe_harbour(unit)
@@ -127,13 +128,12 @@ def _parse_cue_units(text: str, path, fmt: str) -> Parsed:
             and not _NEW_SPEAKER_CUE.match(unit)
             and safe == last_safe
         ):
-            prev = turns[-1]
-            turns[-1] = (prev[0], prev[1], prev[2], prev[3] + "\n" + unit)
+            bodies[-1].append(unit)
         elif merge and turns and role == "operator" and turns[-1][1] == "operator":
-            prev = turns[-1]
-            turns[-1] = (prev[0], prev[1], prev[2], prev[3] + "\n" + unit)
+            bodies[-1].append(unit)
         else:
             turns.append((speaker, role, section, unit))
+            bodies.append([unit])
         last_safe = safe
         if role == "analyst":
             pending_speaker, pending_role = None, "management"
@@ -144,6 +144,7 @@ def _parse_cue_units(text: str, path, fmt: str) -> Parsed:
                 name = hand.group(1) if hand else None
                 if name is None or name.lower() != "operator":
                     pending_speaker, pending_role = name, "management"
+    turns = [(*turn[:3], "\n".join(body)) for turn, body in zip(turns, bodies)]
     return Parsed(fmt, "transcript", turns, header, [])
 
 

@@ -1,0 +1,230 @@
+"""Benchmark: the slow fault probes at full size, each in a fresh process.
+
+    .venv/bin/python benchmarks/faults.py [--quick] [--ectsum ../shared/eval/transcripts/ectsum]
+
+For each probe prints the CPU seconds of the measured step (``time.process_time`` in the
+probe's process), the wall seconds, and the probe process's peak resident memory
+(``ru_maxrss``). Inputs are made in a temporary folder; nothing is read from outside the
+repository, except the optional ECTSum baseline. ``--quick`` runs the line-count series only up
+to 250k lines.
+
+Probes:
+
+- ``lines N``: the reader's layout step (``topictrack.transcripts.formats.parse``) on N short sentence lines, and
+  ``same-size call``: the same step on the bundled call text (speaker blocks) repeated to the
+  same size, and ``ECTSum calls``: the same step on the first 400 ECTSum calls (their own layout is
+  one sentence a line, like the probe), when ``--ectsum`` points at the corpus (it never ships with
+  topictrack). Target: time linear in N, and per MB under 2x that of normal calls of the layout;
+- ``read 10 MB of lines``: ``read_transcript`` on a file of short lines just under the size limit;
+- ``FIFO``, ``/dev/zero``, ``1 GB sparse file``: ``read_transcript`` refusing them (target: at
+  once, without reading);
+- ``deep tree 1000``: ``pipeline.run`` on a folder with a call 1,000 folders deep;
+- ``regex (a+)+$``: loading a lexicon holding it (refused before any sentence is matched);
+- ``5 MB unpunctuated line``: ``read_transcript`` + scoring + the HTML report of a call with a
+  5 MB line of words, and the report's size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+_PRELUDE = """
+import json, os, resource, sys, time
+from pathlib import Path
+def done(**extra):
+    extra["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(extra))
+"""
+
+
+def _probe(code: str, folder: str, timeout: float = 900, extra=()) -> dict:
+    start = time.perf_counter()
+    script = _PRELUDE + textwrap.dedent(code)
+    try:
+        done = subprocess.run([sys.executable, "-c", script, folder, *extra], capture_output=True, text=True,
+                              timeout=timeout, cwd=ROOT)
+    except subprocess.TimeoutExpired:
+        return {"error": f"timed out after {timeout:.0f} s"}
+    wall = time.perf_counter() - start
+    lines = [ln for ln in done.stdout.splitlines() if ln.startswith("{")]
+    if not lines:
+        return {"error": (done.stderr.strip().splitlines() or ["no output"])[-1], "wall": wall}
+    result = json.loads(lines[-1])
+    result["wall"] = wall
+    return result
+
+
+LINES = """
+from topictrack.transcripts import formats as _formats
+text = "\\n".join(f"Revenue grew in segment {i} this year." for i in range(N))
+t = time.process_time()
+parsed = _formats.parse(text, "lines.txt")
+done(cpu=time.process_time() - t, size_mb=len(text) / 2**20, turns=len(parsed.turns))
+"""
+
+SAME_SIZE = """
+from topictrack.transcripts import formats as _formats
+from topictrack._resources import sample_calls
+size = len("\\n".join(f"Revenue grew in segment {i} this year." for i in range(N)))
+base = sample_calls()[2].read_text(encoding="utf-8")
+text = (base * (size // len(base) + 1))[:size]
+t = time.process_time()
+parsed = _formats.parse(text, "call.txt")
+done(cpu=time.process_time() - t, size_mb=len(text) / 2**20, turns=len(parsed.turns))
+"""
+
+ECTSUM = """
+from topictrack.transcripts import formats as _formats
+files = sorted(Path(sys.argv[2]).glob("data/final/*/ects/*.txt"))[:400]
+texts = [f.read_text(encoding="utf-8") for f in files]
+t = time.process_time()
+layouts = [_formats.parse(text, "call.txt").source_format for text in texts]
+cpu = time.process_time() - t
+size = sum(map(len, texts)) / 2**20
+done(cpu=cpu, size_mb=size, calls=len(texts), sentence_lines=layouts.count("sentence_lines"),
+     cpu_per_mb=cpu / size)
+"""
+
+READ_LIMIT = """
+from topictrack.transcripts import read_transcript, MAX_FILE_BYTES
+path = Path(sys.argv[1]) / "limit.txt"
+with open(path, "w", encoding="utf-8") as out:
+    i = 0
+    while out.tell() < MAX_FILE_BYTES - 100:
+        out.write(f"Revenue grew in segment {i} this year.\\n")
+        i += 1
+t = time.process_time()
+call = read_transcript(path)
+done(cpu=time.process_time() - t, size_mb=path.stat().st_size / 2**20, lines=i, turns=len(call.turns))
+"""
+
+FIFO = """
+from topictrack.transcripts import read_transcript
+from topictrack.errors import TranscriptError
+path = Path(sys.argv[1]) / "pipe.txt"
+os.mkfifo(path)
+t = time.process_time()
+try:
+    read_transcript(path); outcome = "read"
+except TranscriptError as exc:
+    outcome = exc.problem
+done(cpu=time.process_time() - t, outcome=outcome)
+"""
+
+DEV_ZERO = """
+from topictrack.transcripts import read_transcript
+from topictrack.errors import TranscriptError
+t = time.process_time()
+try:
+    read_transcript("/dev/zero"); outcome = "read"
+except TranscriptError as exc:
+    outcome = exc.problem
+done(cpu=time.process_time() - t, outcome=outcome)
+"""
+
+SPARSE = """
+from topictrack import pipeline
+path = Path(sys.argv[1]) / "huge.txt"
+with open(path, "wb") as out:
+    out.truncate(2**30)
+t = time.process_time()
+result = pipeline.run([path], jobs=1, cache=False)
+done(cpu=time.process_time() - t, outcome=result.failures["error"][0])
+"""
+
+DEEP = """
+from topictrack import pipeline
+from topictrack._resources import sample_calls
+top = os.path.join(sys.argv[1], "tree")
+os.mkdir(top)
+deep = top
+for _ in range(1000):
+    deep = os.path.join(deep, "d")
+    os.mkdir(deep)
+Path(deep, "call.txt").write_bytes(sample_calls()[0].read_bytes())
+t = time.process_time()
+result = pipeline.run(top, jobs=1, cache=False)
+done(cpu=time.process_time() - t, calls=result.n_calls, failed=len(result.failures))
+for name in os.listdir(deep):
+    os.unlink(os.path.join(deep, name))
+while deep != top:
+    os.rmdir(deep); deep = os.path.dirname(deep)
+"""
+
+REGEX = """
+from topictrack.themes import load_lexicons
+from topictrack.errors import LexiconError
+folder = Path(sys.argv[1]) / "lexicons"
+folder.mkdir()
+(folder / "slow.toml").write_text("name = 'slow'\\ndescription = 'x'\\npatterns = ['(a+)+$']\\n")
+t = time.process_time()
+try:
+    load_lexicons(folder); outcome = "loaded"
+except LexiconError as exc:
+    outcome = str(exc).split(": ", 1)[1]
+done(cpu=time.process_time() - t, outcome=outcome)
+"""
+
+LONG_LINE = """
+from topictrack import pipeline, report
+from topictrack._resources import sample_calls
+from topictrack.trends import trends
+path = Path(sys.argv[1]) / "long.txt"
+base = sample_calls()[2].read_text(encoding="utf-8")
+words = "demand for ai servers keeps growing across our cloud regions "
+path.write_text(base + "\\n" + words * (5 * 2**20 // len(words)) + "\\n", encoding="utf-8")
+t = time.process_time()
+result = pipeline.run([path], jobs=1, cache=False)
+html = report.to_html(trends(result.table))
+done(cpu=time.process_time() - t, calls=result.n_calls, report_kb=len(html.encode()) / 1024)
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="line series up to 250k lines only")
+    parser.add_argument("--ectsum", type=Path, default=ROOT.parent / "shared/eval/transcripts/ectsum",
+                        help="ECTSum corpus folder for the per-MB baseline (skipped when missing)")
+    args = parser.parse_args()
+    counts = [125_000, 250_000] if args.quick else [125_000, 250_000, 500_000, 1_000_000]
+    probes = []
+    if args.ectsum.is_dir():
+        probes.append(("ECTSum calls (baseline)", ECTSUM, (str(args.ectsum.resolve()),)))
+    for n in counts:
+        probes.append((f"lines {n:,}", LINES.replace("N)", f"{n})"), ()))
+        probes.append(("  same-size call, as written", SAME_SIZE.replace("N)", f"{n})"), ()))
+    probes += [(name, code, ()) for name, code in [
+        ("read 10 MB of lines", READ_LIMIT),
+        ("FIFO", FIFO),
+        ("/dev/zero", DEV_ZERO),
+        ("1 GB sparse file", SPARSE),
+        ("deep tree 1000", DEEP),
+        ("regex (a+)+$", REGEX),
+        ("5 MB unpunctuated line", LONG_LINE),
+    ]]
+    print(f"{'probe':<40}{'cpu s':>9}{'wall s':>9}{'peak MB':>9}  details")
+    for name, code, extra in probes:
+        with tempfile.TemporaryDirectory(prefix="tt-faults-") as folder:
+            result = _probe(code, folder, extra=extra)
+        if "size_mb" in result and "cpu" in result and "cpu_per_mb" not in result:
+            result["cpu_per_mb"] = result["cpu"] / result["size_mb"]
+        cpu = result.pop("cpu", float("nan"))
+        wall = result.pop("wall", float("nan"))
+        peak = result.pop("peak_mb", float("nan"))
+        details = ", ".join(f"{k}={v:.2f}" if isinstance(v, float) else f"{k}={v}"
+                            for k, v in result.items())
+        print(f"{name:<40}{cpu:>9.2f}{wall:>9.2f}{peak:>9.0f}  {details}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
