@@ -137,6 +137,8 @@ def test_new_phrases_in_every_format(calls):
                for line in csv_text.splitlines())
     page = report(calls, "--format", "html").stdout
     assert '<table class="phrases">' in page and ">lidar" in page
+    assert '<a href="#harbor-robotics-transcript">Harbor Robotics</a>' in page  # contents of many series
+    assert '<section class="series" id="harbor-robotics-transcript">' in page
     none = report(calls, "--format", "json", "--phrases", "0")
     assert json.loads(none.stdout)["new_phrases"] == []
 

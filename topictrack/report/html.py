@@ -156,6 +156,20 @@ def _heat_cell(cell: dict, top: float) -> str:
             f'<span class="n">{cell.get("mentions", 0)} sent.</span>{chip}{mark}</td>')
 
 
+def _anchor(company, kind) -> str:
+    """The id of a company's section: letters and digits of its name and kind, joined by '-'."""
+    words = "".join(c if c.isalnum() else " " for c in f"{company_label(company)} {kind}".lower()).split()
+    return "-".join(words) or "series"
+
+
+def _contents(all_series: list) -> str:
+    e = html.escape
+    links = [f'<a href="#{_anchor(company, kind)}">{e(company_label(company))}'
+             + (f" ({e(KIND_LABELS.get(kind, kind))})" if kind != "transcript" else "") + "</a>"
+             for company, kind, _, _ in all_series]
+    return f'<nav class="contents">{" · ".join(links)}</nav>'
+
+
 def _phrases_html(by_period: dict, periods: list) -> str:
     if not by_period:
         return ""
@@ -179,7 +193,7 @@ def _html_series(company, kind, periods, rows, level_text: str, phrases) -> str:
     e = html.escape
     themes = list(rows.themes)
     top = max(rows.values("share") + [0.0])
-    out = [f'<section class="series"><h2>{e(company_label(company))} '
+    out = [f'<section class="series" id="{_anchor(company, kind)}"><h2>{e(company_label(company))} '
            f'<span class="kind">{e(KIND_LABELS.get(kind, kind))}</span></h2>']
     calls = ", ".join(f"{e(period_label(p))}: {rows.calls(p)} call" + ("s" if rows.calls(p) != 1 else "")
                       for p in periods)
@@ -275,8 +289,11 @@ def to_html(table: pd.DataFrame, *, title: str = "Theme trends", phrases: pd.Dat
     """
     check(table)
     e = html.escape
+    all_series = series(table)
     body = [_overview_html(*overview)] if overview is not None and not overview[0].empty else []
-    body += [_html_series(*s, level(table), phrases) for s in series(table)]
+    if len(all_series) > 1:
+        body.append(_contents(all_series))
+    body += [_html_series(*s, level(table), phrases) for s in all_series]
     if not body:
         body = ['<p class="meta">No calls to report on.</p>']
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
