@@ -139,6 +139,9 @@ def test_new_phrases_in_every_format(calls):
     assert '<table class="phrases">' in page and ">lidar" in page
     assert '<a href="#harbor-robotics-transcript">Harbor Robotics</a>' in page  # contents of many series
     assert '<section class="series" id="harbor-robotics-transcript">' in page
+    harbor = [r for r in document["new_phrases"] if r["company"] == "Harbor Robotics"]
+    named = json.loads(report(calls, "--format", "json", "--company", "harbor robotics").stdout)
+    assert named["new_phrases"] == harbor  # the prior is every call read, whichever are shown
     none = report(calls, "--format", "json", "--phrases", "0")
     assert json.loads(none.stdout)["new_phrases"] == []
 

@@ -69,7 +69,8 @@ def trend_report(paths=None, *, format: str = "markdown", companies=None, set_co
     ``cache`` and ``progress`` as in :func:`topictrack.pipeline.run`), then only the
     ``companies`` named (case-insensitive; all when None), :func:`topictrack.trends.theme_trends`,
     the ``last`` periods of each company (all when None), the top ``phrases`` new phrases of each
-    period (:func:`topictrack.new_phrases`; none when 0), then :func:`render` in ``format``.
+    period shown (:func:`topictrack.new_phrases` of all the calls, whose prior is every company's
+    calls; none when 0), then :func:`render` in ``format``.
     """
     from topictrack.phrases import new_phrases
     from topictrack.pipeline import scored_calls
@@ -81,10 +82,10 @@ def trend_report(paths=None, *, format: str = "markdown", companies=None, set_co
         raise ConfigError(f"last {last} is invalid; expected at least 1 period")
     table, failures = scored_calls(paths, company=set_company, manifest=manifest, lexicons=lexicons,
                                    scored=scored, cache=cache, progress=progress)
-    table = select_companies(table, companies)
-    trends = last_periods(theme_trends(table, confidence=confidence), last)
+    shown = select_companies(table, companies)
+    trends = last_periods(theme_trends(shown, confidence=confidence), last)
     found = None
-    if phrases:
+    if phrases:  # against every call read, so naming companies changes what is shown, not what is found
         found = new_phrases(table, top=phrases, progress=progress)
         kept = trends[["company", "kind", "period"]].drop_duplicates()
         found = found.merge(kept, on=["company", "kind", "period"], how="inner")
