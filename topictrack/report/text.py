@@ -141,7 +141,8 @@ def _md_cell(cell: dict | None) -> str:
     if not cell["mentions"]:
         text = f"{pct(cell['share'])} (no mentions)"
     else:
-        text = f"**{pct(cell['share'])}** ({cell['mentions']} sent.), tone {tone_text(cell)}"
+        tone = tone_text(cell).replace("*", "\\*")  # a literal star, never emphasis
+        text = f"**{pct(cell['share'])}** ({cell['mentions']} sent.), tone {tone}"
     trend = cell.get("trend")
     if cell.get("company") is None:
         text += f"<br>*{untrended(cell)}*"
@@ -239,6 +240,6 @@ def to_markdown(table: pd.DataFrame, *, phrases: pd.DataFrame | None = None,
     out.append("Share: sentences carrying the theme / English sentences of the period's counted turns "
                "(boilerplate, Chinese-only turns and the second half of interpretation pairs left out). "
                "Tone: mean sentiment of the toned ones among them (those naming the theme first), -1 to +1; "
-               + WEAK_NOTE + f" Trend: rising or falling only when the {level(table)} interval on the "
+               + WEAK_NOTE.replace("*", "\\*") + f" Trend: rising or falling only when the {level(table)} interval on the "
                "change in share excludes zero. Analyst summaries are trended apart from call transcripts.")
     return "\n".join(out) + "\n"
