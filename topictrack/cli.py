@@ -81,7 +81,8 @@ _from_option = click.option("--from", "scored_file", type=click.Path(exists=True
 
 
 _cache_option = click.option("--cache", "cache_dir", type=click.Path(file_okay=False), metavar="DIR",
-                             help="Cache folder (default: $TOPICTRACK_CACHE_DIR or ~/.cache/topictrack).")
+                             help="Cache folder (default: $TOPICTRACK_CACHE_DIR, else "
+                                  "$XDG_CACHE_HOME/topictrack, else ~/.cache/topictrack).")
 _no_cache_option = click.option("--no-cache", is_flag=True, help="Score every file again; read and write no cache.")
 _quiet_option = click.option("-q", "--quiet", is_flag=True, help="No progress bar on stderr.")
 

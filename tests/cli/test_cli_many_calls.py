@@ -172,7 +172,8 @@ def test_no_cache_writes_no_cache_and_help_says_where_the_cache_is(calls, monkey
     for command in ("report", "evidence", "score"):
         text = " ".join(run(command, "--help").stdout.split())
         assert "--no-cache Score every file again; read and write no cache." in text, command
-        assert "(default: $TOPICTRACK_CACHE_DIR or ~/.cache/topictrack)" in text, command
+        assert ("(default: $TOPICTRACK_CACHE_DIR, else $XDG_CACHE_HOME/topictrack, else "
+                "~/.cache/topictrack)") in text, command
 
 
 def test_evidence_filters_companies_too(calls):
