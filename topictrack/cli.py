@@ -61,7 +61,8 @@ def _emit(text: str, output) -> None:
 
 _existing_paths = click.argument("paths", nargs=-1, type=click.Path(exists=True))
 _company_filter = click.option("--company", "companies", multiple=True, metavar="NAME",
-                               help="Only this company, by the name the report shows (case-insensitive; "
+                               help="Only this company: the name the report shows, the name a call "
+                                    "states or the ticker its files are named after (case-insensitive; "
                                     "repeat for several).")
 _set_company_option = click.option("--set-company", metavar="NAME",
                                    help="Name every call's company NAME, whatever its text says (a "

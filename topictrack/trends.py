@@ -346,21 +346,38 @@ def theme_trends(scored: pd.DataFrame, *, confidence: float = 0.95) -> pd.DataFr
 
 
 def select_companies(scored: pd.DataFrame, companies) -> pd.DataFrame:
-    """The rows of ``scored`` (a scored turn table or a trends table) whose ``company`` is one of
-    ``companies``, compared case-insensitively; ``None`` or an empty list keeps every row.
+    """The rows of ``scored`` (a scored turn table or a trends table) of the ``companies`` named;
+    ``None`` or an empty list keeps every row.
 
-    Raises :class:`~topictrack.errors.ConfigError` naming the companies present when a name matches
-    none of them.
+    A name matches a company, case-insensitively, by its key (the ``company`` column, as reports
+    show it), by the name as a call may state it ("Alibaba Group Holding Limited": legal suffixes
+    are dropped as the reader drops them) or, in a scored table, by the ticker its files are named
+    after ("BABA" for ``BABA_2Q26.txt``). Raises :class:`~topictrack.errors.ConfigError` naming the
+    companies present when a name matches none of them.
     """
     if not companies:
         return scored
+    from pathlib import PurePath
+
+    from topictrack.transcripts.metadata import clean_company, ticker_from_name
+
     present = sorted({str(c) for c in scored["company"].dropna()})
-    by_fold = {c.casefold(): c for c in present}
-    unknown = [name for name in companies if str(name).strip().casefold() not in by_fold]
-    if unknown:
-        raise ConfigError(f"company {unknown[0]!r} is not in the calls; companies present: "
-                          + (", ".join(present) or "none"))
-    wanted = {by_fold[str(name).strip().casefold()] for name in companies}
+    aliases: dict[str, set] = {}
+    for company in present:
+        aliases.setdefault(company.casefold(), set()).add(company)
+    if "path" in scored.columns:
+        for path, company in scored[["path", "company"]].dropna().drop_duplicates().itertuples(index=False):
+            ticker = ticker_from_name(PurePath(str(path)).stem)
+            if ticker:
+                aliases.setdefault(ticker.casefold(), set()).add(str(company))
+    wanted: set = set()
+    for name in companies:
+        text = str(name).strip()
+        found = aliases.get(text.casefold()) or aliases.get((clean_company(text) or "").casefold())
+        if not found:
+            raise ConfigError(f"company {name!r} is not in the calls; companies present: "
+                              + (", ".join(present) or "none"))
+        wanted |= found
     return scored[scored["company"].isin(wanted)]
 
 

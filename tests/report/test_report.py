@@ -371,6 +371,10 @@ def test_select_companies_and_last_periods():
     assert set(select_companies(table, ["acme"]).company) == {"Acme"}
     with pytest.raises(ConfigError, match="company 'Zed' is not in the calls; companies present: Acme, Bolt"):
         select_companies(table, ["Zed"])
+    scored = pd.DataFrame({"company": ["Alibaba", "NVIDIA", "NVIDIA"],
+                           "path": ["calls/BABA_2Q26.txt", "calls/NVDA_1Q26.txt", "calls/nvidia-may.txt"]})
+    assert select_companies(scored, ["nvda"]).index.tolist() == [1, 2]  # a ticker names the company
+    assert select_companies(scored, ["Alibaba Group Holding Limited"]).index.tolist() == [0]
     last = last_periods(table, 2)
     assert sorted(last[last.company == "Acme"].period.unique()) == ["2024Q3", "2024Q4"]
     assert set(last[last.company == "Bolt"].period) == {"2024Q4"}
