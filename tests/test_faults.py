@@ -233,8 +233,17 @@ def test_markdown_cells_cannot_break_the_table_or_link(hostile_trends):
     text = report.to_markdown(hostile_trends)
     assert "\n# Heading" not in text
     assert "[x](javascript" not in text
-    table_lines = [ln for ln in text.splitlines() if ln.startswith("| ")]
-    assert all(ln.count(" | ") - ln.count("\\| ") >= 3 for ln in table_lines)
+    tables, current = [], None  # per table, the cell separators of each row: as many as the header's
+    for line in text.splitlines():
+        if line.startswith("|"):
+            if current is None:
+                current = []
+                tables.append(current)
+            if not line.startswith("|---"):
+                current.append(line.count(" | ") - line.count("\\| "))
+        else:
+            current = None
+    assert tables and all(len(rows) > 1 and len(set(rows)) == 1 for rows in tables), tables
 
 
 def test_terminal_text_carries_no_escape_sequences(hostile_trends, tmp_path):

@@ -48,6 +48,8 @@ _LAZY = {
     "score": "topictrack.pipeline",
     "theme_trends": "topictrack.trends",
     "new_phrases": "topictrack.phrases",
+    "suggest_with_new_phrases": "topictrack.phrases",
+    "corpus_overview": "topictrack.trends",
     "evidence": "topictrack.report",
     "trend_report": "topictrack.report",
 }

@@ -60,8 +60,13 @@ def _emit(text: str, output) -> None:
 
 
 _existing_paths = click.argument("paths", nargs=-1, type=click.Path(exists=True))
-_company_option = click.option("--company", metavar="NAME",
-                               help="Company name for every call (overrides what the text says).")
+_company_filter = click.option("--company", "companies", multiple=True, metavar="NAME",
+                               help="Only this company: the name the report shows, the name a call "
+                                    "states or the ticker its files are named after (case-insensitive; "
+                                    "repeat for several).")
+_set_company_option = click.option("--set-company", metavar="NAME",
+                                   help="Name every call's company NAME, whatever its text says (a "
+                                        "--manifest sets it per file).")
 _manifest_option = click.option("--manifest", type=click.Path(exists=True, dir_okay=False), metavar="CSV",
                                 help="CSV path,company,period,date overriding call metadata.")
 _lexicons_option = click.option(
@@ -76,38 +81,62 @@ _from_option = click.option("--from", "scored_file", type=click.Path(exists=True
                             help="Report from a table written by 'topictrack score' instead of scoring.")
 
 
-def _check_from(scored_file, paths, company, manifest, lexicons) -> None:
-    if scored_file is not None and (paths or company or manifest or lexicons):
+_cache_option = click.option("--cache", "cache_dir", type=click.Path(file_okay=False), metavar="DIR",
+                             help="Cache folder (default: $TOPICTRACK_CACHE_DIR, else "
+                                  "$XDG_CACHE_HOME/topictrack, else ~/.cache/topictrack).")
+_no_cache_option = click.option("--no-cache", is_flag=True, help="Score every file again; read and write no cache.")
+_quiet_option = click.option("-q", "--quiet", is_flag=True, help="No progress bar on stderr.")
+
+
+def _cache(cache_dir, no_cache):
+    """The ``cache`` argument of the library from --cache / --no-cache."""
+    if no_cache and cache_dir:
+        raise click.UsageError("--cache and --no-cache cannot be combined")
+    return False if no_cache else cache_dir
+
+
+def _check_from(scored_file, paths, set_company, manifest, lexicons) -> None:
+    if scored_file is not None and (paths or set_company or manifest or lexicons):
         raise click.UsageError(
             "--from reads an already scored table; it cannot be combined with PATHS, "
-            "--company, --manifest or --lexicons"
+            "--set-company, --manifest or --lexicons"
         )
 
 
 @main.command("report")
 @_existing_paths
-@_company_option
-@_manifest_option
-@_lexicons_option
+@_company_filter
+@click.option("--last", type=click.IntRange(min=1), metavar="N", help="Only each company's N latest periods.")
+@click.option("--phrases", type=click.IntRange(min=0), default=5, show_default=True, metavar="N",
+              help="New phrases listed per company and period (0: none).")
 @click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default="table", show_default=True,
               help="Output format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE instead of stdout.")
+@_set_company_option
+@_manifest_option
+@_lexicons_option
 @_from_option
+@_cache_option
+@_no_cache_option
+@_quiet_option
 @click.pass_context
-def report_command(ctx, paths, company, manifest, lexicons, fmt, output, scored_file):
+def report_command(ctx, paths, companies, last, phrases, fmt, output, set_company, manifest, lexicons,
+                   scored_file, cache_dir, no_cache, quiet):
     """Quarter-over-quarter theme trends of the calls in PATHS (default: the bundled sample calls).
 
-    Folders are searched recursively. Shows, per company, each theme's share of sentences and tone
-    in the previous and the latest period, the change with its interval and the trend, with an
-    evidence quote per cell.
+    Folders are searched recursively. With calls of several companies, an overview across them
+    comes first. Then per company, every period oldest first: each theme's share of sentences and
+    tone, and the trend against the period before; the evidence quotes; and the phrases whose use
+    rose most against the company's earlier calls. Calls already scored come from the cache.
     """
     from topictrack.report import trend_report
 
     if output is not None:
         safeio.check_writable_target(output)  # before scoring, not after
-    _check_from(scored_file, paths, company, manifest, lexicons)
-    result = trend_report(paths or None, format=fmt, company=company, manifest=manifest, lexicons=lexicons,
-                          scored=scored_file)
+    _check_from(scored_file, paths, set_company, manifest, lexicons)
+    result = trend_report(paths or None, format=fmt, companies=list(companies), set_company=set_company,
+                          manifest=manifest, lexicons=lexicons, scored=scored_file, last=last,
+                          phrases=phrases, cache=_cache(cache_dir, no_cache), progress=not quiet)
     _echo_failures(result.failures)
     _emit(result.text, output)
     if len(result.failures):
@@ -118,39 +147,59 @@ def report_command(ctx, paths, company, manifest, lexicons, fmt, output, scored_
 @click.argument("theme")
 @_existing_paths
 @click.option("--period", metavar="P", help="Only this period, e.g. 2025Q1.")
-@_company_option
+@_company_filter
+@_set_company_option
 @_manifest_option
 @_lexicons_option
 @_from_option
+@_cache_option
+@_no_cache_option
+@_quiet_option
 @click.pass_context
-def evidence_command(ctx, theme, paths, period, company, manifest, lexicons, scored_file):
+def evidence_command(ctx, theme, paths, period, companies, set_company, manifest, lexicons, scored_file,
+                     cache_dir, no_cache, quiet):
     """The quotes behind a theme: every counted turn carrying THEME, with speaker, role and period.
 
     PATHS default to the bundled sample calls.
     """
     from topictrack.report import report_evidence
 
-    _check_from(scored_file, paths, company, manifest, lexicons)
-    result = report_evidence(theme, paths or None, period=period, company=company, manifest=manifest,
-                             lexicons=lexicons, scored=scored_file)
+    _check_from(scored_file, paths, set_company, manifest, lexicons)
+    result = report_evidence(theme, paths or None, period=period, companies=list(companies),
+                             set_company=set_company, manifest=manifest, lexicons=lexicons,
+                             scored=scored_file, cache=_cache(cache_dir, no_cache), progress=not quiet)
     _echo_failures(result.failures)
     click.echo(result.text, nl=False)
     if len(result.failures):
         ctx.exit(1)
 
 
+@main.command("explain")
+@click.argument("text_or_path")
+@click.option("--theme", required=True, metavar="T", help="The theme to explain (see 'topictrack themes').")
+@_lexicons_option
+def explain_command(text_or_path, theme, lexicons):
+    """Why THEME is (or is not) found in TEXT_OR_PATH (a sentence, or a text file).
+
+    Prints, per sentence carrying the theme, its confidence and the lexicon terms and classifier
+    features that decided it, then the near misses.
+    """
+    from topictrack.themes import explain_text_or_file
+
+    click.echo(str(explain_text_or_file(text_or_path, theme, lexicons=lexicons)))
+
+
 # ---------------------------------------------------------------- score (scoring many calls)
 
 
 @main.command("score")
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), metavar="FILE.parquet",
               help="Parquet file to write the scored turn table to.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
               help="Worker processes (default: every core).")
-@click.option("--cache", "cache_dir", type=click.Path(file_okay=False), metavar="DIR",
-              help="Cache folder (default: $TOPICTRACK_CACHE_DIR or ~/.cache/topictrack).")
-@click.option("--no-cache", is_flag=True, help="Score every file again; read and write no cache.")
+@_cache_option
+@_no_cache_option
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
               help="Where files are scored: local processes or a Dask cluster.")
 @click.option("--scheduler", metavar="ADDRESS",
@@ -158,13 +207,13 @@ def evidence_command(ctx, theme, paths, period, company, manifest, lexicons, sco
                    "without it a local Dask cluster is started).")
 @_lexicons_option
 @_manifest_option
-@_company_option
+@_set_company_option
 @click.option("--lm-dictionary", type=click.Path(exists=True), metavar="PATH",
               help="Loughran-McDonald dictionary (master CSV, WordStat .cat file, or a folder of "
                    "per-category word lists): adds lm_positive/negative/uncertainty counts.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary line.")
 def score_command(paths, output, jobs, cache_dir, no_cache, engine, scheduler, lexicons, manifest,
-                  company, lm_dictionary, quiet):
+                  set_company, lm_dictionary, quiet):
     """Score every call in PATHS (files or folders, searched recursively) into a Parquet table.
 
     One row per speaker turn with themes, tone and evidence quotes; `topictrack report --from
@@ -174,11 +223,9 @@ def score_command(paths, output, jobs, cache_dir, no_cache, engine, scheduler, l
     """
     from topictrack import pipeline
 
-    if no_cache and cache_dir:
-        raise click.UsageError("--cache and --no-cache cannot be combined")
     result = pipeline.run(
-        paths, lexicons=lexicons, manifest=manifest, company=company, jobs=jobs,
-        cache=False if no_cache else cache_dir, engine=engine, scheduler=scheduler,
+        paths, lexicons=lexicons, manifest=manifest, company=set_company, jobs=jobs,
+        cache=_cache(cache_dir, no_cache), engine=engine, scheduler=scheduler,
         progress=not quiet, lm_dictionary=lm_dictionary, output=output,
     )
     if result.n_calls == 0 and result.failures.empty:
@@ -248,10 +295,10 @@ def _turns_text(calls) -> str:
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
               show_default=True, help="table: readable listing; csv/json: every turn with its call's metadata.")
-@_company_option
+@_set_company_option
 @_manifest_option
 @click.pass_context
-def turns_command(ctx, paths, fmt, company, manifest):
+def turns_command(ctx, paths, fmt, set_company, manifest):
     """Read the transcripts in PATHS (files or folders) and print their speaker turns.
 
     The layout of each file is detected automatically. A single unreadable file is an
@@ -264,9 +311,9 @@ def turns_command(ctx, paths, fmt, company, manifest):
     if not files and not problems:
         raise ConfigError("no transcript files found in " + ", ".join(paths))
     if len(files) == 1 and not problems:
-        calls, failures = [read_transcript(files[0], company=company, manifest=manifest)], []
+        calls, failures = [read_transcript(files[0], company=set_company, manifest=manifest)], []
     else:
-        result = read_transcripts(paths, company=company, manifest=manifest)
+        result = read_transcripts(paths, company=set_company, manifest=manifest)
         calls, failures = result.calls, list(result.failures.itertuples(index=False))
     if fmt == "table":
         click.echo(_turns_text(calls), nl=False)
@@ -343,19 +390,39 @@ def train_command(paths, lexicons, output):
 @_lexicons_option
 @click.option("-n", "--number", default=20, show_default=True, type=click.IntRange(min=1),
               help="How many terms to list.")
-def suggest_command(theme, paths, lexicons, number):
+@click.option("--new-phrases", "with_new", is_flag=True,
+              help="Also score the calls and add each company's new phrases that carry THEME "
+                   "(marked 'new in COMPANY PERIOD').")
+@_quiet_option
+def suggest_command(theme, paths, lexicons, number, with_new, quiet):
     """Candidate new lexicon terms for THEME from the transcripts in PATHS (default: bundled calls).
 
     Ranks words and word pairs over-represented in the sentences the classifier gives THEME
-    that no lexicon entry covers, each with two example sentences.
+    that no lexicon entry covers, each with two example sentences. With --new-phrases, the
+    phrases a company used far more than in its earlier calls are added when their quote
+    carries THEME.
     """
-    from topictrack.themes import suggest
+    if with_new:
+        from topictrack.phrases import suggest_with_new_phrases
 
-    table = suggest(theme, paths or None, lexicons=lexicons, n=number)
+        table = suggest_with_new_phrases(theme, paths or None, lexicons=lexicons, n=number, progress=not quiet)
+    else:
+        from topictrack.themes import suggest
+
+        table = suggest(theme, paths or None, lexicons=lexicons, n=number)
     if table.empty:
         click.echo(f"no candidate terms for {theme}")
-    for row in table.itertuples(index=False):
-        click.echo(f"{row.term}  score={row.score:.3f}  in {row.sentences} theme sentences, {row.elsewhere} others")
-        for example in (row.example_1, row.example_2):
-            if example:
+    for row in table.to_dict("records"):
+        new_in = f"  new in {row['new_in']}" if row.get("new_in") else ""
+        if row["score"] is None or row["score"] != row["score"]:
+            click.echo(f"{row['term']}{new_in} ({row['sentences']} sentences)")
+        else:
+            click.echo(f"{row['term']}  score={row['score']:.3f}  in {row['sentences']} theme sentences, "
+                       f"{row['elsewhere']} others{new_in}")
+        for example in (row["example_1"], row["example_2"]):
+            if isinstance(example, str) and example:
                 click.echo(f"    - {example}")
+
+
+if __name__ == "__main__":  # python -m topictrack.cli
+    main()

@@ -11,12 +11,18 @@ informative Dirichlet prior (Monroe, Colaresi and Quinn 2008, "Fightin' Words", 
 
 where ``y_w`` is the number of the period's sentences that use phrase ``w`` (out of ``n``), ``r_w``
 the same count over the earlier calls (out of ``m``), and the prior ``a_w = a_0 * b_w / B`` is the
-phrase's rate in the company's calls taken together (``b_w`` of its ``B`` sentences, all its periods
-of that kind), scaled to ``a_0`` (``prior_strength``; by default ``B``, a prior as strong as the
-pooled calls, as in the paper). Counting sentences rather than occurrences keeps a phrase repeated in a
-loop from looking important. The prior shrinks the log-odds of rare phrases towards zero, so a
-phrase said once is not ranked above one said twenty times; ``z`` accounts for how much evidence
-there is.
+phrase's rate in the background corpus: every call of that kind in the table, of every company
+(``b_w`` of its ``B`` sentences), as the paper takes its prior from a larger corpus. ``a_0``
+(``prior_strength``) is by default the company's own number of sentences, a prior as strong as its
+calls. Counting sentences rather than occurrences keeps a phrase repeated in a loop from looking
+important. The prior shrinks the log-odds of rare phrases towards zero, so a phrase said once is
+not ranked above one said twenty times, and it shrinks more a phrase every company uses ("demand",
+"customers") than one the background rarely holds ("h20"); ``z`` accounts for how much evidence
+there is. A phrase used before must also be used at least ``min_ratio`` times as often (per
+sentence) as before: a common word said a little more is not news.
+
+Plurals are counted with their singular ("export controls" and "export control", "factories" and
+"factory"); a phrase is shown in the form said most often.
 
 Only counted turns are read (no boilerplate, no interpretation duplicates, English sentences
 only). A phrase must not start or end with a function word, hold a number, a period word
@@ -43,13 +49,14 @@ Columns of the result, one row per company x kind x period x phrase, best first 
     ``delta_w`` and ``z_w`` above; rows have ``z >= min_z``.
 ``quote``, ``quote_speaker``, ``quote_role``
     One sentence of the period that uses the phrase (management's first, 40-250 characters
-    preferred).
+    preferred, and not the quote of a phrase ranked above when another sentence uses it).
 """
 
 from __future__ import annotations
 
 import math
 import re
+import sys
 from collections import Counter, defaultdict
 
 import pandas as pd
@@ -114,20 +121,63 @@ def _tokens(sentence: str) -> list[str]:
     return [w.lower() for w in _WORD.findall(sentence)]
 
 
-def _phrases(tokens: list[str], banned: frozenset[str], max_words: int) -> set[str]:
-    """The distinct 1..max_words-word phrases of one sentence that may be reported."""
-    found: set[str] = set()
-    usable = [not (t in banned or t in _PERIOD_WORDS or _FISCAL_CODE.match(t)) for t in tokens]
-    edge = [ok and t not in _FUNCTION_WORDS and len(t) > 1 for t, ok in zip(tokens, usable)]
+# words ending in "s" that are not plurals
+_NOT_PLURAL = frozenset("""
+always analysis basis bonus business campus chaos consensus crisis diagnosis emphasis focus gas
+gross lens news perhaps plus process progress series species status success thesis thus various
+previous nexus axis canvas atlas genesis corpus census bias alias ethos sales
+""".split())
+
+
+def _singular(token: str) -> str:
+    """The key a plural is counted under: "controls" -> "control", "companies" -> "company"."""
+    if len(token) < 4 or not token.endswith("s") or token in _NOT_PLURAL or token[-2] in "su'":
+        return token
+    if token.endswith("ies") and len(token) > 4:
+        return token[:-3] + "y"
+    if token.endswith(("ches", "shes", "xes", "sses")):
+        return token[:-2]
+    return token[:-1]
+
+
+class _Words:
+    """What a word may be in a phrase, given the names to leave out; remembered per word."""
+
+    def __init__(self, banned: frozenset[str]) -> None:
+        self.banned = banned
+        self.memo: dict[str, tuple[str, bool, bool]] = {}
+
+    def of(self, token: str) -> tuple[str, bool, bool]:
+        """(key: a plural's singular, usable: a phrase may hold it, edge: may start or end one)."""
+        known = self.memo.get(token)
+        if known is None:
+            usable = not (token in self.banned or token in _PERIOD_WORDS or _FISCAL_CODE.match(token))
+            edge = usable and token not in _FUNCTION_WORDS and len(token) > 1
+            known = self.memo[token] = (_singular(token) if edge else token, usable, edge)
+        return known
+
+    def keys(self, tokens: list[str]) -> tuple[list[str], list[bool], list[bool]]:
+        if not tokens:
+            return [], [], []
+        keys, usable, edge = zip(*map(self.of, tokens))
+        return list(keys), list(usable), list(edge)
+
+
+def _phrases(tokens: list[str], words: _Words, max_words: int) -> dict[str, str]:
+    """The distinct 1..max_words-word phrases of one sentence that may be reported, each as
+    ``{key: surface}``: the key counts singular and plural together ("export control" for "export
+    controls"), the surface is the words as said."""
+    found: dict[str, str] = {}
+    keys, usable, edge = words.keys(tokens)
     for i, token in enumerate(tokens):
         if not edge[i]:
             continue
-        found.add(token)
+        found.setdefault(keys[i], token)
         for j in range(i + 1, min(i + max_words, len(tokens))):
             if not usable[j]:
                 break
             if edge[j]:
-                found.add(" ".join(tokens[i:j + 1]))
+                found.setdefault(" ".join(keys[i:j + 1]), " ".join(tokens[i:j + 1]))
     return found
 
 
@@ -140,7 +190,7 @@ def _name_words(scored: pd.DataFrame) -> frozenset[str]:
     return frozenset(words)
 
 
-def _check(scored, top: int, min_count: int, max_words: int, prior_strength: float) -> None:
+def _check(scored, top: int, min_count: int, max_words: int, prior_strength: float, min_ratio: float) -> None:
     if not isinstance(scored, pd.DataFrame):
         raise ConfigError(
             f"new_phrases() expects the scored turn table (a pandas DataFrame), got {type(scored).__name__}"
@@ -155,28 +205,49 @@ def _check(scored, top: int, min_count: int, max_words: int, prior_strength: flo
         raise ConfigError(f"top ({top}) and min_count ({min_count}) must be at least 1")
     if not 1 <= max_words <= 5:
         raise ConfigError(f"max_words {max_words} is invalid; expected 1 to 5")
+    if not min_ratio > 0:
+        raise ConfigError(f"min_ratio {min_ratio!r} is invalid; expected a positive number")
     if prior_strength is not None and not prior_strength > 0:
         raise ConfigError(f"prior_strength {prior_strength!r} is invalid; expected a positive number")
 
 
 class _Period:
-    """Sentence counts of one company x kind x period, and where each phrase was first said."""
+    """Sentence counts of one company x kind x period, and its sentences (for quotes)."""
 
     def __init__(self) -> None:
         self.sentences = 0
         self.counts: Counter[str] = Counter()
-        self.quotes: dict[str, tuple[int, str, object, object]] = {}
+        self.said: list[tuple[str, object, object]] = []
 
-    def add(self, sentence: str, speaker, role, banned: frozenset[str], max_words: int) -> None:
+    def add(self, sentence: str, speaker, role, words: _Words, max_words: int) -> None:
         self.sentences += 1
-        found = _phrases(_tokens(sentence), banned, max_words)
-        self.counts.update(found)
-        # lower badness is better: management first, then a readable length
-        badness = (role != "management") * 2 + (not 40 <= len(sentence) <= 250)
-        for phrase in found:
-            held = self.quotes.get(phrase)
-            if held is None or badness < held[0]:
-                self.quotes[phrase] = (badness, sentence, speaker, role)
+        self.counts.update(_phrases(_tokens(sentence), words, max_words).keys())
+        self.said.append((sentence, speaker, role))
+
+    def quotes(self, keys: list[str], words: _Words) -> dict[str, tuple]:
+        """For each of ``keys``: the form said most often (alphabetical first on a tie) and its
+        sentences, best first (management's first, then 40-250 characters, then the earlier)."""
+        starts: dict[str, list[tuple[str, list[str]]]] = defaultdict(list)
+        for key in keys:
+            parts = key.split()
+            starts[parts[0]].append((key, parts))
+        forms: dict[str, Counter] = {key: Counter() for key in keys}
+        found: dict[str, list] = {key: [] for key in keys}
+        for index, (sentence, speaker, role) in enumerate(self.said):
+            tokens = _tokens(sentence)
+            token_keys = words.keys(tokens)[0]
+            if not starts.keys() & set(token_keys):
+                continue
+            badness = (role != "management") * 2 + (not 40 <= len(sentence) <= 250)
+            seen = set()
+            for i, first in enumerate(token_keys):
+                for key, parts in starts.get(first, ()):
+                    if key not in seen and token_keys[i:i + len(parts)] == parts:
+                        seen.add(key)
+                        forms[key][" ".join(tokens[i:i + len(parts)])] += 1
+                        found[key].append((badness, index, sentence, speaker, role))
+        return {key: (min(forms[key].items(), key=lambda item: (-item[1], item[0]))[0], sorted(found[key]))
+                for key in keys}
 
 
 def _log_odds(y: int, n: int, r: int, m: int, a_w: float, a_0: float) -> tuple[float, float]:
@@ -191,47 +262,58 @@ def _overlaps(phrase: str, kept: list[str]) -> bool:
 
 
 def new_phrases(scored: pd.DataFrame, *, top: int = 10, min_count: int = 3, min_z: float = 1.0,
-                max_words: int = 3, prior_strength: float | None = None) -> pd.DataFrame:
+                min_ratio: float = 2.0, max_words: int = 3, prior_strength: float | None = None,
+                progress: bool = False) -> pd.DataFrame:
     """Phrases each company used more in a period than in its earlier calls, best first.
 
     ``scored`` is the scored turn table of :func:`topictrack.score`. For every company, kind and
     period that has earlier periods in the table, returns up to ``top`` phrases of 1 to
-    ``max_words`` words used in at least ``min_count`` of the period's sentences whose
-    weighted log-odds z-score against the earlier calls is at least ``min_z`` (the columns and
-    the statistic are described in this module's docstring). Calls of unknown company or period
-    are left out: they have no earlier calls to compare with.
+    ``max_words`` words used in at least ``min_count`` of the period's sentences, at least
+    ``min_ratio`` times as often as before (when used before), whose weighted log-odds z-score
+    against the earlier calls is at least ``min_z`` (the columns and the statistic are described
+    in this module's docstring). Calls of unknown company or period
+    are left out: they have no earlier calls to compare with. ``progress`` shows a progress bar
+    on stderr (when it is a terminal).
     """
-    _check(scored, top, min_count, max_words, prior_strength)
+    _check(scored, top, min_count, max_words, prior_strength, min_ratio)
     counted = scored[scored["counted"].fillna(False).astype(bool)]
     counted = counted[counted["company"].notna() & counted["period"].notna()]
-    banned = _name_words(scored)
+    words = _Words(_name_words(scored))
 
     from topictrack.trends import period_key
 
+    from tqdm import tqdm
+
     periods: dict[tuple, dict[str, _Period]] = defaultdict(dict)
-    for company, kind, period, speaker, role, text, language in zip(
-            counted["company"], counted["kind"].fillna("transcript"), counted["period"],
-            counted["speaker"], counted["role"], counted["text"].fillna(""), counted["language"].fillna("en")):
+    turns = zip(counted["company"], counted["kind"].fillna("transcript"), counted["period"],
+                counted["speaker"], counted["role"], counted["text"].fillna(""), counted["language"].fillna("en"))
+    for company, kind, period, speaker, role, text, language in tqdm(
+            turns, total=len(counted), unit="turn", desc="new phrases", file=sys.stderr, dynamic_ncols=True,
+            disable=None if progress else True):
         held = periods[(company, kind)].setdefault(period, _Period())
         for sentence in english_sentences(text, language):
-            held.add(sentence, _value(speaker), _value(role), banned, max_words)
+            held.add(sentence, _value(speaker), _value(role), words, max_words)
+
+    background: dict[str, Counter] = defaultdict(Counter)  # kind -> phrase counts of every company
+    background_sentences: Counter = Counter()
+    for (company, kind), by_period in periods.items():
+        for held in by_period.values():
+            background[kind].update(held.counts)
+            background_sentences[kind] += held.sentences
 
     rows = []
     for (company, kind) in sorted(periods, key=lambda key: (str(key[0]), str(key[1]))):
         by_period = periods[(company, kind)]
         order = sorted(by_period, key=period_key)
-        total = Counter()
-        for period in order:
-            total.update(by_period[period].counts)
-        total_sentences = sum(by_period[p].sentences for p in order)
+        company_sentences = sum(by_period[p].sentences for p in order)
+        prior = _Prior(background[kind], background_sentences[kind], prior_strength or company_sentences)
         earlier = Counter()
         earlier_sentences = 0
         for index, period in enumerate(order):
             now = by_period[period]
             if index:
                 rows += _rank(company, kind, period, order[:index], now, earlier, earlier_sentences,
-                              total, total_sentences, top, min_count, min_z,
-                              prior_strength or total_sentences)
+                              prior, top, min_count, min_z, min_ratio, words)
             earlier.update(now.counts)
             earlier_sentences += now.sentences
     return pd.DataFrame(rows, columns=COLUMNS).astype(
@@ -239,33 +321,88 @@ def new_phrases(scored: pd.DataFrame, *, top: int = 10, min_count: int = 3, min_
          "previous_sentences": "int64"})
 
 
-def _rank(company, kind, period, previous, now: _Period, earlier: Counter, m: int, total: Counter,
-          total_sentences: int, top: int, min_count: int, min_z: float, a_0: float) -> list[tuple]:
+class _Prior:
+    """The informative Dirichlet prior: ``a_w = a_0 * b_w / B`` from the background counts."""
+
+    def __init__(self, counts: Counter, sentences: int, strength: float) -> None:
+        self.counts, self.sentences, self.strength = counts, sentences, strength
+
+    def alpha(self, phrase: str) -> float:
+        return self.strength * self.counts[phrase] / self.sentences
+
+
+def _rank(company, kind, period, previous, now: _Period, earlier: Counter, m: int, prior: _Prior,
+          top: int, min_count: int, min_z: float, min_ratio: float, words: _Words) -> list[tuple]:
     n = now.sentences
     scored = []
     for phrase, y in now.counts.items():
         if y < min_count:
             continue
         r = earlier.get(phrase, 0)
-        a_w = a_0 * total[phrase] / total_sentences
-        delta, z = _log_odds(y, n, r, m, a_w, a_0)
+        if r and y * m < min_ratio * r * n:
+            continue  # used about as often before: more said, not something new
+        delta, z = _log_odds(y, n, r, m, prior.alpha(phrase), prior.strength)
         if z >= min_z:
             scored.append((-z, -phrase.count(" "), phrase, delta, y, r))
     scored.sort()  # best z first; of equal z the longer phrase ("bai lian" before "bai")
-    kept: list[str] = []
+    kept: list[tuple] = []
+    for item in scored:
+        if not _overlaps(item[2], [k[2] for k in kept]):
+            kept.append(item)
+            if len(kept) == top:
+                break
+    quotes = now.quotes([k[2] for k in kept], words)
+    used: set = set()
     rows = []
-    for negative_z, _, phrase, delta, y, r in scored:
-        if _overlaps(phrase, kept):
-            continue
-        kept.append(phrase)
-        _, quote, speaker, role = now.quotes[phrase]
-        rows.append((company, kind, period, ";".join(map(str, previous)), len(kept), phrase, y, n, r, m,
-                     1000 * y / n if n else 0.0, 1000 * r / m if m else 0.0, delta, -negative_z,
-                     quote, speaker, role))
-        if len(kept) == top:
-            break
+    for rank, (negative_z, _, phrase, delta, y, r) in enumerate(kept, 1):
+        surface, said = quotes[phrase]
+        # a quote not already shown for a phrase ranked above, when another sentence uses it
+        _, _, quote, speaker, role = next((q for q in said if q[2] not in used), said[0])
+        used.add(quote)
+        rows.append((company, kind, period, ";".join(map(str, previous)), rank, surface,
+                     y, n, r, m, 1000 * y / n if n else 0.0, 1000 * r / m if m else 0.0, delta,
+                     -negative_z, quote, speaker, role))
     return rows
 
 
 def _value(value):
     return None if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA else value
+
+
+SUGGEST_NEW_COLUMNS = ["term", "score", "sentences", "elsewhere", "example_1", "example_2", "new_in"]
+
+
+def suggest_with_new_phrases(theme: str, paths=None, *, lexicons=None, n: int = 20, cache=None,
+                             progress: bool = False) -> pd.DataFrame:
+    """:func:`topictrack.themes.suggest`'s candidate terms for ``theme``, fed by :func:`new_phrases`.
+
+    Scores the calls of ``paths`` (default: the bundled calls; ``cache`` and ``progress`` as in
+    :func:`topictrack.pipeline.run`) and finds each company's new phrases. A new phrase whose
+    quote carries ``theme`` and that no lexicon entry of the theme covers is a candidate too: the
+    word an analyst did not think of yet. Columns: those of ``suggest`` and ``new_in``, the
+    company and period a term was new in ("NVIDIA 2026Q1; AMD 2025Q2", empty when it was not
+    new anywhere). A new phrase ``suggest`` did not list is added after its rows, with ``score``
+    and ``elsewhere`` empty, ``sentences`` its sentences in the periods it was new in and its
+    quote as ``example_1``.
+    """
+    from topictrack.pipeline import scored_calls
+    from topictrack.themes import get_tagger, suggest
+    from topictrack.themes.training import words_covered
+
+    base = suggest(theme, paths, lexicons=lexicons, n=n)
+    table, _ = scored_calls(paths, lexicons=lexicons, cache=cache, progress=progress)
+    tagger = get_tagger(lexicons)
+    lex = tagger.lexicon(theme)
+    new: dict[str, dict] = {}
+    for row in new_phrases(table, top=20).itertuples(index=False):
+        if words_covered(lex, row.phrase) or theme not in tagger.tag(row.quote):
+            continue
+        held = new.setdefault(row.phrase, {"where": [], "count": 0, "quote": row.quote})
+        held["where"].append(f"{row.company} {row.period}")
+        held["count"] += int(row.count)
+    out = base.assign(new_in=[("; ".join(new.pop(term)["where"]) if term in new else "")
+                              for term in base["term"]])
+    extra = pd.DataFrame([(phrase, None, held["count"], None, held["quote"], None, "; ".join(held["where"]))
+                          for phrase, held in sorted(new.items(), key=lambda item: (-item[1]["count"], item[0]))],
+                         columns=SUGGEST_NEW_COLUMNS)
+    return pd.concat([out, extra], ignore_index=True) if len(extra) else out.reset_index(drop=True)

@@ -31,6 +31,9 @@ Columns of :func:`trends` (see the README, section "Trends and reports", for the
     ``sum(tone_T * toned_T) / sum(toned_T)`` over turns (see
     :func:`topictrack.sentiment.theme_tone`); 0.0 when there are mentions but none of them is
     toned, null without mentions.
+``toned``
+    The number of those toned sentences: the tone's support. Reports grey out or mark a tone
+    from fewer than :data:`MIN_TONED` of them and draw no chart point for it.
 ``mgmt_share``, ``analyst_share``
     Fraction of the mentions spoken by management / by analysts (the rest: operator, interpreter,
     unknown speakers). Null without mentions.
@@ -71,10 +74,13 @@ from topictrack.transcripts.metadata import parse_period
 
 COLUMNS = [
     "company", "kind", "period", "theme", "calls", "sentences", "words", "mentions", "share",
-    "per_1k_words", "tone", "mgmt_share", "analyst_share", "prepared_share", "qa_share",
+    "per_1k_words", "tone", "toned", "mgmt_share", "analyst_share", "prepared_share", "qa_share",
     "previous_period", "delta_share", "delta_share_low", "delta_share_high", "delta_tone", "trend",
     "quote", "quote_speaker", "quote_role", "quote_section",
 ]
+
+MIN_TONED = 3
+"""A tone from fewer toned sentences than this is shown as weak (greyed or marked, not charted)."""
 
 _REQUIRED = ["call_id", "company", "period", "kind", "turn", "speaker", "role", "section",
              "counted", "n_sentences", "n_words"]
@@ -324,19 +330,122 @@ def theme_trends(scored: pd.DataFrame, *, confidence: float = 0.95) -> pd.DataFr
                 label = classify(x, x0, low, high)
             rows.append((
                 company, kind, period, theme, calls[index], n, words, x, share,
-                1000 * x / words if words else 0.0, tone, *shares,
+                1000 * x / words if words else 0.0, tone, toned, *shares,
                 prior[0] if prior else None, delta, low, high, delta_tone, label, *quote,
             ))
             if comparable:
                 previous[(company, kind, theme)] = (period, x, n, tone)
     table = pd.DataFrame(rows, columns=COLUMNS)
-    for column in ("calls", "sentences", "words", "mentions"):
+    for column in ("calls", "sentences", "words", "mentions", "toned"):
         table[column] = table[column].astype("int64")
     for column in ("share", "per_1k_words", "tone", "mgmt_share", "analyst_share", "prepared_share",
                    "qa_share", "delta_share", "delta_share_low", "delta_share_high", "delta_tone"):
         table[column] = table[column].astype("float64")
     table.attrs["confidence"] = confidence
     return table
+
+
+def select_companies(scored: pd.DataFrame, companies) -> pd.DataFrame:
+    """The rows of ``scored`` (a scored turn table or a trends table) of the ``companies`` named;
+    ``None`` or an empty list keeps every row.
+
+    A name matches a company, case-insensitively, by its key (the ``company`` column, as reports
+    show it), by the name as a call may state it ("Alibaba Group Holding Limited": legal suffixes
+    are dropped as the reader drops them) or, in a scored table, by the ticker its files are named
+    after ("BABA" for ``BABA_2Q26.txt``). Raises :class:`~topictrack.errors.ConfigError` naming the
+    companies present when a name matches none of them.
+    """
+    if not companies:
+        return scored
+    from pathlib import PurePath
+
+    from topictrack.transcripts.metadata import clean_company, ticker_from_name
+
+    present = sorted({str(c) for c in scored["company"].dropna()})
+    aliases: dict[str, set] = {}
+    for company in present:
+        aliases.setdefault(company.casefold(), set()).add(company)
+    if "path" in scored.columns:
+        for path, company in scored[["path", "company"]].dropna().drop_duplicates().itertuples(index=False):
+            ticker = ticker_from_name(PurePath(str(path)).stem)
+            if ticker:
+                aliases.setdefault(ticker.casefold(), set()).add(str(company))
+    wanted: set = set()
+    for name in companies:
+        text = str(name).strip()
+        found = aliases.get(text.casefold()) or aliases.get((clean_company(text) or "").casefold())
+        if not found:
+            raise ConfigError(f"company {name!r} is not in the calls; companies present: "
+                              + (", ".join(present) or "none"))
+        wanted |= found
+    return scored[scored["company"].isin(wanted)]
+
+
+def last_periods(table: pd.DataFrame, n: int | None) -> pd.DataFrame:
+    """The rows of the ``n`` latest periods of each company and kind (all when ``n`` is None).
+
+    The trends of the first period kept still compare with the period before it.
+    """
+    if n is None:
+        return table
+    if n < 1:
+        raise ConfigError(f"last {n} is invalid; expected at least 1 period")
+    keep = pd.Series(False, index=table.index)
+    for _, rows in table.groupby(["company", "kind"], dropna=False, sort=False):
+        periods = sorted(rows["period"].map(_none).unique(), key=period_key)[-n:]
+        keep[rows.index[rows["period"].map(_none).isin(periods)]] = True
+    return table[keep]
+
+
+OVERVIEW_COLUMNS = ["theme", "period", "calls", "companies", "companies_mentioning", "sentences",
+                    "mentions", "share"]
+MOVER_COLUMNS = ["theme", "direction", "rank", "company", "period", "previous_period", "delta_share",
+                 "trend"]
+
+
+def corpus_overview(table: pd.DataFrame, *, movers: int = 3) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The story of a trends table across companies, before the detail: two DataFrames.
+
+    The first has one row per theme x period of the call transcripts (:data:`OVERVIEW_COLUMNS`):
+    ``calls`` and ``companies`` with a call that period, ``companies_mentioning`` the theme,
+    ``sentences`` and ``mentions`` over all those calls, and ``share`` (mentions / sentences).
+    Periods are the fiscal quarters the calls state, so companies with other fiscal years
+    meet in one column by label, not by date.
+
+    The second (:data:`MOVER_COLUMNS`) lists per theme the ``movers`` companies whose latest
+    change in share rose most (``direction`` "rise", ``delta_share`` > 0) and fell most ("fall",
+    < 0), with that period, the period it is compared with and the trend label.
+    """
+    frame = table[(table["kind"] == "transcript") & table["company"].notna()]
+    rows = []
+    for (theme, period), cells in frame.groupby(["theme", "period"], sort=False):
+        sentences, mentions = int(cells["sentences"].sum()), int(cells["mentions"].sum())
+        rows.append((theme, period, int(cells["calls"].sum()), int(cells["company"].nunique()),
+                     int((cells["mentions"] > 0).sum()), sentences, mentions,
+                     mentions / sentences if sentences else 0.0))
+    themes = list(dict.fromkeys(frame["theme"]))
+    overview = pd.DataFrame(rows, columns=OVERVIEW_COLUMNS)
+    if not overview.empty:
+        overview = overview.assign(_t=overview["theme"].map(themes.index),
+                                   _p=overview["period"].map(period_key))
+        overview = overview.sort_values(["_t", "_p"], kind="mergesort").drop(columns=["_t", "_p"])
+    changed = frame[frame["delta_share"].notna()]
+    latest = changed.assign(_p=changed["period"].map(period_key)).sort_values("_p", kind="mergesort")
+    latest = latest.drop_duplicates(["company", "theme"], keep="last").drop(columns="_p")
+    moves = []
+    for theme in themes:
+        cells = latest[latest["theme"] == theme]
+        for direction, chosen in (("rise", cells[cells["delta_share"] > 0].sort_values(
+                                      ["delta_share", "company"], ascending=[False, True], kind="mergesort")),
+                                  ("fall", cells[cells["delta_share"] < 0].sort_values(
+                                      ["delta_share", "company"], ascending=[True, True], kind="mergesort"))):
+            for rank, row in enumerate(chosen.head(movers).itertuples(index=False), 1):
+                moves.append((theme, direction, rank, row.company, row.period, row.previous_period,
+                              float(row.delta_share), row.trend))
+    overview = overview.reset_index(drop=True)
+    overview.attrs["companies"] = int(frame["company"].nunique())
+    return (overview,
+            pd.DataFrame(moves, columns=MOVER_COLUMNS).astype({"rank": "int64"}))
 
 
 def trends(scored: pd.DataFrame, *, confidence: float = 0.95) -> pd.DataFrame:

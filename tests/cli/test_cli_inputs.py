@@ -43,5 +43,5 @@ def test_every_lexicons_option_accepts_a_lexicon_file_and_a_folder():
     options = {name: next((p for p in command.params if p.name == "lexicons"), None)
                for name, command in main.commands.items()}
     declared = {name: (o.type.file_okay, o.type.dir_okay, o.help) for name, o in options.items() if o}
-    assert set(declared) == {"report", "evidence", "score", "themes", "tag", "train", "suggest"}
+    assert set(declared) == {"report", "evidence", "explain", "score", "themes", "tag", "train", "suggest"}
     assert len(set(declared.values())) == 1 and next(iter(declared.values()))[:2] == (True, True)

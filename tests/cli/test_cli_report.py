@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from topictrack import _resources, pipeline
 from topictrack.cli import main
+from topictrack.report import CSV_COLUMNS
 from topictrack.trends import COLUMNS
 
 Q1_CALL = "003_c69c00136ce7fc6e.txt"
@@ -34,7 +35,7 @@ def sample(name):
 
 
 def test_json_on_the_bundled_calls_is_a_list_of_records(bundled_json):
-    records = json.loads(bundled_json)
+    records = json.loads(bundled_json)["trends"]
     assert isinstance(records, list) and len(records) == 24  # 2 series x 2 periods x 6 themes
     assert all(list(r) == COLUMNS for r in records)
     season = next(r for r in records if r["kind"] == "transcript" and r["period"] == "2025Q1"
@@ -57,21 +58,24 @@ def test_default_format_is_a_table_for_a_100_column_terminal():
     assert lines[0] == "Kingsoft Cloud · call transcripts · 2024Q4 → 2025Q1"
     assert "Kingsoft Cloud · analyst summaries · 2025Q1 → 2025Q2" in lines
     assert max(len(line) for line in lines) <= 100
-    assert any(line.startswith("seasonality") and line.endswith("new") for line in lines)
+    assert "seasonality          0.0% –          5.0% -0.25  +" in lines  # + marks new
 
 
 def test_markdown_format():
     result = run("report", "--format", "markdown")
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("# Theme trends\n")
-    assert "| Theme | 2024Q4 | 2025Q1 | trend |" in result.stdout
+    assert "| Theme | 2024Q4 | 2025Q1 |" in result.stdout
 
 
 def test_csv_format():
     result = run("report", "--format", "csv")
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
-    assert list(rows[0]) == COLUMNS and len(rows) == 24
+    assert list(rows[0]) == CSV_COLUMNS and [r["table"] for r in rows].count("trends") == 24
+    phrases = [r for r in rows if r["table"] == "new_phrases"]
+    assert len(phrases) == 10 and {r["period"] for r in phrases} == {"2025Q1", "2025Q2"}  # 5 each
+    assert all(r["phrase"] and r["quote"] and r["theme"] == "" for r in phrases)
 
 
 def test_html_format_to_a_file(tmp_path):
@@ -91,7 +95,7 @@ def test_paths_company_and_folders(tmp_path):
     folder.mkdir(parents=True)
     shutil.copy(sample(Q1_CALL), folder / Q1_CALL)
     shutil.copy(sample(Q4_CALL), tmp_path / "calls" / Q4_CALL)
-    result = run("report", str(tmp_path / "calls"), "--company", "Acme Cloud", "--format", "markdown")
+    result = run("report", str(tmp_path / "calls"), "--set-company", "Acme Cloud", "--format", "markdown")
     assert result.exit_code == 0, result.output
     assert "## Acme Cloud — call transcripts" in result.stdout
     assert "analyst summaries" not in result.stdout
@@ -106,7 +110,7 @@ def test_manifest_sets_periods_and_calls_of_one_period_aggregate(tmp_path):
     files = [str(tmp_path / n) for n in ("a.txt", "b.txt", "c.txt")]
     result = run("report", *files, "--manifest", str(manifest), "--format", "json")
     assert result.exit_code == 0, result.output
-    records = [r for r in json.loads(result.stdout) if r["period"] == "2025Q2"]
+    records = [r for r in json.loads(result.stdout)["trends"] if r["period"] == "2025Q2"]
     assert {r["calls"] for r in records} == {2}
     # the same call twice: shares and tones unchanged, so every trend is steady (or absent)
     assert {r["trend"] for r in records} <= {"steady", "absent"}
@@ -149,7 +153,7 @@ def test_from_cannot_be_combined_with_paths(tmp_path):
     assert result.exit_code == 2
     assert result.stderr.splitlines()[-1] == (
         "Error: --from reads an already scored table; it cannot be combined with PATHS, "
-        "--company, --manifest or --lexicons")
+        "--set-company, --manifest or --lexicons")
 
 
 def test_from_a_file_that_is_not_a_scored_table(tmp_path):
@@ -221,7 +225,7 @@ def test_a_user_lexicon_adds_a_theme_to_every_format(tmp_path):
     (tmp_path / "xiaomi_ecosystem.toml").write_text(XIAOMI_LEXICON, encoding="utf-8")
     result = run("report", "--lexicons", str(tmp_path), "--format", "json")
     assert result.exit_code == 0, result.output
-    rows = [r for r in json.loads(result.stdout) if r["theme"] == "xiaomi_ecosystem"]
+    rows = [r for r in json.loads(result.stdout)["trends"] if r["theme"] == "xiaomi_ecosystem"]
     assert len(rows) == 4 and all(r["mentions"] > 0 for r in rows)
     assert any(r["quote"] and "Xiaomi" in r["quote"] for r in rows)
     shown = run("evidence", "xiaomi_ecosystem", "--lexicons", str(tmp_path), "--period", "2025Q1")

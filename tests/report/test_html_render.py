@@ -124,3 +124,41 @@ def test_screenshot_is_a_laid_out_page(page):
     assert len(pixels) - n_background > 0.05 * len(pixels)
     header = pixels[10 * width + 10]
     assert max(header) < 60  # the dark title band is drawn, so the inline CSS applied
+
+
+EIGHT = [f"{year}Q{q}" for year in (2024, 2025) for q in (1, 2, 3, 4)]
+LONG_QUOTE = ("Export restrictions on our accelerators tightened again this quarter, and we expect "
+              "supply of the compliant parts to stay constrained well into the second half of next year.")
+
+
+def eight_periods():
+    from scored_tables import scored_table
+
+    calls = [{"company": "Acme Semiconductor Manufacturing International", "period": period, "turns": [
+        ("Ann Lee", "management", "prepared", 40, 800, True,
+         {"ai_demand": (4 + i, 0.3, 0.95, LONG_QUOTE),
+          "a_very_long_user_theme_name_about_share_buybacks": (0 if i == 3 else 2, 0.2, 0.9, LONG_QUOTE)})]}
+        for i, period in enumerate(EIGHT)]
+    return trends(scored_table(calls, themes=("ai_demand", "a_very_long_user_theme_name_about_share_buybacks")))
+
+
+MEASURE = ('<script>addEventListener("load", () => { const d = document.documentElement;'
+           ' const boxes = [...document.querySelectorAll(".scroll")].map(b => b.scrollWidth - b.clientWidth);'
+           ' document.body.setAttribute("data-measure", [d.scrollWidth, d.clientWidth,'
+           ' Math.max(...boxes), boxes.length].join(" ")); });</script>')
+
+
+def test_eight_periods_fit_a_1366_pixel_window_without_scrolling_the_page(tmp_path):
+    table = eight_periods()
+    page = to_html(table).replace("</body>", MEASURE + "</body>")
+    target = tmp_path / "eight.html"
+    target.write_text(page, encoding="utf-8")
+    result = run_chromium(["--dump-dom", target.as_uri()], tmp_path / "profile")
+    assert result.returncode == 0, result.stderr[-2000:]
+    measured = re.search(r'data-measure="(\d+) (\d+) (\d+) (\d+)"', result.stdout)
+    assert measured, result.stdout[-500:]
+    page_width, window_width, overflow, boxes = map(int, measured.groups())
+    assert window_width > 1300 and page_width <= window_width  # no horizontal scrollbar on the page
+    assert boxes == 3 and overflow <= 0, overflow  # heatmap, chart, evidence: the latest period in view
+    for period in EIGHT:
+        assert f"<th>{period}</th>" in result.stdout

@@ -24,6 +24,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -33,12 +34,14 @@ from topictrack import _resources, pipeline
 from topictrack.errors import ConfigError
 from topictrack.pipeline import read_scored
 from topictrack.report import (
+    CSV_COLUMNS,
     FORMATS,
     evidence,
     format_evidence,
     render,
     shorten,
     to_csv,
+    to_html,
     to_json,
     to_markdown,
     to_table,
@@ -74,13 +77,13 @@ def test_markdown_has_a_broker_style_table_per_company_and_kind(small):
     _, table = small
     text = to_markdown(table)
     assert "## Acme — call transcripts" in text and "## Acme — analyst summaries" in text
-    assert "| Theme | 2024Q4 | 2025Q1 | trend |" in text
-    assert "| Theme | previous period | 2025Q1 | trend |" in text
+    assert "| Theme | 2024Q4 | 2025Q1 |" in text
+    assert "| Theme | 2025Q1 |" in text  # the summaries' one period
     season = next(line for line in text.splitlines() if line.startswith("| seasonality | 0.0%"))
-    assert "**6.0%** (6 sent.), tone -0.43" in season
-    assert "“Chinese New Year slowed project delivery and acceptance in Q1.” — Ann Lee (management)" in season
-    assert "**new**" in season
-    ai = next(line for line in text.splitlines() if line.startswith("| ai_demand | **10.0%**"))
+    assert season.endswith("| **6.0%** (6 sent.), tone -0.43<br>*new* +6.0 pts [+1.1, +12.5] |"), season
+    assert ("- 2025Q1 · seasonality: “Chinese New Year slowed project delivery and acceptance in Q1.” — "
+            "Ann Lee (management)") in text.splitlines()
+    ai = next(line for line in text.splitlines() if line.startswith("- 2024Q4 · ai_demand: “AI demand grew"))
     assert "AI demand grew strongly \\| across" in ai  # a '|' in a quote cannot break the table
     assert "“AI revenue soared, driven by the Xiaomi ecosystem.” — analyst summary" in text
 
@@ -89,15 +92,17 @@ def test_table_fits_a_100_column_terminal(small):
     _, table = small
     text = to_table(table)
     assert max(len(line) for line in text.splitlines()) <= 100
-    line = next(line for line in text.splitlines() if line.startswith("seasonality") and "new" in line)
-    assert "0.0%" in line and "6.0%" in line and "-0.43" in line
+    line = next(line for line in text.splitlines() if line.startswith("seasonality"))
+    assert line.split() == ["seasonality", "0.0%", "–", "6.0%", "-0.43", "+"]  # + marks new
     long = scored_table(CALLS, themes=("a_very_long_user_theme_name_about_buybacks", "seasonality"))
     assert max(len(x) for x in to_table(trends(long)).splitlines()) <= 100
 
 
 def test_json_is_records_with_every_column_and_nulls(small):
     _, table = small
-    records = json.loads(to_json(table))
+    document = json.loads(to_json(table))
+    assert list(document) == ["trends", "new_phrases", "overview"]
+    records = document["trends"]
     assert len(records) == len(table) == 6
     assert all(list(r) == COLUMNS for r in records)
     first = records[0]
@@ -117,7 +122,8 @@ def test_json_is_byte_identical_whatever_the_row_order_of_the_scored_table(small
 def test_csv_round_trips_the_columns(small):
     _, table = small
     rows = list(csv.DictReader(io.StringIO(to_csv(table))))
-    assert list(rows[0]) == COLUMNS and len(rows) == 6
+    assert list(rows[0]) == CSV_COLUMNS and CSV_COLUMNS[1:len(COLUMNS) + 1] == COLUMNS and len(rows) == 6
+    assert {r["table"] for r in rows} == {"trends"}
     assert rows[3]["trend"] == "new" and rows[0]["trend"] == ""
 
 
@@ -134,7 +140,8 @@ def test_render_dispatches_and_rejects_an_unknown_format(small):
 def test_empty_trends_render_without_error():
     empty = trends(scored_table(CALLS).iloc[0:0])
     assert "No calls to report on." in to_markdown(empty)
-    assert json.loads(to_json(empty)) == []
+    assert json.loads(to_json(empty)) == {"trends": [], "new_phrases": [],
+                                          "overview": {"periods": [], "movers": []}}
     assert "No calls to report on." in render(empty, "html")
 
 
@@ -261,13 +268,15 @@ def test_bundled_markdown_shows_the_story_with_quotes(bundled):
     _, table = bundled
     text = to_markdown(table)
     assert "## Kingsoft Cloud — call transcripts" in text
-    assert "| Theme | 2024Q4 | 2025Q1 | trend |" in text
-    assert "| Theme | 2025Q1 | 2025Q2 | trend |" in text
+    assert "| Theme | 2024Q4 | 2025Q1 |" in text
+    assert "| Theme | 2025Q1 | 2025Q2 |" in text
     season = next(line for line in text.splitlines() if line.startswith("| seasonality | 0.0%"))
-    assert "**new**" in season and "(management)" in season
+    assert "*new*" in season
+    assert next(line for line in text.splitlines() if line.startswith("- 2025Q1 · seasonality: “")).endswith(
+        "(management)")
     for line in text.splitlines():
         if line.startswith("| ") and "**" in line:
-            assert line.count(" | ") == 3, line  # quotes never add a column
+            assert line.count(" | ") in (2, 4), line  # quotes never add a column (3 or 5 columns)
 
 
 def test_bundled_evidence_for_seasonality_names_the_q1_speakers(bundled):
@@ -281,7 +290,7 @@ def test_bundled_evidence_for_seasonality_names_the_q1_speakers(bundled):
 def test_reports_state_the_interval_level_the_trends_used():
     table = trends(scored_table(CALLS), confidence=0.9)
     assert "90% interval on the change in share excludes zero" in to_markdown(table)
-    assert "pts [90% interval]" in to_table(table)
+    assert "90% interval on the change in share excludes zero" in to_table(table)
     assert render(table, "html").count("90% interval") == 3  # header and the key of both series
     assert "95% interval" in to_markdown(trends(scored_table(CALLS)))
 
@@ -294,21 +303,79 @@ def test_calls_without_company_or_period_are_reported_without_a_trend():
     assert "## Unknown company — call transcripts" in to_markdown(table)
     assert "Unknown company · call transcripts · undated" in to_table(table)
     assert "undated" in render(table, "html")
-    records = json.loads(to_json(table))
+    records = json.loads(to_json(table))["trends"]
     assert records[-1]["company"] is None and records[-1]["period"] is None
 
 
 def test_undated_calls_of_a_company_do_not_replace_its_latest_period():
     undated = {"company": "Acme", "period": None, "turns": CALLS[0]["turns"]}
     table = trends(scored_table([*CALLS, undated]))
-    assert "| Theme | 2024Q4 | 2025Q1 | trend |" in to_markdown(table)
+    assert "| Theme | 2024Q4 | 2025Q1 | undated |" in to_markdown(table)  # undated last
+    assert table[(table.period == "2025Q1") & (table.kind == "transcript")].previous_period.eq("2024Q4").all()
     assert pd.isna(table[table.period.isna()].trend).all()
 
 
 def test_values_that_round_to_zero_print_without_a_minus_sign():
-    from topictrack.report import _pts, _signed
+    from topictrack.report.common import pts, signed
 
-    assert _signed(-0.001) == "+0.00"
-    assert _signed(-0.006) == "-0.01"
-    assert _pts(-0.0004) == "+0.0"
-    assert _pts(-0.052) == "-5.2"
+    assert signed(-0.001) == "+0.00"
+    assert signed(-0.006) == "-0.01"
+    assert pts(-0.0004) == "+0.0"
+    assert pts(-0.052) == "-5.2"
+
+
+GAPPY = [
+    {"company": "Acme", "period": period, "turns": [
+        ("Ann Lee", "management", "prepared", 40, 800, True,
+         {"ai_demand": (3, 0.4, 0.9, "AI demand grew."),
+          "seasonality": spec})]}
+    for period, spec in (("2024Q1", (4, 0.3, 0.9, "Seasonal demand dipped in winter.")),
+                         ("2024Q2", (0, None, 0.0, None)),
+                         ("2024Q3", (5, -0.2, 0.9, "The holiday season slowed installs.")),
+                         ("2024Q4", (1, 0.9, 0.9, "Seasonally, a strong quarter.", 1)))
+]
+
+
+def test_weak_tones_are_marked_and_chart_lines_skip_periods_without_support():
+    table = trends(scored_table(GAPPY))
+    weak = table[(table.period == "2024Q4") & (table.theme == "seasonality")].iloc[0]
+    assert weak.toned == 1 and weak.tone == pytest.approx(0.9)
+    line = next(x for x in to_table(table).splitlines() if x.startswith("seasonality"))
+    assert line.split() == ["seasonality", "10.0%", "+0.30", "0.0%", "–", "×", "12.5%", "-0.20", "+",
+                            "2.5%", "+0.90*", "→"]
+    assert "* tone from fewer than 3 toned sentences" in to_table(table)
+    row = next(x for x in to_markdown(table).splitlines() if x.startswith("| seasonality |"))
+    assert row.split(" | ")[-1].startswith("**2.5%** (1 sent.), tone +0.90\\*<br>*steady →*")  # a literal star
+    page = to_html(table)
+    assert '<span class="tone weak" title="from 1 toned sentence(s)">tone +0.90*</span>' in page
+    chart = page[page.index('<svg class="tone-chart"'):page.index("</svg>")]
+    # ai_demand: one line through four periods; seasonality: no line at all (a gap, then a weak tone)
+    assert chart.count("<polyline") == 1
+    assert chart.count('<circle class="weak"') == 1
+    assert "seasonality 2024Q4: tone +0.90 from 1 toned sentence" in chart
+
+
+def test_the_dots_of_one_period_do_not_sit_on_each_other():
+    one = [{"company": "Acme", "period": "2024Q1", "turns": [
+        ("Ann Lee", "management", "prepared", 40, 800, True,
+         {"ai_demand": (3, 0.4, 0.9, "AI demand grew."), "seasonality": (3, 0.4, 0.9, "Winter was slow.")})]}]
+    chart = to_html(trends(scored_table(one)))
+    centres = re.findall(r'<circle cx="([\d.]+)" cy="([\d.]+)"', chart)
+    assert len(centres) == 2 and centres[0] != centres[1]
+
+
+def test_select_companies_and_last_periods():
+    from topictrack.trends import last_periods, select_companies
+
+    table = trends(scored_table(GAPPY + [dict(CALLS[0], company="Bolt")]))
+    assert set(select_companies(table, ["acme"]).company) == {"Acme"}
+    with pytest.raises(ConfigError, match="company 'Zed' is not in the calls; companies present: Acme, Bolt"):
+        select_companies(table, ["Zed"])
+    scored = pd.DataFrame({"company": ["Alibaba", "NVIDIA", "NVIDIA"],
+                           "path": ["calls/BABA_2Q26.txt", "calls/NVDA_1Q26.txt", "calls/nvidia-may.txt"]})
+    assert select_companies(scored, ["nvda"]).index.tolist() == [1, 2]  # a ticker names the company
+    assert select_companies(scored, ["Alibaba Group Holding Limited"]).index.tolist() == [0]
+    last = last_periods(table, 2)
+    assert sorted(last[last.company == "Acme"].period.unique()) == ["2024Q3", "2024Q4"]
+    assert set(last[last.company == "Bolt"].period) == {"2024Q4"}
+    assert last[(last.company == "Acme") & (last.period == "2024Q3")].previous_period.eq("2024Q2").all()

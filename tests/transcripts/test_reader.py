@@ -493,7 +493,7 @@ def test_cli_turns_table_and_formats():
 def test_cli_company_and_manifest_options(tmp_path):
     manifest = tmp_path / "m.csv"
     manifest.write_text(f"path,company,period,date\n{SEEDS['003'].name},,2030Q1,\n", encoding="utf-8")
-    result = CliRunner().invoke(main, ["turns", str(SEEDS["003"]), "--company", "KC",
+    result = CliRunner().invoke(main, ["turns", str(SEEDS["003"]), "--set-company", "KC",
                                        "--manifest", str(manifest)])
     assert result.exit_code == 0
     assert "company=KC  period=2030Q1" in result.output

@@ -102,3 +102,62 @@ def test_bundled_calls_rank_q1_news_against_q4():
     assert not q1.empty
     assert (q1["z"] >= 1.0).all() and (q1["count"] >= 3).all()
     assert q1["rank"].tolist() == list(range(1, len(q1) + 1))
+
+
+def _table(calls):
+    """A scored turn table with just what new_phrases reads: one counted management turn per text."""
+    rows = [{"company": company, "kind": "transcript", "period": period, "speaker": "Ann Lee",
+             "role": "management", "text": text, "language": "en", "counted": True}
+            for company, period, texts in calls for text in texts]
+    return pd.DataFrame(rows)
+
+
+_FILLER = ["Revenue from robot fleets grew in every region.", "Service margins held up well.",
+           "Our installed base expanded with new logistics customers."] * 3
+
+
+def test_singular_and_plural_count_as_one_phrase_shown_as_said_most():
+    later = _FILLER + ["New export controls stopped shipments to two customers.",
+                       "The export controls cost us one month of sales.",
+                       "We applied for a license under the export control rules."]
+    table = new_phrases(_table([("Acme", "2025Q1", _FILLER), ("Acme", "2025Q2", later)]), min_z=0.0)
+    first = table.iloc[0]
+    assert (first["phrase"], first["count"], first["previous_count"]) == ("export controls", 3, 0)
+
+
+def test_a_phrase_every_company_uses_ranks_below_one_only_this_company_newly_uses():
+    # Acme newly says "demand" in four sentences and "tariff refund" in three; every other
+    # company says "demand" all the time, so it is the less surprising of the two
+    later = _FILLER + ["Demand for robots was strong.", "Demand held up in Europe.",
+                       "We saw demand from grocers.", "Demand from parcel carriers rose.",
+                       "A tariff refund lifted margins.", "The tariff refund was booked in cost of sales.",
+                       "We expect another tariff refund next year."]
+    others = [(name, period, _FILLER + [f"Demand was solid in {period}."] * 6)
+              for name in ("Bolt", "Crane", "Delta") for period in ("2025Q1", "2025Q2")]
+    table = new_phrases(_table([("Acme", "2025Q1", _FILLER), ("Acme", "2025Q2", later), *others]),
+                        min_z=0.0, top=50)
+    acme = table[table["company"] == "Acme"].set_index("phrase")
+    assert acme.loc["tariff refund", "count"] == 3 and acme.loc["demand", "count"] == 4
+    assert acme.loc["tariff refund", "rank"] < acme.loc["demand", "rank"]
+
+
+def test_a_phrase_said_about_as_often_as_before_is_not_listed():
+    before = _FILLER + ["Warehouse orders grew."] * 4
+    later = _FILLER + ["Warehouse orders grew again."] * 5 + ["Lidar sensors were short.",
+                                                              "Lidar sensors will stay short.",
+                                                              "We qualified a second lidar supplier."]
+    scored = _table([("Acme", "2025Q1", before), ("Acme", "2025Q2", later)])
+    listed = " / ".join(new_phrases(scored, min_z=-100.0, top=50)["phrase"])
+    assert "warehouse" not in listed and "lidar" in listed
+    assert "warehouse orders" in " / ".join(new_phrases(scored, min_z=-100.0, top=50, min_ratio=0.5)["phrase"])
+    assert new_phrases(scored, min_z=0.0).iloc[0]["phrase"] == "lidar"
+
+
+def test_two_phrases_of_one_sentence_get_different_quotes_when_they_can():
+    later = _FILLER + ["The H20 export ban cut China revenue.", "H20 sales to China stopped in April.",
+                       "China demand for H20 moved to local chips.", "We wrote down H20 inventory.",
+                       "Revenue from China fell sharply."]
+    table = new_phrases(_table([("Acme", "2025Q1", _FILLER), ("Acme", "2025Q2", later)]), min_z=0.0)
+    top = table.set_index("phrase")
+    assert {"h20", "china"} <= set(top.index)
+    assert top.loc["h20", "quote"] != top.loc["china", "quote"]

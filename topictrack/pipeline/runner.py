@@ -368,13 +368,13 @@ def score(paths, *, lexicons=None, manifest=None, company=None, jobs=None, cache
 
 
 def scored_calls(paths=None, *, company=None, manifest=None, lexicons=None, scored=None,
-                 theme=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+                 theme=None, cache=None, progress=False) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The scored turn table to report on, and the files that failed (``path``, ``error``).
 
     Read from ``scored`` (a table saved by ``topictrack score``), or scored with :func:`run`
     from ``paths`` (default: the bundled calls). ``theme``, when given, must be a theme of the
     lexicons, checked before anything is scored. Raises :class:`~topictrack.errors.NoCallsError`
-    when no call could be scored.
+    when no call could be scored. ``cache`` and ``progress`` are passed to :func:`run`.
     """
     if scored is not None:
         if paths or company or manifest or lexicons:
@@ -386,7 +386,8 @@ def scored_calls(paths=None, *, company=None, manifest=None, lexicons=None, scor
         if theme not in known:
             raise ConfigError(f"unknown theme {theme!r}; known themes: {', '.join(sorted(known))}")
     inputs = list(paths) if paths else sample_calls()
-    result = run(inputs, lexicons=lexicons, manifest=manifest, company=company)
+    result = run(inputs, lexicons=lexicons, manifest=manifest, company=company, cache=cache,
+                 progress=progress)
     if result.table.empty:
         if len(result.failures):
             raise NoCallsError(f"none of the {len(result.failures)} input file(s) could be read",

@@ -7,15 +7,11 @@ finance lexicon file).
 
 from __future__ import annotations
 
-import os
-import re
 import warnings
 from collections.abc import Sequence
-from pathlib import Path
 
 from topictrack.sentiment.lexicon import resolve_finance_lexicon
 from topictrack.sentiment.scorer import SentenceExplanation, SentimentExplanation, scorer_for
-from topictrack.errors import TranscriptError
 from topictrack.text import language, sentences
 
 
@@ -96,10 +92,6 @@ def explain_sentiment(text: str, *, finance_lexicon=None) -> SentimentExplanatio
     return SentimentExplanation(text, score, lex.label(score), tuple(explained))
 
 
-# one word ending in a file extension ("call.txt"), or holding a path separator
-_PATH_LIKE = re.compile(r"\S*[/\\]\S*|\S+\.[A-Za-z][A-Za-z0-9]{0,4}")
-
-
 def explain_text_or_file(text_or_path: str, *, finance_lexicon=None) -> SentimentExplanation:
     """:func:`explain_sentiment` of the file ``text_or_path`` names, else of the string itself.
 
@@ -109,17 +101,9 @@ def explain_text_or_file(text_or_path: str, *, finance_lexicon=None) -> Sentimen
     raises one too, rather than being scored as text.
     """
     _check_text(text_or_path, "explain_text_or_file")
-    candidate = text_or_path.strip()
-    if len(candidate) < 4096 and (os.path.exists(candidate) or _PATH_LIKE.fullmatch(candidate)):
-        path = Path(candidate)
-        if path.is_dir():
-            raise TranscriptError(path, "is a folder; expected a text file or a sentence")
-        if not path.exists():
-            raise TranscriptError(path, "no such file")
-        from topictrack.transcripts.decode import read_text
+    from topictrack.transcripts.decode import text_or_file  # loads the reader only for this
 
-        return explain_sentiment(read_text(path), finance_lexicon=finance_lexicon)
-    return explain_sentiment(text_or_path, finance_lexicon=finance_lexicon)
+    return explain_sentiment(text_or_file(text_or_path), finance_lexicon=finance_lexicon)
 
 
 def theme_tone(scores: Sequence[float], named: Sequence[bool]) -> tuple[float, int]:

@@ -477,6 +477,15 @@ def explain(text: str, theme: str, *, lexicons=None, method: str = "combined") -
     return get_tagger(lexicons, method=method).explain(text, theme)
 
 
+def explain_text_or_file(text_or_path: str, theme: str, *, lexicons=None,
+                         method: str = "combined") -> Explanation:
+    """:func:`explain` of the file ``text_or_path`` names, else of the string itself (read as
+    :func:`topictrack.transcripts.decode.text_or_file` does)."""
+    from topictrack.transcripts.decode import text_or_file
+
+    return explain(text_or_file(_check_text(text_or_path)), theme, lexicons=lexicons, method=method)
+
+
 # -- turns and suggestions ------------------------------------------------------------
 TURN_THEME_COLUMNS = ["turn", "sentence", "theme", "confidence", "text"]
 

@@ -19,6 +19,7 @@ from topictrack.errors import (
     BinaryFileError,
     EmptyTranscriptError,
     EncodingError,
+    TranscriptError,
 )
 from topictrack.escape import strip_controls
 from topictrack.transcripts.input_checks import utf8_with_strays
@@ -166,3 +167,25 @@ def _western(data: bytes) -> str | None:
 
 _C1 = re.compile(r"[\x80-\x9f]")
 _HANZI = re.compile(HANZI)
+
+
+# one word ending in a file extension ("call.txt"), or holding a path separator
+_PATH_LIKE = re.compile(r"\S*[/\\]\S*|\S+\.[A-Za-z][A-Za-z0-9]{0,4}")
+
+
+def text_or_file(text_or_path: str) -> str:
+    """The text of the file ``text_or_path`` names (read as :func:`read_text` does), else the string.
+
+    A string that reads as a file name (one word with a path separator or a file extension) but
+    names no file raises a :class:`~topictrack.errors.TranscriptError` rather than being taken as
+    text; so does a folder.
+    """
+    candidate = text_or_path.strip()
+    if len(candidate) < 4096 and (os.path.exists(candidate) or _PATH_LIKE.fullmatch(candidate)):
+        path = Path(candidate)
+        if path.is_dir():
+            raise TranscriptError(path, "is a folder; expected a text file or a sentence")
+        if not path.exists():
+            raise TranscriptError(path, "no such file")
+        return read_text(path)
+    return text_or_path
