@@ -103,6 +103,14 @@ def _check_from(scored_file, paths, set_company, manifest, lexicons) -> None:
         )
 
 
+def _scored_input_options(func):
+    """The options of a command that reports on scored calls: where they come from and how."""
+    for option in reversed((_set_company_option, _manifest_option, _lexicons_option, _from_option,
+                            _cache_option, _no_cache_option, _quiet_option)):
+        func = option(func)
+    return func
+
+
 @main.command("report")
 @_existing_paths
 @_company_filter
@@ -112,13 +120,7 @@ def _check_from(scored_file, paths, set_company, manifest, lexicons) -> None:
 @click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default="table", show_default=True,
               help="Output format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE instead of stdout.")
-@_set_company_option
-@_manifest_option
-@_lexicons_option
-@_from_option
-@_cache_option
-@_no_cache_option
-@_quiet_option
+@_scored_input_options
 @click.pass_context
 def report_command(ctx, paths, companies, last, phrases, fmt, output, set_company, manifest, lexicons,
                    scored_file, cache_dir, no_cache, quiet):
@@ -148,13 +150,7 @@ def report_command(ctx, paths, companies, last, phrases, fmt, output, set_compan
 @_existing_paths
 @click.option("--period", metavar="P", help="Only this period, e.g. 2025Q1.")
 @_company_filter
-@_set_company_option
-@_manifest_option
-@_lexicons_option
-@_from_option
-@_cache_option
-@_no_cache_option
-@_quiet_option
+@_scored_input_options
 @click.pass_context
 def evidence_command(ctx, theme, paths, period, companies, set_company, manifest, lexicons, scored_file,
                      cache_dir, no_cache, quiet):

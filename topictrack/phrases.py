@@ -63,6 +63,7 @@ import pandas as pd
 
 from topictrack.errors import ConfigError
 from topictrack.text import english_sentences
+from topictrack.trends import check_scored, period_key
 
 COLUMNS = [
     "company", "kind", "period", "previous_periods", "rank", "phrase", "count", "sentences",
@@ -191,16 +192,7 @@ def _name_words(scored: pd.DataFrame) -> frozenset[str]:
 
 
 def _check(scored, top: int, min_count: int, max_words: int, prior_strength: float, min_ratio: float) -> None:
-    if not isinstance(scored, pd.DataFrame):
-        raise ConfigError(
-            f"new_phrases() expects the scored turn table (a pandas DataFrame), got {type(scored).__name__}"
-        )
-    missing = [c for c in _REQUIRED if c not in scored.columns]
-    if missing:
-        raise ConfigError(
-            "the scored table lacks column(s) " + ", ".join(missing)
-            + "; pass the table returned by topictrack.score()"
-        )
+    check_scored(scored, _REQUIRED, "new_phrases")
     if top < 1 or min_count < 1:
         raise ConfigError(f"top ({top}) and min_count ({min_count}) must be at least 1")
     if not 1 <= max_words <= 5:
@@ -280,7 +272,6 @@ def new_phrases(scored: pd.DataFrame, *, top: int = 10, min_count: int = 3, min_
     counted = counted[counted["company"].notna() & counted["period"].notna()]
     words = _Words(_name_words(scored))
 
-    from topictrack.trends import period_key
 
     from tqdm import tqdm
 

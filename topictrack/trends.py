@@ -146,17 +146,22 @@ def _z_for(confidence: float) -> float:
     return NormalDist().inv_cdf(0.5 + confidence / 2)
 
 
-def _check(scored) -> list[str]:
+def check_scored(scored, required, caller: str) -> None:
+    """ConfigError unless ``scored`` is a DataFrame holding the ``required`` columns."""
     if not isinstance(scored, pd.DataFrame):
         raise ConfigError(
-            f"theme_trends() expects the scored turn table (a pandas DataFrame), got {type(scored).__name__}"
+            f"{caller}() expects the scored turn table (a pandas DataFrame), got {type(scored).__name__}"
         )
-    missing = [c for c in _REQUIRED if c not in scored.columns]
+    missing = [c for c in required if c not in scored.columns]
     if missing:
         raise ConfigError(
             "the scored table lacks column(s) " + ", ".join(missing)
             + "; pass the table returned by topictrack.score()"
         )
+
+
+def _check(scored) -> list[str]:
+    check_scored(scored, _REQUIRED, "theme_trends")
     themes = theme_names(scored)
     for theme in themes:
         absent = [f"{p}_{theme}" for p in ("toned", "tone", "conf", "quote") if f"{p}_{theme}" not in scored]

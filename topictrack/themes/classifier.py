@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import weakref
 from collections import Counter
-from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -27,9 +26,17 @@ from topictrack.errors import ModelError
 from topictrack.safeio import atomic_write
 from topictrack.themes.matcher import Batch
 from topictrack.themes.matcher import words as _words
+from topictrack.themes.features import (
+    MODEL_FORMAT,
+    MODEL_VERSION,
+    check_model_header,
+    check_texts,
+    neighbour_matrix,
+    ngram_entries,
+    read_model_file,
+    vocabulary_tables,
+)
 
-MODEL_FORMAT = "topictrack-theme-model"
-MODEL_VERSION = 1
 _MAX_N = 3
 _DIGITS = 7  # significant digits kept in saved models: byte-identical files across runs
 # Scoring tables derived from a fitted model (word index, float32 weights), kept beside the
@@ -44,39 +51,6 @@ def _derived(model, name: str, source, build):
     if cached is None or cached[0] is not source:
         cached = tables[name] = (source, build())
     return cached[1]
-
-
-def _check_texts(X, what="X") -> list[str]:
-    if isinstance(X, str):
-        raise ValueError(f"{what}: an iterable over texts (sentences) is expected, got a single str")
-    X = list(X)
-    bad = next((type(x).__name__ for x in X if not isinstance(x, str)), None)
-    if bad:
-        raise ValueError(f"{what}: every item must be a str, got {bad}")
-    return X
-
-
-def neighbour_matrix(n: int, groups: Sequence | None = None, *, window: int = 1, decay: float = 1.0) -> sp.csr_matrix:
-    """``n x n`` matrix linking each sentence to the sentences up to ``window`` places away.
-
-    A sentence ``d`` places away weighs ``decay ** (d - 1)``; only sentences with the same
-    ``groups`` id (and no other group in between) are linked.
-    """
-    if n < 2 or window < 1:
-        return sp.csr_matrix((n, n), dtype=np.float32)
-    if groups is not None:
-        g = np.asarray(groups)
-        if len(g) != n:
-            raise ValueError(f"groups has {len(g)} items for {n} sentences")
-    diagonals, offsets = [], []
-    for distance in range(1, min(window, n - 1) + 1):
-        same = np.ones(n - distance, dtype=np.float32)
-        if groups is not None:
-            same = (g[distance:] == g[:-distance]).astype(np.float32)
-        same *= decay ** (distance - 1)
-        diagonals += [same, same]
-        offsets += [distance, -distance]
-    return sp.diags(diagonals, offsets, shape=(n, n), format="csr", dtype=np.float32)
 
 
 def analyze(sentence: str, ngram_range=(1, 2)) -> list[str]:
@@ -209,7 +183,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         only consecutive sentences with the same id give each other context.
         """
         self._validate_params()
-        X = _check_texts(X)
+        X = check_texts(X)
         if not X:
             raise ValueError("X is empty; at least one sentence is needed")
         self.classes_, Ybin = self._binarize(Y, len(X))
@@ -262,24 +236,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         return _derived(self, "index", self.vocabulary_, self._build_index)
 
     def _build_index(self) -> tuple[dict[str, int], list[tuple[int, np.ndarray, np.ndarray]]]:
-        word_ids: dict[str, int] = {}
-        for term in sorted(self.vocabulary_):
-            for w in term.split(" "):
-                word_ids.setdefault(w, len(word_ids))
-        base = max(len(word_ids), 1)
-        by_n: dict[int, list[tuple[int, int]]] = {}
-        for term, column in self.vocabulary_.items():
-            parts = term.split(" ")
-            code = 0
-            for w in parts:
-                code = code * base + word_ids[w]
-            by_n.setdefault(len(parts), []).append((code, column))
-        tables = []
-        for n, pairs in sorted(by_n.items()):
-            pairs.sort()
-            tables.append((n, np.asarray([c for c, _ in pairs], dtype=np.int64), np.asarray([k for _, k in pairs])))
-        word_ids["\n"] = -2
-        return word_ids, tables
+        return vocabulary_tables(self.vocabulary_)
 
     def word_ids(self, tokens: list[str]) -> np.ndarray:
         """Ids of ``tokens`` among the vocabulary's words: -1 for other words, -2 for ``"\\n"``."""
@@ -292,28 +249,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         base = max(len(word_ids) - 1, 1)
         if ids is None:
             ids = self.word_ids(Batch.of(X).tokens if tokens is None else tokens)
-        rows = np.cumsum(ids == -2)
-        known = ids >= 0
-        all_rows, all_cols = [], []
-        for n, codes, columns in tables:
-            m = len(ids) - n + 1
-            if m <= 0 or not len(codes):
-                continue
-            ok = known[:m].copy()
-            code = ids[:m].copy()
-            for k in range(1, n):
-                ok &= known[k : k + m]
-                code = code * base + ids[k : k + m]
-            positions = np.flatnonzero(ok)
-            found = np.searchsorted(codes, code[positions])
-            found[found == len(codes)] = 0
-            hit = codes[found] == code[positions]
-            all_rows.append(rows[positions[hit]])
-            all_cols.append(columns[found[hit]])
-        if all_rows:
-            rws, cols = np.concatenate(all_rows), np.concatenate(all_cols)
-        else:
-            rws = cols = np.zeros(0, dtype=np.int64)
+        rws, cols = ngram_entries(ids, tables, base)
         data = np.ones(len(rws), dtype=np.float32)
         return sp.csr_matrix((data, (rws, cols)), shape=(len(X), len(self.vocabulary_)))
 
@@ -332,7 +268,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         """:meth:`predict_proba`, and how much each sentence's own words (context left out,
         intercept left out) push each theme: positive when the sentence itself leans to it."""
         self._check_fitted()
-        X = _check_texts(X)
+        X = check_texts(X)
         features, alone = self._features(self._counts(X, tokens, ids), groups, own=True)
         coef = self._coef32()
         scores = np.asarray(features @ coef) + self.intercept_
@@ -351,7 +287,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         may be passed when the caller already has them.
         """
         self._check_fitted()
-        X = _check_texts(X)
+        X = check_texts(X)
         return self._features(self._counts(X, tokens, ids), groups)
 
     def decision_function(self, X, *, groups=None, tokens=None, ids=None) -> np.ndarray:
@@ -416,10 +352,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
     @classmethod
     def from_dict(cls, data: dict, source="<dict>") -> "ThemeClassifier":
         """Rebuild a fitted model from :meth:`to_dict` output; raise :class:`ModelError` if malformed."""
-        if not isinstance(data, dict) or data.get("format") != MODEL_FORMAT:
-            raise ModelError(f"{source}: not a topictrack theme model (expected format '{MODEL_FORMAT}')")
-        if data.get("version") != MODEL_VERSION:
-            raise ModelError(f"{source}: model version {data.get('version')!r} is not supported; expected {MODEL_VERSION}")
+        check_model_header(data, source)
         try:
             params = dict(data["params"])
             params["ngram_range"] = tuple(params["ngram_range"])
@@ -444,11 +377,4 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
     @classmethod
     def load(cls, path) -> "ThemeClassifier":
         """Read a model written by :meth:`save`."""
-        path = Path(path)
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise ModelError(f"{path}: cannot read the theme model: {exc.strerror or exc}") from None
-        except ValueError as exc:
-            raise ModelError(f"{path}: the theme model is not valid JSON: {exc}") from None
-        return cls.from_dict(data, source=path)
+        return cls.from_dict(read_model_file(path), source=Path(path))

@@ -15,17 +15,21 @@ no sentence has two context-only features in an order that breaks that, ascendin
 
 from __future__ import annotations
 
-import json
 import weakref
 from pathlib import Path
 
 import numpy as np
 
 from topictrack.errors import ModelError
+from topictrack.themes.features import (
+    check_texts,
+    check_model_header,
+    neighbour_matrix,
+    ngram_entries,
+    read_model_file,
+    vocabulary_tables,
+)
 
-MODEL_FORMAT = "topictrack-theme-model"
-MODEL_VERSION = 1
-_WORD_BREAK = -2  # the id of "\n", the sentence separator of a batch's tokens
 _PAD_BUDGET = 4_000_000  # products held at once when summing rows (about 100 MB of float32 x 6)
 #: Batches of at least this many sentences are scored with SciPy's sparse products (faster on
 #: many sentences; the same numbers); smaller ones with NumPy alone, so a first ``tag()`` does
@@ -33,20 +37,10 @@ _PAD_BUDGET = 4_000_000  # products held at once when summing rows (about 100 MB
 SPARSE_FROM = 48
 
 
-def _check_texts(X, what="X") -> list[str]:
-    if isinstance(X, str):
-        raise ValueError(f"{what}: an iterable over texts (sentences) is expected, got a single str")
-    X = list(X)
-    bad = next((type(x).__name__ for x in X if not isinstance(x, str)), None)
-    if bad:
-        raise ValueError(f"{what}: every item must be a str, got {bad}")
-    return X
-
-
 def linked_neighbours(n: int, groups=None, *, window: int = 1):
     """For each distance ``d`` in ``-window..-1, 1..window`` (in that order): the sentences
     ``i`` whose neighbour ``i + d`` exists and has the same ``groups`` id, as an index array.
-    The same links as :func:`topictrack.themes.classifier.neighbour_matrix`."""
+    The same links as :func:`topictrack.themes.features.neighbour_matrix`."""
     g = None
     if groups is not None:
         g = np.asarray(groups)
@@ -79,23 +73,6 @@ def _sparse():
     except ImportError:  # pragma: no cover - SciPy comes with scikit-learn
         return None
     return sp
-
-
-def _neighbour_matrix(sp, n: int, groups, *, window: int, decay: float):
-    """The sparse form of :func:`linked_neighbours` with weights ``decay ** (d - 1)``: the matrix
-    :func:`topictrack.themes.classifier.neighbour_matrix` builds."""
-    if n < 2 or window < 1:
-        return sp.csr_matrix((n, n), dtype=np.float32)
-    g = None if groups is None else np.asarray(groups)
-    diagonals, offsets = [], []
-    for distance in range(1, min(window, n - 1) + 1):
-        same = np.ones(n - distance, dtype=np.float32)
-        if g is not None:
-            same = (g[distance:] == g[:-distance]).astype(np.float32)
-        same *= decay ** (distance - 1)
-        diagonals += [same, same]
-        offsets += [distance, -distance]
-    return sp.diags(diagonals, offsets, shape=(n, n), format="csr", dtype=np.float32)
 
 
 def _row_sums32(rows: np.ndarray, data: np.ndarray, cols: np.ndarray, coef: np.ndarray, n: int) -> np.ndarray:
@@ -133,6 +110,8 @@ def _normalise(rows: np.ndarray, data: np.ndarray, n: int) -> np.ndarray:
     return (data.astype(np.float64) / norms).astype(np.float32)
 
 
+
+
 class ThemeModel:
     """A fitted theme model for prediction: vocabulary, idf, coefficients and intercepts.
 
@@ -165,10 +144,7 @@ class ThemeModel:
     @classmethod
     def from_dict(cls, data: dict, source="<dict>") -> "ThemeModel":
         """The model of a :meth:`ThemeClassifier.to_dict` description; :class:`ModelError` if malformed."""
-        if not isinstance(data, dict) or data.get("format") != MODEL_FORMAT:
-            raise ModelError(f"{source}: not a topictrack theme model (expected format '{MODEL_FORMAT}')")
-        if data.get("version") != MODEL_VERSION:
-            raise ModelError(f"{source}: model version {data.get('version')!r} is not supported; expected {MODEL_VERSION}")
+        check_model_header(data, source)
         try:
             params = dict(data["params"])
             classes = list(data["classes"])
@@ -193,14 +169,7 @@ class ThemeModel:
     @classmethod
     def load(cls, path) -> "ThemeModel":
         """Read a model file written by :meth:`ThemeClassifier.save`."""
-        path = Path(path)
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise ModelError(f"{path}: cannot read the theme model: {exc.strerror or exc}") from None
-        except ValueError as exc:
-            raise ModelError(f"{path}: the theme model is not valid JSON: {exc}") from None
-        return cls.from_dict(data, source=path)
+        return cls.from_dict(read_model_file(path), source=Path(path))
 
     @classmethod
     def of(cls, classifier) -> "ThemeModel":
@@ -235,24 +204,7 @@ class ThemeModel:
         """Word ids of the vocabulary's words; per n-gram size the sorted codes -> columns;
         float32 idf and coefficients (features x themes)."""
         if self._tables is None:
-            word_ids: dict[str, int] = {}
-            for term in sorted(self.vocabulary_):
-                for w in term.split(" "):
-                    word_ids.setdefault(w, len(word_ids))
-            base = max(len(word_ids), 1)
-            by_n: dict[int, list[tuple[int, int]]] = {}
-            for term, column in self.vocabulary_.items():
-                parts = term.split(" ")
-                code = 0
-                for w in parts:
-                    code = code * base + word_ids[w]
-                by_n.setdefault(len(parts), []).append((code, column))
-            tables = []
-            for n, pairs in sorted(by_n.items()):
-                pairs.sort()
-                tables.append((n, np.asarray([c for c, _ in pairs], dtype=np.int64),
-                               np.asarray([k for _, k in pairs], dtype=np.int64)))
-            word_ids["\n"] = _WORD_BREAK
+            word_ids, tables = vocabulary_tables(self.vocabulary_)
             self._tables = (word_ids, tables, self.idf_.astype(np.float32),
                             np.ascontiguousarray(self.coef_.T, dtype=np.float32))
         return self._tables
@@ -272,28 +224,7 @@ class ThemeModel:
 
                 tokens = Batch.of(X).tokens
             ids = self.word_ids(tokens)
-        rows = np.cumsum(ids == _WORD_BREAK)
-        known = ids >= 0
-        all_rows, all_cols = [], []
-        for n, codes, columns in tables:
-            m = len(ids) - n + 1
-            if m <= 0 or not len(codes):
-                continue
-            ok = known[:m].copy()
-            code = ids[:m].copy()
-            for k in range(1, n):
-                ok &= known[k : k + m]
-                code = code * base + ids[k : k + m]
-            positions = np.flatnonzero(ok)
-            found = np.searchsorted(codes, code[positions])
-            found[found == len(codes)] = 0
-            hit = codes[found] == code[positions]
-            all_rows.append(rows[positions[hit]])
-            all_cols.append(columns[found[hit]])
-        if not all_rows:
-            empty = np.zeros(0, dtype=np.int64)
-            return empty, empty
-        return np.concatenate(all_rows), np.concatenate(all_cols)
+        return ngram_entries(ids, tables, base)
 
     # -- prediction --------------------------------------------------------------------
     def proba_and_own_evidence(self, X, *, groups=None, tokens=None, ids=None) -> tuple[np.ndarray, np.ndarray]:
@@ -301,7 +232,7 @@ class ThemeModel:
         sentences), and how much each sentence's own words (context and intercept left out)
         push each theme. ``tokens`` (``Batch.of(X).tokens``) or their :meth:`word_ids` may
         be passed when the caller already has them."""
-        X = _check_texts(X)
+        X = check_texts(X)
         n = len(X)
         _, _, idf32, coef32 = self._index()
         rows, cols = self.entries(X, tokens, ids)
@@ -331,7 +262,7 @@ class ThemeModel:
         alone = sp.csr_matrix((own, cols, indptr), shape=(n, len(self.vocabulary_)))
         features = alone
         if self.context_weight and self.context_window:
-            around = _neighbour_matrix(sp, n, groups, window=self.context_window, decay=self.context_weight)
+            around = neighbour_matrix(n, groups, window=self.context_window, decay=self.context_weight)
             features = sp.csr_matrix(alone + (around @ alone) * np.float32(self.context_weight))
             lengths = np.diff(features.indptr)
             features.data = _normalise(np.repeat(np.arange(n), lengths), features.data, n)
