@@ -39,11 +39,12 @@ def test_both_routes_equal_the_classifier_exactly(calls, route, monkeypatch):
         assert np.array_equal(got[0], want[0]) and np.array_equal(got[1], want[1])
 
 
-def test_first_tag_loads_no_scikit_learn_scipy_or_pandas():
+def test_first_answers_load_no_scikit_learn_scipy_or_pandas():
     code = (
         "import sys, topictrack; "
         "themes = topictrack.tag('After DeepSeq R1 came out, inference demand jumped.'); "
         "label = topictrack.sentiment_label('Revenue rose.'); "
+        "from topictrack.sentiment import explain_text_or_file; explain_text_or_file('Revenue rose.'); "
         "heavy = [m for m in ('sklearn', 'scipy', 'pandas') if m in sys.modules]; "
         "print(sorted(themes), label, ','.join(heavy) or '-')"
     )
