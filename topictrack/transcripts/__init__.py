@@ -3,22 +3,32 @@
 :mod:`.decode` turns bytes into text, :mod:`.formats` detects the layout and splits turns,
 :mod:`.cleaning` collapses ASR loops and marks boilerplate and interpretation duplicates,
 :mod:`.metadata` finds company, period and date, :mod:`.reader` puts them together.
+
+The names below load their module on first use, so importing one light part of the stage (the
+decoder, say) does not load pandas with the reader.
 """
 
-from topictrack.transcripts import reader as _reader
-from topictrack.transcripts.metadata import normalise_period, parse_period
-from topictrack.transcripts.reader import (
-    CALL_COLUMNS,
-    MAX_FILE_BYTES,
-    TURN_COLUMNS,
-    ReadResult,
-    Transcript,
-    expand_paths,
-    load_manifest,
-    manifest_entry,
-    read_transcript,
-    read_transcripts,
-    turns_table,
-)
+import importlib
 
-__all__ = [*_reader.__all__, "normalise_period", "parse_period"]
+_LAZY = {
+    **{name: "topictrack.transcripts.reader" for name in (
+        "MAX_FILE_BYTES", "CALL_COLUMNS", "TURN_COLUMNS", "ReadResult", "Transcript", "expand_paths",
+        "load_manifest", "manifest_entry", "read_transcript", "read_transcripts", "turns_table")},
+    "normalise_period": "topictrack.transcripts.metadata",
+    "parse_period": "topictrack.transcripts.metadata",
+}
+
+__all__ = list(_LAZY)
+
+
+def __getattr__(name: str):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))
