@@ -7,7 +7,6 @@ finance lexicon file).
 
 from __future__ import annotations
 
-import os
 import warnings
 from collections.abc import Sequence
 
@@ -102,10 +101,6 @@ def explain_text_or_file(text_or_path: str, *, finance_lexicon=None) -> Sentimen
     raises one too, rather than being scored as text.
     """
     _check_text(text_or_path, "explain_text_or_file")
-    candidate = text_or_path.strip()
-    if len(candidate) >= 4096 or (any(ch.isspace() for ch in candidate) and not os.path.exists(candidate)):
-        # text with a space that names no file is text: no need to load the reader to see that
-        return explain_sentiment(text_or_path, finance_lexicon=finance_lexicon)
     from topictrack.transcripts.decode import text_or_file  # loads the reader only for this
 
     return explain_sentiment(text_or_file(text_or_path), finance_lexicon=finance_lexicon)
