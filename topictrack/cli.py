@@ -13,7 +13,7 @@ import sys
 import click
 
 from topictrack import __version__, escape, safeio
-from topictrack.errors import ConfigError, TopictrackError
+from topictrack.errors import TopictrackError
 
 
 def _echo_failures(failures) -> None:
@@ -301,16 +301,10 @@ def turns_command(ctx, paths, fmt, set_company, manifest):
     error; with several inputs, unreadable files are listed on stderr and the exit
     status is 1 while the others are still printed.
     """
-    from topictrack.transcripts import read_transcript, read_transcripts, turns_table
+    from topictrack.transcripts import read_inputs, turns_table
 
-    files, problems = safeio.find_inputs(paths)
-    if not files and not problems:
-        raise ConfigError("no transcript files found in " + ", ".join(paths))
-    if len(files) == 1 and not problems:
-        calls, failures = [read_transcript(files[0], company=set_company, manifest=manifest)], []
-    else:
-        result = read_transcripts(paths, company=set_company, manifest=manifest)
-        calls, failures = result.calls, list(result.failures.itertuples(index=False))
+    result = read_inputs(paths, company=set_company, manifest=manifest)
+    calls, failures = result.calls, list(result.failures.itertuples(index=False))
     if fmt == "table":
         click.echo(_turns_text(calls), nl=False)
     elif fmt == "csv":
@@ -375,8 +369,7 @@ def train_command(paths, lexicons, output):
     """
     from topictrack.themes import train
 
-    model = train(paths or None, lexicons=lexicons)
-    model.save(output)
+    model = train(paths or None, lexicons=lexicons, output=output)
     click.echo(f"Wrote {output}: {len(model.classes_)} themes, {len(model.vocabulary_)} features", err=True)
 
 

@@ -103,13 +103,14 @@ def corpus_files(paths=None) -> list[Path]:
     return files
 
 
-def train(paths=None, *, lexicons=None, **params) -> ThemeClassifier:
+def train(paths=None, *, lexicons=None, output=None, **params) -> ThemeClassifier:
     """Train a :class:`ThemeClassifier` from the lexicons, deterministically.
 
     ``paths``: the corpus (files or folders of transcripts; default the bundled
     calls); ``lexicons``: as for :func:`topictrack.themes.load_lexicons`; ``params``:
-    :class:`ThemeClassifier` parameters. Raises :class:`ModelError` when a theme has
-    no training sentence (give its lexicon ``examples`` or a larger corpus).
+    :class:`ThemeClassifier` parameters; ``output``: also save the model there (whole or not
+    at all). Raises :class:`ModelError` when a theme has no training sentence (give its lexicon
+    ``examples`` or a larger corpus).
     """
     texts, labels, groups, weights = training_set(paths, lexicons=lexicons)
     model = ThemeClassifier(classes=list_themes(lexicons), **params)
@@ -118,6 +119,8 @@ def train(paths=None, *, lexicons=None, **params) -> ThemeClassifier:
     except ValueError as exc:
         raise ModelError(f"cannot train the theme model: {exc}") from None
     logger.info("trained the theme model on %d sentences, %d features", len(texts), len(model.vocabulary_))
+    if output is not None:
+        model.save(output)
     return model
 
 

@@ -13,7 +13,8 @@ import importlib
 _LAZY = {
     **{name: "topictrack.transcripts.reader" for name in (
         "MAX_FILE_BYTES", "CALL_COLUMNS", "TURN_COLUMNS", "ReadResult", "Transcript", "expand_paths",
-        "load_manifest", "manifest_entry", "read_transcript", "read_transcripts", "turns_table")},
+        "load_manifest", "manifest_entry", "read_inputs", "read_transcript", "read_transcripts",
+        "turns_table")},
     "normalise_period": "topictrack.transcripts.metadata",
     "parse_period": "topictrack.transcripts.metadata",
 }

@@ -52,6 +52,7 @@ __all__ = [
     "expand_paths",
     "load_manifest",
     "manifest_entry",
+    "read_inputs",
     "read_transcript",
     "read_transcripts",
     "turns_table",
@@ -319,6 +320,22 @@ def read_transcripts(paths, *, company: str | None = None, manifest=None) -> Rea
         _harmonise_companies(calls)
     return ReadResult(calls, pd.DataFrame(failures, columns=["path", "error"]),
                       pd.DataFrame(duplicates, columns=["path", "same_as"]))
+
+
+def read_inputs(paths, *, company: str | None = None, manifest=None) -> ReadResult:
+    """:func:`read_transcripts` of ``paths``, except that one file given alone that cannot be read
+    raises its :class:`~topictrack.errors.TranscriptError` (what ``topictrack turns`` reports);
+    :class:`~topictrack.errors.ConfigError` when the paths hold no file at all."""
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    files, problems = find_inputs(paths)
+    if not files and not problems:
+        raise ConfigError("no transcript files found in " + ", ".join(map(str, paths)))
+    if len(files) == 1 and not problems:
+        call = read_transcript(files[0], company=company, manifest=manifest)
+        return ReadResult([call], pd.DataFrame([], columns=["path", "error"]),
+                          pd.DataFrame([], columns=["path", "same_as"]))
+    return read_transcripts(paths, company=company, manifest=manifest)
 
 
 def _harmonise_companies(calls: list) -> None:
