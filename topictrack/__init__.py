@@ -5,7 +5,7 @@ Importing the package does no work: lexicons, models and NLTK load on first use.
 
 from __future__ import annotations
 
-import importlib
+from topictrack._lazy import lazy_names
 import logging
 
 from topictrack.errors import (
@@ -67,16 +67,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str):
-    if name in _MODULES:
-        return importlib.import_module(f"{__name__}.{name}")
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'topictrack' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__():
-    return sorted(__all__)
+__getattr__, __dir__ = lazy_names(__name__, _LAZY, _MODULES)

@@ -5,6 +5,7 @@ estimator, :mod:`.tagger` combines both, :mod:`.training` trains the estimator f
 lexicons and suggests new lexicon terms.
 """
 
+from topictrack._lazy import lazy_names
 from topictrack.themes.model import ThemeModel
 from topictrack.themes.tagger import (
     METHODS,
@@ -65,19 +66,7 @@ __all__ = [
 
 
 
-def __getattr__(name: str):
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    import importlib
-
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__():
-    return sorted(set(globals()) | set(_LAZY))
+__getattr__, __dir__ = lazy_names(__name__, _LAZY)
 
 
 from topictrack._deprecated import keep_callable  # noqa: E402

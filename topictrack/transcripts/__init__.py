@@ -8,7 +8,7 @@ The names below load their module on first use, so importing one light part of t
 decoder, say) does not load pandas with the reader.
 """
 
-import importlib
+from topictrack._lazy import lazy_names
 
 _LAZY = {
     **{name: "topictrack.transcripts.reader" for name in (
@@ -21,15 +21,4 @@ _LAZY = {
 
 __all__ = list(_LAZY)
 
-
-def __getattr__(name: str):
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__():
-    return sorted(set(globals()) | set(_LAZY))
+__getattr__, __dir__ = lazy_names(__name__, _LAZY)
