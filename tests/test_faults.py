@@ -36,14 +36,8 @@ from topictrack.errors import ConfigError, LexiconError, TopictrackError, Transc
 from topictrack.themes import load_lexicons
 from topictrack.transcripts import load_manifest, read_transcript, read_transcripts
 from topictrack.trends import theme_trends as trends
+from synthetic_calls import CALL  # each call written differs, so each has its own content hash
 
-CALL = """\
-Operator: Good morning and welcome to the {company} {quarter} quarter 2025 earnings call.
-Jane Doe: Thank you. Revenue grew {growth}% year over year, driven by strong demand for AI servers.
-John Smith: Could you talk about GPU supply and export restrictions?
-Jane Doe: Chip supply remains tight, but we secured enough GPUs for the next two quarters.
-John Smith: And pricing? Jane Doe: We cut prices on some CDN products, and margins were under pressure.
-"""
 
 
 def write_calls(folder: Path, n: int, start: int = 0) -> list[Path]:

@@ -16,15 +16,8 @@ from topictrack.pipeline import call, engines
 from topictrack._resources import sample_calls
 from topictrack.errors import TranscriptError
 from topictrack.transcripts import read_transcript
+from synthetic_calls import CALL  # each call written differs, so each has its own content hash
 
-# Small calls in "Name: text" lines; each differs so each has its own content hash.
-CALL = """\
-Operator: Good morning and welcome to the {company} {quarter} quarter 2025 earnings call.
-Jane Doe: Thank you. Revenue grew {growth}% year over year, driven by strong demand for AI servers.
-John Smith: Could you talk about GPU supply and export restrictions?
-Jane Doe: Chip supply remains tight, but we secured enough GPUs for the next two quarters.
-John Smith: And pricing? Jane Doe: We cut prices on some CDN products, and margins were under pressure.
-"""
 
 MOTLEY_FOOL_CALL = {
     "prepared_remarks": [
