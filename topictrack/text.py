@@ -224,3 +224,28 @@ def english_sentences(text: str, turn_language: str) -> list[str]:
     if turn_language == "mixed":
         found = [s for s in found if language(s) != "zh"]
     return found
+
+
+_QUESTION = re.compile(
+    r"[?\uff1f][\s\"'\u201d)\]]*$"
+    # an interrogative opening, after a filler or two ("And so, how do you ...")
+    r"|^[\W\d]*(?:(?:and|so|but|also|then|just|okay|ok|maybe|now|lastly|finally|secondly|first|second|third"
+    r"|i guess|i mean|on that|on the)\b[\s,\-]*){0,2}"
+    r"(?:(?:can|could|would|will|do|does|did|is|are|should|has|have)\s+(?:you|we|they|there|it|the|your|that|this|management)"
+    r"|(?:how|what|why|when|where|which)\s+(?:do|does|did|is|are|was|were|will|would|should|could|can|much|many|kind|sort|type|level)"
+    r"|how\s+(?:to|should|long|big|fast|quickly|confident|sustainable))\b"
+    # a request to answer, anywhere in the sentence
+    r"|\b(?:i'm curious|i am curious|i was curious|i'm wondering|i was wondering|i wonder|wondering if|wondering whether"
+    r"|my question is|my first question|my second question|the question is|i'd like to ask|i would like to ask"
+    r"|can you (?:talk|comment|give|share|help|walk|speak|update|elaborate|provide|tell)"
+    r"|could you (?:talk|comment|give|share|help|walk|speak|update|elaborate|provide|tell))\b",
+    re.IGNORECASE,
+)
+
+
+def is_question(sentence: str) -> bool:
+    """Whether ``sentence`` asks rather than states: it ends with a question mark, opens as a
+    question ("Can you ...", "How do you ...", after fillers like "And so") or asks to be
+    answered ("I'm curious ...", "Could you talk about ..."). Transcripts often drop the
+    question mark, so the wording counts as much as the punctuation."""
+    return _QUESTION.search(sentence.strip()) is not None

@@ -157,16 +157,17 @@ def test_turn_sentiment_is_the_mean_of_its_sentence_scores(bundled):
 
 
 def test_theme_tone_of_a_turn_follows_the_sentences_that_name_the_theme(bundled):
-    from topictrack.sentiment import score_sentences
+    from topictrack.sentiment import score_sentences, theme_sentence_score
     from topictrack.themes import get_tagger
 
     table = bundled.table
     turns = table[table["mentions_ai_demand"] > 0].head(30)
     assert len(turns) == 30
+    tone_table = get_tagger().lexicon("ai_demand").tone
     for body, tone, toned in zip(turns["text"], turns["tone_ai_demand"], turns["toned_ai_demand"]):
         found = text.sentences(body)
         tags, named = get_tagger().tag_sentences(found, groups=[0] * len(found), return_named=True)
-        scores = score_sentences(found)
+        scores = [theme_sentence_score(s, x, tone_table) for s, x in zip(score_sentences(found), found)]
         naming = [s for s, n in zip(scores, named) if "ai_demand" in n]
         carrying = [s for s, t in zip(scores, tags) if "ai_demand" in t]
         voiced = [s for s in (naming or carrying) if s != 0.0]

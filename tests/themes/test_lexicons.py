@@ -97,7 +97,7 @@ MALFORMED = {
     ),
     "unknown_key": (
         'description = "d"\nterms = ["a"]\nterm = ["b"]\n',
-        "{path}:3: unknown key 'term'; valid keys are context, description, examples, exclude, name, pairs, patterns, terms",
+        "{path}:3: unknown key 'term'; valid keys are context, description, examples, exclude, name, pairs, patterns, terms, tone",
     ),
     "bad_regex": (
         'description = "d"\nterms = ["a"]\npatterns = [\n  "(deep",\n]\n',

@@ -16,7 +16,7 @@ from topictrack import text
 from topictrack.errors import TranscriptError
 from topictrack.pipeline import cache as _cache
 from topictrack.pipeline.schema import LM_COLUMNS, SCORE_COLUMNS, THEME_PREFIXES, columns, finish, typed_frame
-from topictrack.sentiment import load_lm_dictionary, score_sentences, theme_tone
+from topictrack.sentiment import load_lm_dictionary, score_sentences, theme_sentence_score, theme_tone
 from topictrack.themes import get_tagger
 
 
@@ -32,8 +32,9 @@ def lm_for(lm_dictionary):
     return load_lm_dictionary(lm_dictionary)
 
 
-def _theme_evidence(sentences, scores, tags, named) -> dict[str, list]:
-    """Per theme carried by a turn: [best confidence, mentions, best sentence, scores, named flags]."""
+def _theme_evidence(sentences, scores, tags, named, tone_tables) -> dict[str, list]:
+    """Per theme carried by a turn: [best confidence, mentions, best sentence, theme sentence
+    scores (:func:`~topictrack.sentiment.theme_sentence_score`), named flags]."""
     best = {}
     for sentence, score, tagged, names in zip(sentences, scores, tags, named):
         for theme, conf in tagged.items():
@@ -43,7 +44,7 @@ def _theme_evidence(sentences, scores, tags, named) -> dict[str, list]:
             elif conf > entry[0]:  # ties keep the earlier sentence
                 entry[0], entry[2] = conf, sentence
             entry[1] += 1
-            entry[3].append(score)
+            entry[3].append(theme_sentence_score(score, sentence, tone_tables[theme]))
             entry[4].append(theme in names)
     return best
 
@@ -64,6 +65,7 @@ def score_columns(transcript, tagger, lm) -> dict[str, list]:
     tags, named = tagger.tag_sentences(flat, groups=groups, return_named=True) if flat else ([], [])
 
     themes = list(tagger.themes)
+    tone_tables = {lex.name: lex.tone for lex in tagger.lexicons}
     for name in SCORE_COLUMNS + [p + t for t in themes for p in THEME_PREFIXES]:
         data[name] = []
     if lm is not None:
@@ -73,7 +75,7 @@ def score_columns(transcript, tagger, lm) -> dict[str, list]:
     for i, found in enumerate(per_turn):
         end = start + len(found)
         turn_scores = scores[start:end]
-        best = _theme_evidence(found, turn_scores, tags[start:end], named[start:end])
+        best = _theme_evidence(found, turn_scores, tags[start:end], named[start:end], tone_tables)
         start = end
         data["counted"].append(not data["boilerplate"][i] and data["duplicate_of"][i] is None
                                and data["language"][i] != "zh")

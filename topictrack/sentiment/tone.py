@@ -12,7 +12,10 @@ from collections.abc import Sequence
 
 from topictrack.sentiment.lexicon import resolve_finance_lexicon
 from topictrack.sentiment.scorer import SentenceExplanation, SentimentExplanation, scorer_for
-from topictrack.text import language, sentences
+from topictrack.text import is_question, language, sentences
+
+# how much a theme's own direction words weigh against the sentence's general tone
+DIRECTION_WEIGHT = 0.5
 
 
 def _split(text: str) -> list[str]:
@@ -106,9 +109,29 @@ def explain_text_or_file(text_or_path: str, *, finance_lexicon=None) -> Sentimen
     return explain_sentiment(text_or_file(text_or_path), finance_lexicon=finance_lexicon)
 
 
-def theme_tone(scores: Sequence[float], named: Sequence[bool]) -> tuple[float, int]:
-    """Tone of one theme from the scores of the sentences that carry it: ``(tone, toned)``.
+def theme_sentence_score(score: float, sentence: str, theme_tone_table=None) -> float:
+    """The tone a sentence gives one theme it carries, from its score (:func:`score_sentences`).
 
+    A question takes no stance (0.0). When the theme's ``[tone]`` table
+    (:class:`topictrack.themes.lexicon.ThemeTone`) finds direction words in the sentence, the tone is
+    ``DIRECTION_WEIGHT * direction + (1 - DIRECTION_WEIGHT) * score``: the words about the theme
+    itself outweigh the rest of the sentence, which may be about another matter. A sentence with
+    no toned word at all takes the table's ``default``. Otherwise it is ``score``.
+    """
+    if is_question(sentence):
+        return 0.0
+    if theme_tone_table is None:
+        return score
+    direction = theme_tone_table.direction(sentence)
+    if direction is not None:
+        return DIRECTION_WEIGHT * direction + (1.0 - DIRECTION_WEIGHT) * score
+    return score if score != 0.0 else theme_tone_table.default
+
+
+def theme_tone(scores: Sequence[float], named: Sequence[bool]) -> tuple[float, int]:
+    """Tone of one theme from the sentences that carry it: ``(tone, toned)``.
+
+    ``scores`` are the theme's sentence scores (:func:`theme_sentence_score`).
     ``named[i]`` says whether sentence ``i`` names the theme in words (see
     :meth:`topictrack.themes.ThemeTagger.tag_sentences`). The tone is read from the sentences
     that name the theme when there are any, else from all of them: a sentence tagged only
@@ -127,7 +150,8 @@ def theme_tones(text: str, *, lexicons=None, finance_lexicon=None) -> dict[str, 
     """Tone of each theme that :func:`topictrack.themes.tag` assigns to ``text``.
 
     A theme's tone is :func:`theme_tone` of the English sentences that carry it (per-sentence
-    tags from ``get_tagger(lexicons).tag_sentences``): the mean score of the toned sentences
+    tags from ``get_tagger(lexicons).tag_sentences``, each scored for the theme by
+    :func:`theme_sentence_score` with the theme's ``[tone]`` table): the mean of the toned ones
     among those naming the theme, or among all carrying it when none names it. A theme
     assigned to the text but to none of its English sentences gets the mean of the text's toned
     English sentences. 0.0 when no such sentence is toned.
@@ -135,6 +159,7 @@ def theme_tones(text: str, *, lexicons=None, finance_lexicon=None) -> dict[str, 
     _check_text(text, "theme_tones")
     from topictrack.themes.tagger import get_tagger, tag
 
+    tagger = get_tagger(lexicons)
     assigned = tag(text, lexicons=lexicons)
     if not assigned:
         return {}
@@ -143,14 +168,14 @@ def theme_tones(text: str, *, lexicons=None, finance_lexicon=None) -> dict[str, 
     # reads a Chinese sentence as 0.0, which would pull every tone towards neutral
     english = [s for s in parts if language(s) != "zh"]
     parts = english or parts
-    tags, named = (get_tagger(lexicons).tag_sentences(parts, return_named=True)
-                   if parts else ([], []))
+    tags, named = tagger.tag_sentences(parts, return_named=True) if parts else ([], [])
     scores = score_sentences(parts, finance_lexicon=finance_lexicon)
     tones = {}
     for theme in assigned:
-        carried = [(s, theme in n) for s, t, n in zip(scores, tags, named) if theme in t]
-        if carried:
-            tones[theme] = theme_tone([s for s, _ in carried], [n for _, n in carried])[0]
-        else:
-            tones[theme] = theme_tone(scores, [False] * len(scores))[0]
+        table = tagger.lexicon(theme).tone
+        carried = [(i, theme in n) for i, (t, n) in enumerate(zip(tags, named)) if theme in t]
+        if not carried:
+            carried = [(i, False) for i in range(len(parts))]
+        theme_scores = [theme_sentence_score(scores[i], parts[i], table) for i, _ in carried]
+        tones[theme] = theme_tone(theme_scores, [n for _, n in carried])[0]
     return tones

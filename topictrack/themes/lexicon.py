@@ -18,6 +18,11 @@ A lexicon file looks like this (every key but ``description`` and one of ``terms
     terms = ["supply chain*"]            # when one of them is in the sentence or within
     near = ["chip*", "GPU*", "memory"]   # CONTEXT_WINDOW sentences of it (same turn)
 
+    [tone]                               # which way the theme itself moves, for the company
+    favourable = ["supply improv*"]      # terms or patterns, like ``patterns``
+    unfavourable = ["shortage*", "export control*"]
+    default = 0.0                        # tone of a plain mention (no toned word, no question)
+
 Matching is case-insensitive and on whole words. In ``terms`` (and both sides of a
 pair) a space matches any run of spaces or hyphens, ``*`` at the end of a word
 matches any word ending ("restrict*" covers "restricted", "restrictions") and an
@@ -58,7 +63,8 @@ else:  # pragma: no cover
 SETTINGS_FILE = "_settings.toml"
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
-_KEYS = {"name", "description", "terms", "patterns", "exclude", "examples", "pairs", "context"}
+_KEYS = {"name", "description", "terms", "patterns", "exclude", "examples", "pairs", "context", "tone"}
+_TONE_KEYS = {"favourable", "unfavourable", "default"}
 _PAIR_KEYS = {"terms", "with"}
 _CONTEXT_KEYS = {"terms", "near"}
 CONTEXT_WINDOW = 1  # sentences on each side (same turn) in which a [[context]] table's ``near`` words count
@@ -68,13 +74,45 @@ _WORD = re.compile(r"[a-z0-9]+")
 
 
 @dataclass(frozen=True)
+class ThemeTone:
+    """A theme's ``[tone]`` table: words that say which way the theme itself moves.
+
+    A sentence's general tone may be about something else ("revenue fell 5% on the seasonal
+    decline, partly offset by growth in data center"); these words tell whether the part
+    about the theme is good or bad news for the company: a shortage of chips it buys, a price
+    rise on memory it buys or a seasonal decline is unfavourable; a price rise on what it sells
+    or supply that improved is favourable. ``default`` is the tone of a sentence that carries
+    the theme with no toned word at all.
+    """
+
+    favourable: tuple[str, ...] = ()
+    unfavourable: tuple[str, ...] = ()
+    default: float = 0.0
+    regex: re.Pattern | None = field(default=None, repr=False, compare=False)
+
+    def direction(self, sentence: str) -> float | None:
+        """``(favourable - unfavourable) / (favourable + unfavourable)`` over the entries found
+        in ``sentence`` (leftmost, longest, without overlaps), or None when none is found."""
+        if self.regex is None:
+            return None
+        good = bad = 0
+        for match in self.regex.finditer(sentence):
+            if match.lastgroup[0] == "f":
+                good += 1
+            else:
+                bad += 1
+        return (good - bad) / (good + bad) if good + bad else None
+
+
+@dataclass(frozen=True)
 class Lexicon:
     """One theme's lexicon, as read from its file.
 
     ``pairs`` holds ``(terms, with)`` tuples: a sentence matches a pair when it
     contains one entry of each side. ``context`` holds ``(terms, near)`` tuples: a
     sentence holding one of ``terms`` matches when one of ``near`` is in it or in the
-    ``CONTEXT_WINDOW`` sentences on either side of it (same turn).
+    ``CONTEXT_WINDOW`` sentences on either side of it (same turn). ``tone`` is the
+    ``[tone]`` table (:class:`ThemeTone`; empty when the file has none).
     """
 
     name: str
@@ -85,6 +123,7 @@ class Lexicon:
     examples: tuple[str, ...] = ()
     pairs: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
     context: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
+    tone: ThemeTone = ThemeTone()
     path: str | None = None
     regexes: "CompiledLexicon" = field(default=None, repr=False, compare=False)
 
@@ -309,6 +348,33 @@ def _tables(data: dict, key: str, keys: set[str], path, text: str) -> list[tuple
     return out
 
 
+def _tone_table(data: dict, path, text: str) -> ThemeTone:
+    """The ``[tone]`` table of a lexicon file, validated and compiled."""
+    raw = data.get("tone", {})
+    if not isinstance(raw, dict):
+        raise LexiconError(path, "'tone' must be a table written [tone]", _key_line(text, "tone"))
+    extra = sorted(set(raw) - _TONE_KEYS)
+    if extra:
+        raise LexiconError(path, f"[tone] has unknown key '{extra[0]}'; valid keys are "
+                           f"{', '.join(sorted(_TONE_KEYS))}", _key_line(text, extra[0]))
+    default = raw.get("default", 0.0)
+    if isinstance(default, bool) or not isinstance(default, (int, float)) or not -1.0 <= default <= 1.0:
+        raise LexiconError(path, f"[tone] default {default!r} is invalid; expected a number from -1 to 1",
+                           _key_line(text, "default"))
+    sides = {key: _string_list(raw.get(key, []), key, path, text) for key in ("favourable", "unfavourable")}
+    entries = []  # (regex source, side) of every entry, longest source first
+    for key in ("favourable", "unfavourable"):
+        for entry in sides[key]:
+            _compile(entry, entry_regex(entry), key, path, text)
+            entries.append((entry_regex(entry), key[0]))
+    entries.sort(key=lambda e: -len(e[0]))
+    alternatives = "|".join(f"(?P<{side}{i}>{source})" for i, (source, side) in enumerate(entries))
+    return ThemeTone(
+        favourable=sides["favourable"], unfavourable=sides["unfavourable"], default=float(default),
+        regex=re.compile(alternatives, re.IGNORECASE) if entries else None,
+    )
+
+
 def parse_lexicon(text: str, path="<string>") -> Lexicon:
     """Parse and validate the TOML text of one lexicon file; raise :class:`LexiconError`."""
     try:
@@ -391,6 +457,7 @@ def parse_lexicon(text: str, path="<string>") -> Lexicon:
         description=" ".join(description.split()),
         pairs=tuple(pairs),
         context=tuple(context),
+        tone=_tone_table(data, path, text),
         path=str(path),
         regexes=compiled,
         **lists,
