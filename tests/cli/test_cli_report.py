@@ -58,7 +58,8 @@ def test_default_format_is_a_table_for_a_100_column_terminal():
     assert lines[0] == "Kingsoft Cloud · call transcripts · 2024Q4 → 2025Q1"
     assert "Kingsoft Cloud · analyst summaries · 2025Q1 → 2025Q2" in lines
     assert max(len(line) for line in lines) <= 100
-    assert "seasonality          0.0% –          5.0% -0.35  +" in lines  # + marks new
+    assert "seasonality          0.0% –          3.8% -0.35  +" in lines  # + marks new
+    assert "cdn_downsizing       2.9% +0.68      0.4% +0.51* ↓" in lines  # * marks a tone of < 3 sentences
 
 
 def test_markdown_format():

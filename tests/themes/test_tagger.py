@@ -108,7 +108,7 @@ def test_classifier_catches_what_no_keyword_names_in_a_bundled_call():
     texts, groups = corpus_sentences([p for p in sample_calls() if p.name.startswith("003_")])
     wanted = {
         "Made in China Computing Resources": "chip_supply",
-        "staircase curve": "seasonality",
+        "So the price is different.": "pricing_pressure",
         "distilled model, smaller models": "deepseek",
     }
     combined = get_tagger().tag_sentences(texts, groups=groups)
@@ -120,6 +120,21 @@ def test_classifier_catches_what_no_keyword_names_in_a_bundled_call():
         theme in lexicon_only[next(i for i, t in enumerate(texts) if phrase in t)]
         for phrase, theme in list(wanted.items())[:2]
     )
+
+
+def test_a_neighbour_decides_only_a_sentence_that_holds_an_ambiguous_term():
+    # "margin" is no ambiguous term of cdn_downsizing: the EBITDA sentence before the one on
+    # business-structure adjustment stays untagged although the classifier leans to it
+    texts, groups = corpus_sentences([p for p in sample_calls() if p.name.startswith("003_")])
+    tags = get_tagger().tag_sentences(texts, groups=groups)
+    ebitda = next(i for i, t in enumerate(texts) if t.startswith("Our non-GAAP EBITDA margin achieved 16.2%"))
+    assert "cdn_downsizing" in tags[ebitda + 1]
+    assert "cdn_downsizing" not in tags[ebitda]
+    probability = get_tagger().model.predict_proba([texts[ebitda], texts[ebitda + 1]])
+    assert probability[0][list(get_tagger().model.classes_).index("cdn_downsizing")] >= 0.4
+    # a sentence on something else after a pricing sentence: no ambiguous term, no tag
+    text = ["We cut the price of GPU rentals by a third this quarter.", "Our EBITDA margin reached 16%."]
+    assert get_tagger().tag_sentences(text, groups=[0, 0])[1] == {}
 
 
 def test_explain_names_terms_exclusions_features_and_sentences():
@@ -206,11 +221,16 @@ NOT_A_THEME = [
     ("We are using AI to improve our product supply chain and inventory management.", "chip_supply"),
     ("We manage an annual R&D budget of about $2 billion.", "seasonality"),
     ("In Gaming, revenue grew on strong demand for AMD Radeon GPUs.", "ai_demand"),
+    ("Offsetting these were higher loans held for sale yields on higher mortgage rates.", "cdn_downsizing"),
+    ("We made strategic adjustments to our sales team in the quarter.", "cdn_downsizing"),
 ]
 
 # Sentences of other companies' calls that do discuss a theme in their own words.
 THEME_IN_OTHER_WORDS = [
     ("We expect supply constraints to be the headwind to Gaming.", "chip_supply"),
+    ("We completed our business strategy adjustments in the first half. We now have a healthier business mix.",
+     "cdn_downsizing"),
+    ("We saw a major shift from the traditional IaaS business to the AI cloud.", "cdn_downsizing"),
     ("We expect tightness in the supply for our advanced architectures to persist.", "chip_supply"),
     ("Small amounts of H200 products for China-based customers were approved.", "chip_supply"),
     ("Supply is unable to keep up with demand for all of these components globally.", "chip_supply"),

@@ -209,3 +209,14 @@ def test_the_interpreters_english_counts_in_the_bundled_calls(bundled_trends):
     assert q1.loc[33, "mentions_chip_supply"] > 0
     chip = table[(table.theme == "chip_supply") & (table.period == "2025Q1")].iloc[0]
     assert chip.trend in ("rising", "new")
+
+
+def test_the_cdn_business_drops_out_of_the_bundled_q1_call(bundled_trends):
+    # the analyst table in the seeds: the CDN business was not discussed in Q1; the one Q1
+    # sentence left is the business-structure adjustment the guide counts for the theme
+    _, table = bundled_trends
+    cdn = table[(table.theme == "cdn_downsizing") & (table.period == "2025Q1")].iloc[0]
+    assert cdn.trend in ("falling", "gone")
+    assert cdn.delta_share_high < 0
+    q4 = table[(table.theme == "cdn_downsizing") & (table.period == "2024Q4")].iloc[0]
+    assert q4.mentions > cdn.mentions

@@ -132,6 +132,14 @@ class Lexicon:
         """Number of terms, patterns, pairs and context tables."""
         return len(self.terms) + len(self.patterns) + len(self.pairs) + len(self.context)
 
+    def ambiguous_lexicon(self) -> "Lexicon | None":
+        """The terms this lexicon counts only with company (the ``terms`` side of each
+        ``[[pairs]]`` table and the ``terms`` of each ``[[context]]`` table) as one plain
+        lexicon with this theme's exclusions; None when there are none. A sentence holding one
+        is ambiguous for the theme: its neighbours may decide it."""
+        terms = [t for left, _ in self.pairs for t in left] + [t for terms, _ in self.context for t in terms]
+        return _plain_lexicon(f"{self.name}_ambiguous", terms, self.exclude, self.path) if terms else None
+
     def context_lexicons(self) -> list[tuple["Lexicon", "Lexicon"]]:
         """Each ``[[context]]`` table as two plain lexicons: its ambiguous terms (with this
         theme's exclusions) and its ``near`` words."""

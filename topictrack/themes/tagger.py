@@ -11,12 +11,16 @@ Two sources decide, per sentence:
   lexicons): a sentence that names no theme gets one from the classifier only next to a
   sentence that names it (within ``SUPPORT_WINDOW`` sentences, same turn), when its
   probability read with its neighbours reaches ``SUPPORTED_THRESHOLD`` (or the model's
-  threshold if lower) and its own words lean to the theme, adding at least
+  threshold if lower), its own words lean to the theme, adding at least
   ``OWN_EVIDENCE`` to its log-odds with the context left out (so "Thank you." after a
-  pricing sentence stays untagged). Of the sentences around one naming sentence, only
-  the likeliest gets the theme this way: context decides an ambiguous sentence ("I
-  often talk about the staircase curve." next to revenue landing next quarter) but a
-  run of sentences does not count for a theme only one of them names. A sentence
+  pricing sentence stays untagged), and it holds one of the theme's *ambiguous* terms,
+  those the lexicon counts only with company (a ``[[pairs]]`` table's ``terms`` or a
+  ``[[context]]`` table's ``terms``; see :meth:`Lexicon.ambiguous_lexicon`). Of the
+  sentences around one naming sentence, only the likeliest gets the theme this way:
+  context decides an ambiguous sentence ("We strengthened our cooperation with Made in
+  China Computing Resources." next to a sentence on GPU supply) but does not make a
+  sentence about something else ("Our EBITDA margin reached 16%.") or a run of sentences
+  count for a theme only one of them names. A sentence
   holding one of a theme's exclusions ("share price") and none of its entries never
   gets that theme.
 
@@ -227,6 +231,7 @@ class ThemeTagger:
                 self._context.append((column, len(aux), len(aux) + 1))
                 aux += [ambiguous, near]
         self._context_matcher = _matcher.LexiconMatcher(aux) if aux else None
+        self._ambiguous = [lex.ambiguous_lexicon() for lex in self.lexicons]  # per theme column
         self._generation = self._matcher.generation
         self._lock = threading.Lock()
         # per model: (model, [(our column, its column)], word ids of the matcher's words in its vocabulary)
@@ -315,10 +320,19 @@ class ThemeTagger:
             near = near_any(hits, groups, window=SUPPORT_WINDOW)
             supported = near & (probs >= np.minimum(self._thresholds, SUPPORTED_THRESHOLD))
             candidates = ~hits & ~lookalikes & leaning & with_model & supported
+            candidates = self._holding_ambiguous_terms(sentences, candidates)
             alone = _one_per_naming_sentence(candidates, hits, probs, groups)
             out = np.where(hits, 1 - (1 - out) * (1 - probs), out)
             out[alone] = probs[alone]
         return out, hits
+
+    def _holding_ambiguous_terms(self, sentences: list[str], candidates: np.ndarray) -> np.ndarray:
+        """``candidates`` where the sentence holds one of the theme's ambiguous terms."""
+        keep = np.zeros_like(candidates)
+        for row, column in zip(*np.nonzero(candidates)):
+            ambiguous = self._ambiguous[column]
+            keep[row, column] = ambiguous is not None and bool(_matcher.matched_entries(ambiguous, sentences[row]))
+        return keep
 
     def _lexicon_hits(self, sentences: list[str], groups, batch) -> tuple[np.ndarray, np.ndarray]:
         """Lexicon matches and look-alikes (bool, sentences x themes), ``[[context]]`` tables included."""
