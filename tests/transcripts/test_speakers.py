@@ -220,3 +220,15 @@ def test_the_cdn_business_drops_out_of_the_bundled_q1_call(bundled_trends):
     assert cdn.delta_share_high < 0
     q4 = table[(table.theme == "cdn_downsizing") & (table.period == "2024Q4")].iloc[0]
     assert q4.mentions > cdn.mentions
+
+
+def test_a_call_scored_against_itself_shows_no_trend(bundled_trends):
+    scored, _ = bundled_trends
+    q1 = scored[scored.period == "2025Q1"]
+    again = q1.assign(period="2025Q2", call_id=q1.call_id + "-again", path=q1.path + "-again")
+    table = topictrack.theme_trends(pd.concat([q1, again], ignore_index=True))
+    later = table[table.period == "2025Q2"]
+    assert len(later) == len(topictrack.list_themes())
+    assert set(later.trend) <= {"steady", "absent"}
+    assert "steady" in set(later.trend)
+    assert (later.delta_share.dropna() == 0).all()
