@@ -729,3 +729,43 @@ def test_cache_entries_are_checked_against_their_key():
     with pytest.raises(cache_format.EntryError, match="another key"):
         cache_format.decode("k2", raw)
     assert cache_module.ScoreCache("/nonexistent-topictrack", "f").get("k") is None
+
+
+# ---------------------------------------------------------------- 13. a dead worker on Dask
+# Last in this file: a Dask cluster leaves threads behind in this process, and forking (the local
+# engine's workers) is best done before.
+
+CRASH_ON = '''
+import os
+
+
+def dask_setup(worker):  # run in every Dask worker process as it starts, restarted ones too
+    from topictrack.pipeline import runner
+
+    real = runner._score_file
+
+    def score_file(settings, task):
+        if task.path.endswith({name!r}):
+            os._exit(9)
+        return real(settings, task)
+
+    runner._score_file = score_file
+'''
+
+
+def test_a_dask_worker_that_dies_costs_only_its_file(tmp_path):
+    import dask
+    import distributed  # noqa: F401 - its defaults join dask's settings before the override below
+
+    calls = write_calls(tmp_path / "calls", 9)
+    preload = tmp_path / "crash_on_acme_03.py"
+    preload.write_text(CRASH_ON.format(name="acme_03.txt"), encoding="utf-8")
+    out = tmp_path / "scored.parquet"
+    with dask.config.set({"distributed.worker.preload": [str(preload)]}):
+        result = cli("score", str(calls[0].parent), "-o", str(out), "--engine", "dask", "-j", "2",
+                     "--no-cache")
+    assert result.exit_code == 1
+    assert [line for line in result.stderr.splitlines() if "acme_03" in line or "Failed" in line] == [
+        f"Failed: {calls[3]}: the worker process scoring it died (killed, or out of memory)"]
+    assert "Scored 8 call(s)" in result.stderr
+    assert sorted(pd.read_parquet(out)["path"].unique()) == [str(p) for p in calls if p != calls[3]]
