@@ -467,6 +467,48 @@ def test_many_short_lines_are_read_into_turns_with_every_line(tmp_path):
     assert body.count("\n") == n - 1 and body.endswith("segment 19999 this year.")
 
 
+class _CountedText(str):
+    """A line of a call that counts the characters copied by ``+`` on it and on what it makes."""
+
+    copied = 0
+
+    def __add__(self, other):
+        _CountedText.copied += len(self) + len(other)
+        return _CountedText(str.__add__(self, other))
+
+
+class _CountingSplit:
+    """Splits lines like the real pattern, handing back lines that count their copies."""
+
+    def __init__(self, real):
+        self.real = real
+
+    def split(self, line):
+        return [_CountedText(part) for part in self.real.split(line)]
+
+
+class _EveryLine:
+    def search(self, line):
+        return True
+
+
+@pytest.mark.parametrize("n", [1_000, 4_000])
+def test_building_turns_from_many_short_lines_copies_each_line_a_bounded_number_of_times(n, monkeypatch):
+    from topictrack.transcripts import unlabelled
+
+    text = "\n".join(f"Revenue grew in segment {i} this year." for i in range(n))
+    expected = unlabelled.parse_sentence_lines(text, "lines.txt").turns
+    # every line goes through the operator split, which hands back counting lines
+    monkeypatch.setattr(unlabelled, "_OPERATOR_INNER_HINT", _EveryLine())
+    monkeypatch.setattr(unlabelled, "_OPERATOR_INNER", _CountingSplit(unlabelled._OPERATOR_INNER))
+    monkeypatch.setattr(_CountedText, "copied", 0)
+    parsed = unlabelled.parse_sentence_lines(text, "lines.txt")
+    assert parsed.turns == expected
+    assert len(parsed.turns) == 1 and parsed.turns[0][3].count("\n") == n - 1
+    # one turn of n lines: growing it line by line copies about n * n / 2 lines' worth of text
+    assert _CountedText.copied <= 2 * len(text)
+
+
 # ---------------------------------------------------------------- 12. catastrophic regexes
 
 
