@@ -23,7 +23,9 @@ Probes:
   sentences of two bundled calls plus one hostile text of N characters (``cpu``; ``shipped_only_cpu``
   is the same tagging with the shipped lexicons alone). The outcome says whether the pattern was
   refused at load (the shape screen), left out at run time (over its time budget) or kept (the
-  ``regex`` engine ran it in time);
+  ``regex`` engine ran it in time); ``re_search_of_text``: one search of the text alone with
+  Python's ``re``, the engine every pattern ran on before (stopped after 30 s; the probe's wall
+  time includes it);
 - ``5 MB unpunctuated line``: ``read_transcript`` + scoring + the HTML report of a call with a
   5 MB line of words, and the report's size.
 """
@@ -168,6 +170,7 @@ while deep != top:
 REGEX = """
 from topictrack.themes import get_tagger, load_lexicons
 from topictrack.themes import regex_guard
+from topictrack.themes.lexicon import left_out
 from topictrack.errors import LexiconError
 from topictrack.text import sentences as split
 from topictrack._resources import sample_calls
@@ -185,12 +188,22 @@ shipped = time.process_time() - t
 t = time.process_time()
 try:
     load_lexicons(folder)
+    tagger = get_tagger(folder)
     with regex_guard.quiet():
-        tags = get_tagger(folder).tag_sentences(sentences)
-    outcome = "left out at run time" if regex_guard.skipped() else "kept (in time)"
+        tagger.tag_sentences(sentences)
+    outcome = "left out at run time" if left_out(tagger.lexicons) else "kept (in time)"
 except LexiconError as exc:
     outcome = "refused at load: " + str(exc).split(": ", 1)[1][:60]
-done(cpu=time.process_time() - t, outcome=outcome, shipped_only_cpu=shipped, sentences=len(sentences))
+cpu = time.process_time() - t
+import subprocess
+timed = "import re, sys, time; t = time.process_time(); re.compile(sys.argv[1], re.I).search(sys.argv[2]); "
+timed += "print(time.process_time() - t)"
+try:
+    plain = subprocess.run([sys.executable, "-c", timed, pattern, text], capture_output=True, text=True, timeout=30)
+    plain_re = f"{float(plain.stdout):.2f} s"
+except subprocess.TimeoutExpired:
+    plain_re = "over 30 s"
+done(cpu=cpu, outcome=outcome, shipped_only_cpu=shipped, sentences=len(sentences), re_search_of_text=plain_re)
 """
 
 # (pattern, text) pairs: the text is put among the sentences of two bundled calls
