@@ -234,10 +234,9 @@ class BudgetedPattern:
             lines = []
             for part in slow:
                 entry = f" entry {part.entry!r}" if part.entry is not None else ""
-                lines.append(f"{part.where}: {part.key}{entry} ran over its time budget on one text "
-                             f"({len(text):,} characters) and is left out for the rest of the run: the "
-                             "regular expression backtracks catastrophically there; rewrite it so no "
-                             "text can be matched in many ways")
+                lines.append(f"{part.where}: {part.key}{entry} ran over its time budget on one text and "
+                             "is left out for the rest of the run: the regular expression backtracks "
+                             "catastrophically there; rewrite it so no text can be matched in many ways")
             self._parts = tuple(part for part in self._parts if part not in slow)
             self.left_out += tuple(lines)
             self._compile()
