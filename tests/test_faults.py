@@ -564,7 +564,7 @@ def _slow_lexicon(folder: Path, pattern: str) -> Path:
 
 
 # Patterns the load-time screen lets through, each with a text on which Python's re engine
-# backtracks for minutes or more.
+# backtracks for seconds ((\w|a)+$) or far longer ((a|aa)+$).
 SLOW_PATTERNS = [
     (r"(\w|a)+$", "a" * 20_000 + "!"),
     (r"(a|aa)+$", "a" * 60 + "!"),
@@ -614,6 +614,8 @@ def test_a_scoring_run_says_a_pattern_was_left_out_once_and_stores_nothing_in_th
         assert len(said) == 1 and f"{path}:4: patterns entry {pattern!r}" in said[0]
         assert "Scored 4 call(s)" in done.stderr and "(0 from cache)" in done.stderr
         assert not [p for p in cache.rglob("*.json")]
+    pipeline.run(calls, jobs=1, cache=cache)  # the shipped lexicons alone: every call is stored
+    assert len(list(cache.rglob("*.json"))) == 4
     table = pd.read_parquet(tmp_path / "out.parquet")
     shared = [c for c in plain.columns if c in table.columns]
     assert len(shared) > 10 and "mentions_slow" in table.columns
