@@ -905,19 +905,34 @@ def dask_setup(worker):  # run in every Dask worker process as it starts, restar
 '''
 
 
-def test_a_dask_worker_that_dies_costs_only_its_file(tmp_path):
+def test_a_dask_worker_that_dies_costs_only_its_file_as_on_the_local_engine(tmp_path, monkeypatch):
     import dask
     import distributed  # noqa: F401 - its defaults join dask's settings before the override below
 
     calls = write_calls(tmp_path / "calls", 9)
+    real = runner._score_file
+
+    def score_file(settings, task):  # forked local workers inherit this
+        if task.path.endswith("acme_03.txt"):
+            os._exit(9)
+        return real(settings, task)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(runner, "_score_file", score_file)
+        local = cli("score", str(calls[0].parent), "-o", str(tmp_path / "local.parquet"), "-j", "2", "--no-cache")
     preload = tmp_path / "crash_on_acme_03.py"
     preload.write_text(CRASH_ON.format(name="acme_03.txt"), encoding="utf-8")
     out = tmp_path / "scored.parquet"
     with dask.config.set({"distributed.worker.preload": [str(preload)]}):
         result = cli("score", str(calls[0].parent), "-o", str(out), "--engine", "dask", "-j", "2",
                      "--no-cache")
-    assert result.exit_code == 1
-    assert [line for line in result.stderr.splitlines() if "acme_03" in line or "Failed" in line] == [
+
+    def said(run):
+        return [line for line in run.stderr.splitlines() if "acme_03" in line or "Failed" in line]
+
+    assert result.exit_code == local.exit_code == 1
+    assert said(result) == said(local) == [
         f"Failed: {calls[3]}: the worker process scoring it died (killed, or out of memory)"]
     assert "Scored 8 call(s)" in result.stderr
     assert sorted(pd.read_parquet(out)["path"].unique()) == [str(p) for p in calls if p != calls[3]]
+    pd.testing.assert_frame_equal(pd.read_parquet(out), pd.read_parquet(tmp_path / "local.parquet"))
