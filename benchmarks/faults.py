@@ -19,7 +19,13 @@ Probes:
 - ``FIFO``, ``/dev/zero``, ``1 GB sparse file``: ``read_transcript`` refusing them (target: at
   once, without reading);
 - ``deep tree 1000``: ``pipeline.run`` on a folder with a call 1,000 folders deep;
-- ``regex (a+)+$``: loading a lexicon holding it (refused before any sentence is matched);
+- ``regex PATTERN on N chars``: a user lexicon holding the pattern, loaded and tagging the
+  sentences of two bundled calls plus one hostile text of N characters (``cpu``; ``shipped_only_cpu``
+  is the same tagging with the shipped lexicons alone). The outcome says whether the pattern was
+  refused at load (the shape screen), left out at run time (over its time budget) or kept (the
+  ``regex`` engine ran it in time); ``re_search_of_text``: one search of the text alone with
+  Python's ``re``, the engine every pattern ran on before (stopped after 30 s; the probe's wall
+  time includes it);
 - ``5 MB unpunctuated line``: ``read_transcript`` + scoring + the HTML report of a call with a
   5 MB line of words, and the report's size.
 """
@@ -162,18 +168,55 @@ while deep != top:
 """
 
 REGEX = """
-from topictrack.themes import load_lexicons
+from topictrack.themes import get_tagger, load_lexicons
+from topictrack.themes import regex_guard
+from topictrack.themes.lexicon import left_out
 from topictrack.errors import LexiconError
+from topictrack.text import sentences as split
+from topictrack._resources import sample_calls
+pattern, text = sys.argv[2], json.loads(sys.argv[3])
 folder = Path(sys.argv[1]) / "lexicons"
 folder.mkdir()
-(folder / "slow.toml").write_text("name = 'slow'\\ndescription = 'x'\\npatterns = ['(a+)+$']\\n")
+(folder / "slow.toml").write_text("name = 'slow'\\ndescription = 'x'\\nterms = ['widget']\\npatterns = "
+                                  + json.dumps([pattern]) + "\\n")
+sentences = [s for p in sample_calls()[:2] for s in split(p.read_text(encoding="utf-8"))]
+sentences.insert(len(sentences) // 2, text)
+get_tagger(None).tag_sentences(sentences[:20])
+t = time.process_time()
+get_tagger(None).tag_sentences(sentences)
+shipped = time.process_time() - t
 t = time.process_time()
 try:
-    load_lexicons(folder); outcome = "loaded"
+    load_lexicons(folder)
+    tagger = get_tagger(folder)
+    with regex_guard.quiet():
+        tagger.tag_sentences(sentences)
+    outcome = "left out at run time" if left_out(tagger.lexicons) else "kept (in time)"
 except LexiconError as exc:
-    outcome = str(exc).split(": ", 1)[1]
-done(cpu=time.process_time() - t, outcome=outcome)
+    outcome = "refused at load: " + str(exc).split(": ", 1)[1][:60]
+cpu = time.process_time() - t
+import subprocess
+timed = "import re, sys, time; t = time.process_time(); re.compile(sys.argv[1], re.I).search(sys.argv[2]); "
+timed += "print(time.process_time() - t)"
+try:
+    plain = subprocess.run([sys.executable, "-c", timed, pattern, text], capture_output=True, text=True, timeout=30)
+    plain_re = f"{float(plain.stdout):.2f} s"
+except subprocess.TimeoutExpired:
+    plain_re = "over 30 s"
+done(cpu=cpu, outcome=outcome, shipped_only_cpu=shipped, sentences=len(sentences), re_search_of_text=plain_re)
 """
+
+# (pattern, text) pairs: the text is put among the sentences of two bundled calls
+REGEX_PROBES = [
+    (r"(a+)+$", "a" * 30 + "b"),
+    (r"(a|a?)+$", "a" * 30 + "!"),
+    (r"(\d+|\w+)*x", "1" * 30 + "!"),
+    (r"(\w|a)+$", "a" * 20_000 + "!"),
+    (r"(a|aa)+$", "a" * 60 + "!"),
+    (r"(\w|\d)*y", "1" * 5_000),
+    (r"(.*a){8}x", "a" * 200),
+    (r"(\d|\w)+x", "1" * 60 + "!"),
+]
 
 LONG_LINE = """
 from topictrack import pipeline, report
@@ -209,9 +252,10 @@ def main() -> None:
         ("/dev/zero", DEV_ZERO),
         ("1 GB sparse file", SPARSE),
         ("deep tree 1000", DEEP),
-        ("regex (a+)+$", REGEX),
         ("5 MB unpunctuated line", LONG_LINE),
     ]]
+    probes += [(f"regex {pattern} on {len(text):,} chars", REGEX, (pattern, json.dumps(text)))
+               for pattern, text in REGEX_PROBES]
     print(f"{'probe':<40}{'cpu s':>9}{'wall s':>9}{'peak MB':>9}  details")
     for name, code, extra in probes:
         with tempfile.TemporaryDirectory(prefix="tt-faults-") as folder:

@@ -6,6 +6,7 @@ runs them at full size.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import errno
 import io
@@ -13,6 +14,7 @@ import json
 import logging
 import os
 import pickle
+import re
 import shutil
 import signal
 import subprocess
@@ -467,11 +469,53 @@ def test_many_short_lines_are_read_into_turns_with_every_line(tmp_path):
     assert body.count("\n") == n - 1 and body.endswith("segment 19999 this year.")
 
 
+class _CountedText(str):
+    """A line of a call that counts the characters copied by ``+`` on it and on what it makes."""
+
+    copied = 0
+
+    def __add__(self, other):
+        _CountedText.copied += len(self) + len(other)
+        return _CountedText(str.__add__(self, other))
+
+
+class _CountingSplit:
+    """Splits lines like the real pattern, handing back lines that count their copies."""
+
+    def __init__(self, real):
+        self.real = real
+
+    def split(self, line):
+        return [_CountedText(part) for part in self.real.split(line)]
+
+
+class _EveryLine:
+    def search(self, line):
+        return True
+
+
+@pytest.mark.parametrize("n", [1_000, 4_000])
+def test_building_turns_from_many_short_lines_copies_each_line_a_bounded_number_of_times(n, monkeypatch):
+    from topictrack.transcripts import unlabelled
+
+    text = "\n".join(f"Revenue grew in segment {i} this year." for i in range(n))
+    expected = unlabelled.parse_sentence_lines(text, "lines.txt").turns
+    # every line goes through the operator split, which hands back counting lines
+    monkeypatch.setattr(unlabelled, "_OPERATOR_INNER_HINT", _EveryLine())
+    monkeypatch.setattr(unlabelled, "_OPERATOR_INNER", _CountingSplit(unlabelled._OPERATOR_INNER))
+    monkeypatch.setattr(_CountedText, "copied", 0)
+    parsed = unlabelled.parse_sentence_lines(text, "lines.txt")
+    assert parsed.turns == expected
+    assert len(parsed.turns) == 1 and parsed.turns[0][3].count("\n") == n - 1
+    # one turn of n lines: growing it line by line copies about n * n / 2 lines' worth of text
+    assert _CountedText.copied <= 2 * len(text)
+
+
 # ---------------------------------------------------------------- 12. catastrophic regexes
 
 
 @pytest.mark.parametrize("pattern", [r"(a+)+$", r"(\\w*\\s?)*done", r"(?:x(?:ab)+)*$", r"(a|a)+$",
-                                     r"(a?){25}a{25}"])
+                                     r"(a?){25}a{25}", r"(a|a?)+$", r"(\\d+|\\w+)*x"])
 def test_a_lexicon_pattern_that_backtracks_exponentially_is_refused(tmp_path, pattern):
     folder = tmp_path / "lexicons"
     folder.mkdir()
@@ -488,6 +532,114 @@ def test_ordinary_lexicon_patterns_are_accepted(tmp_path):
         'name = "fine"\ndescription = "x"\n'
         "patterns = ['\\bH(?:20|800)\\b', '\\d+(?:\\.\\d+)?%', '(?:foo|bar)+ing']\n", encoding="utf-8")
     assert "fine" in [lex.name for lex in load_lexicons(folder)]
+
+
+class _Hang(Exception):
+    pass
+
+
+@contextlib.contextmanager
+def _at_most(seconds: float):
+    """Fail instead of hanging: a generous ceiling, not a speed figure (benchmarks/faults.py has those)."""
+    def stop(signum, frame):
+        raise _Hang(f"still running after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _slow_lexicon(folder: Path, pattern: str) -> Path:
+    folder.mkdir()
+    path = folder / "slow.toml"
+    path.write_text("name = 'slow'\ndescription = 'x'\nterms = ['widget']\n"
+                    f"patterns = ['{pattern}', 'gizmo\\w*']\n", encoding="utf-8")
+    (folder / "fine.toml").write_text("name = 'fine'\ndescription = 'x'\npatterns = ['\\bsprock\\w+']\n",
+                                      encoding="utf-8")
+    return path
+
+
+# Patterns the load-time screen lets through, each with a text on which Python's re engine
+# backtracks for seconds ((\w|a)+$) or far longer ((a|aa)+$).
+SLOW_PATTERNS = [
+    (r"(\w|a)+$", "a" * 20_000 + "!"),
+    (r"(a|aa)+$", "a" * 60 + "!"),
+]
+SENTENCES = ["Revenue grew as demand for AI servers stayed strong.", "We sold a widget.",
+             "Gizmos sold well.", "Sprockets were scarce.", "Chip supply remains tight."]
+
+
+@pytest.mark.parametrize("pattern, text", SLOW_PATTERNS)
+def test_a_lexicon_pattern_over_its_time_budget_is_left_out_with_one_line(tmp_path, caplog, pattern, text):
+    from topictrack.themes import get_tagger
+
+    path = _slow_lexicon(tmp_path / "lexicons", pattern)
+    sentences = SENTENCES[:2] + [text] + SENTENCES[2:]
+    shipped = get_tagger(None).tag_sentences(sentences)
+    with caplog.at_level(logging.WARNING), _at_most(60):
+        tagged = get_tagger(path.parent).tag_sentences(sentences)
+        again = get_tagger(path.parent).tag_sentences(sentences[::-1])  # left out now: said once
+    lines = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(lines) == 1 and "\n" not in lines[0]
+    assert lines[0].startswith(f"{path}:4: patterns entry {pattern!r} ran over its time budget")
+    assert "left out for the rest of the run" in lines[0]
+    # the other themes, and the theme's other entries, are tagged as before
+    assert [{k: v for k, v in t.items() if k not in ("slow", "fine")} for t in tagged] == shipped
+    assert [("slow" in t, "fine" in t) for t in tagged] == [
+        (False, False), (True, False), (False, False), (True, False), (False, True), (False, False)]
+    assert again == tagged[::-1]
+
+
+@pytest.mark.parametrize("pattern, text", SLOW_PATTERNS[1:])
+def test_a_scoring_run_says_a_pattern_was_left_out_once_and_stores_nothing_in_the_cache(tmp_path, pattern, text):
+    calls = write_calls(tmp_path / "calls", 4)
+    for i, call in enumerate(calls):  # a text of its own in each call, found slow by either worker
+        call.write_text(call.read_text(encoding="utf-8").replace("Thank you.", f"Thank you. {text[0] * i}{text}"),
+                        encoding="utf-8")
+    path = _slow_lexicon(tmp_path / "lexicons", pattern)
+    cache = tmp_path / "cache"
+    plain = pipeline.run(calls, jobs=2, cache=False).table
+    for _ in range(2):  # nothing was stored: the second run finds the pattern slow again, and says so
+        with _at_most(120):
+            done = subprocess.run([sys.executable, "-c", "from topictrack.cli import main; main()", "score",
+                                   *map(str, calls), "-o", str(tmp_path / "out.parquet"), "--cache", str(cache),
+                                   "--lexicons", str(path.parent), "-j", "2"],
+                                  capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        said = [line for line in done.stderr.splitlines() if "time budget" in line]
+        assert len(said) == 1 and f"{path}:4: patterns entry {pattern!r}" in said[0]
+        assert "Scored 4 call(s)" in done.stderr and "(0 from cache)" in done.stderr
+        assert not [p for p in cache.rglob("*.json")]
+    pipeline.run(calls, jobs=1, cache=cache)  # the shipped lexicons alone: every call is stored
+    assert len(list(cache.rglob("*.json"))) == 4
+    table = pd.read_parquet(tmp_path / "out.parquet")
+    shared = [c for c in plain.columns if c in table.columns]
+    assert len(shared) > 10 and "mentions_slow" in table.columns
+    pd.testing.assert_frame_equal(table[shared], plain[shared])
+
+
+def test_a_budgeted_pattern_leaves_out_only_its_slow_parts():
+    from topictrack.themes import regex_guard
+
+    parts = [regex_guard.Part(r"(a|aa)+$", r"(a|aa)+$", "patterns", "x.toml:3"),
+             regex_guard.Part(r"\bgizmo\w*", r"\bgizmo\w*", "patterns", "x.toml:4"),
+             regex_guard.Part(r"widgets?")]
+    budgeted = regex_guard.BudgetedPattern(parts, ignore_case=True)
+    with regex_guard.quiet(), _at_most(60):
+        assert budgeted.search("a" * 60 + "!") is None
+        assert budgeted.search("Gizmos") is not None and budgeted.search("aaa") is None
+        assert budgeted.sub("-", "two widgets, one gizmo") == "two -, one -"
+        assert [m.group(0) for m in budgeted.finditer("widget gizmo")] == ["widget", "gizmo"]
+    assert budgeted.pattern == r"(?:\bgizmo\w*)|(?:widgets?)"
+    assert [line.split(" ran ")[0] for line in budgeted.left_out] == ["x.toml:3: patterns entry '(a|aa)+$'"]
+    assert regex_guard.left_out([budgeted, re.compile("x"), None]) == budgeted.left_out
+    copy = pickle.loads(pickle.dumps(budgeted))
+    assert copy.pattern == budgeted.pattern and copy.search("GIZMO") is not None
+    assert copy.left_out == budgeted.left_out
 
 
 # ---------------------------------------------------------------- 13. workers
@@ -729,3 +881,58 @@ def test_cache_entries_are_checked_against_their_key():
     with pytest.raises(cache_format.EntryError, match="another key"):
         cache_format.decode("k2", raw)
     assert cache_module.ScoreCache("/nonexistent-topictrack", "f").get("k") is None
+
+
+# ---------------------------------------------------------------- 13. a dead worker on Dask
+# Last in this file: a Dask cluster leaves threads behind in this process, and forking (the local
+# engine's workers) is best done before.
+
+CRASH_ON = '''
+import os
+
+
+def dask_setup(worker):  # run in every Dask worker process as it starts, restarted ones too
+    from topictrack.pipeline import runner
+
+    real = runner._score_file
+
+    def score_file(settings, task):
+        if task.path.endswith({name!r}):
+            os._exit(9)
+        return real(settings, task)
+
+    runner._score_file = score_file
+'''
+
+
+def test_a_dask_worker_that_dies_costs_only_its_file_as_on_the_local_engine(tmp_path, monkeypatch):
+    import dask
+    import distributed  # noqa: F401 - its defaults join dask's settings before the override below
+
+    calls = write_calls(tmp_path / "calls", 9)
+    real = runner._score_file
+
+    def score_file(settings, task):  # forked local workers inherit this
+        if task.path.endswith("acme_03.txt"):
+            os._exit(9)
+        return real(settings, task)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(runner, "_score_file", score_file)
+        local = cli("score", str(calls[0].parent), "-o", str(tmp_path / "local.parquet"), "-j", "2", "--no-cache")
+    preload = tmp_path / "crash_on_acme_03.py"
+    preload.write_text(CRASH_ON.format(name="acme_03.txt"), encoding="utf-8")
+    out = tmp_path / "scored.parquet"
+    with dask.config.set({"distributed.worker.preload": [str(preload)]}):
+        result = cli("score", str(calls[0].parent), "-o", str(out), "--engine", "dask", "-j", "2",
+                     "--no-cache")
+
+    def said(run):
+        return [line for line in run.stderr.splitlines() if "acme_03" in line or "Failed" in line]
+
+    assert result.exit_code == local.exit_code == 1
+    assert said(result) == said(local) == [
+        f"Failed: {calls[3]}: the worker process scoring it died (killed, or out of memory)"]
+    assert "Scored 8 call(s)" in result.stderr
+    assert sorted(pd.read_parquet(out)["path"].unique()) == [str(p) for p in calls if p != calls[3]]
+    pd.testing.assert_frame_equal(pd.read_parquet(out), pd.read_parquet(tmp_path / "local.parquet"))

@@ -117,3 +117,17 @@ def test_a_user_theme_tone_table_sets_the_tone_column_of_the_scored_table(tmp_pa
     row = table[table["mentions_buybacks"] > 0].iloc[0]
     assert row["toned_buybacks"] == 1
     assert row["tone_buybacks"] == pytest.approx(-0.5)  # DIRECTION_WEIGHT of -1, the sentence itself 0.0
+
+
+def test_a_user_tone_pattern_that_backtracks_is_left_out_with_one_line(caplog):
+    from topictrack.themes.lexicon import left_out
+
+    table_file = 'description = "d"\nterms = ["buyback*"]\n[tone]\nunfavourable = [\'(a|aa)+$\', "paused"]\n'
+    lexicon = parse_lexicon(table_file, "b.toml")
+    hostile = "We paused the buyback " + "a" * 60 + "!"
+    assert lexicon.tone.direction(hostile) == -1.0  # "paused" still counts
+    assert lexicon.tone.direction("The buyback went on.") is None
+    (line,) = left_out([lexicon])
+    assert line.startswith("b.toml:4: unfavourable entry '(a|aa)+$' ran over its time budget")
+    # the shipped tables run on re: nothing of theirs is ever left out
+    assert left_out(get_tagger().lexicons) == ()

@@ -18,11 +18,17 @@ from topictrack.pipeline import cache as _cache
 from topictrack.pipeline.schema import LM_COLUMNS, SCORE_COLUMNS, THEME_PREFIXES, columns, finish, typed_frame
 from topictrack.sentiment import load_lm_dictionary, score_sentences, theme_sentence_score, theme_tone
 from topictrack.themes import get_tagger
+from topictrack.themes.lexicon import left_out as left_out_patterns
 
 
 def tagger_for(lexicons):
     """The theme tagger of a lexicon setting (built once per process by :mod:`topictrack.themes`)."""
     return get_tagger(lexicons)
+
+
+def left_out(lexicons) -> tuple[str, ...]:
+    """The user patterns the tagger of a lexicon setting has left out for their time, one line each."""
+    return left_out_patterns(get_tagger(lexicons).lexicons)
 
 
 def lm_for(lm_dictionary):

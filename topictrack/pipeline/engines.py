@@ -54,7 +54,7 @@ class LocalEngine:
     def imap(self, func, tasks, *, initializer=None, initargs=(), on_crash=None, split=None,
              join=None):
         """Yield ``func(task)`` for each task, in order. With ``on_crash``, a worker that dies
-        costs only its task (see :func:`topictrack.workers.resilient_map`)."""
+        costs only its task (see :func:`.workers.resilient_map`)."""
         if self.jobs == 1:
             if initializer is not None:
                 initializer(*initargs)
@@ -66,8 +66,8 @@ class LocalEngine:
         if on_crash is not None:
             make_pool = functools.partial(ProcessPoolExecutor, max_workers=self.jobs, mp_context=context,
                                           initializer=_worker_start, initargs=(initializer, initargs))
-            yield from workers.resilient_map(make_pool, func, tasks, self.window, on_crash=on_crash,
-                                             split=split, join=join)
+            yield from workers.resilient_map(workers.ProcessPool(make_pool), func, tasks, self.window,
+                                             on_crash=on_crash, split=split, join=join)
             return
         pool = ProcessPoolExecutor(
             max_workers=self.jobs,
@@ -101,9 +101,11 @@ class DaskEngine:
     def imap(self, func, tasks, *, initializer=None, initargs=(), on_crash=None, split=None,
              join=None):
         """Yield ``func(task)`` for each task, in order (the initializer is not needed here:
-        ``func`` loads what it needs once per worker process)."""
+        ``func`` loads what it needs once per worker process). With ``on_crash``, a task whose
+        worker dies costs only that task, as on the local engine (a cluster of our own gives up
+        on a task at its first dead worker, since the task is run again alone here anyway)."""
         try:
-            from distributed import Client, LocalCluster
+            from distributed import Client, KilledWorker, LocalCluster
         except ImportError:
             raise ConfigError(
                 "the dask engine needs dask[distributed]: pip install 'topictrack[dask]'"
@@ -115,8 +117,11 @@ class DaskEngine:
             # a cluster of our own is an implementation detail: keep its start-up chatter quiet
             chatty.setLevel(logging.WARNING)
             cluster = LocalCluster(n_workers=self.jobs or default_jobs(), threads_per_worker=1,
-                                   dashboard_address=None, silence_logs=logging.WARNING)
+                                   dashboard_address=None, silence_logs=logging.WARNING,
+                                   scheduler_kwargs={"allowed_failures": 0})
             owned.append(cluster)
+            # and so are its reports of a dead worker: the file it was scoring is listed as failed
+            chatty.setLevel(logging.CRITICAL)
             client = Client(cluster)
             owned.append(client)
         elif isinstance(self.scheduler, Client):
@@ -129,15 +134,43 @@ class DaskEngine:
             owned.append(client)
         window = self.window or 4 * max(1, len(client.scheduler_info().get("workers", {})))
 
-        def submit(fn, task):
-            return client.submit(fn, task, pure=False)
-
+        pool = _DaskPool(client, (KilledWorker,))
         try:
-            yield from _ordered(submit, func, tasks, window)
+            if on_crash is not None:
+                yield from workers.resilient_map(pool, func, tasks, window, on_crash=on_crash,
+                                                 split=split, join=join)
+            else:
+                yield from _ordered(pool.submit, func, tasks, window)
         finally:
             for thing in reversed(owned):
                 thing.close()
             chatty.setLevel(level)
+
+
+class _DaskPool:
+    """Tasks submitted to a Dask client, in the shape :func:`.workers.resilient_map` runs on.
+
+    The cluster starts dead workers again itself; :meth:`restart` cancels the tasks still in
+    flight, so that each of them can be run again alone."""
+
+    def __init__(self, client, crashed):
+        self.client = client
+        self.crashed = crashed
+        self._running = []
+
+    def submit(self, func, task):
+        future = self.client.submit(func, task, pure=False)
+        self._running = [f for f in self._running if not f.done()]
+        self._running.append(future)
+        return future
+
+    def restart(self) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._running:
+            self.client.cancel(self._running)
+        self._running = []
 
 
 def _ordered(submit, func, tasks, window):

@@ -26,6 +26,7 @@ from topictrack.pipeline import cache as _cache
 from topictrack.pipeline import engines
 from topictrack.pipeline.schema import columns, finish, stored_columns
 from topictrack.pipeline.sink import Sink, read_scored
+from topictrack.themes import regex_guard
 from topictrack.transcripts import load_manifest, manifest_entry, read_transcript
 
 logger = logging.getLogger(__name__)
@@ -125,22 +126,26 @@ def _one_line(exc: BaseException) -> str:
 
 
 def _score_file(settings: _Settings, task: _Task):
-    """Read and score one file -> ``(columns, None)`` or ``(None, reason)``. Never raises
-    for a bad file; stores the result in the cache when one is configured."""
+    """Read and score one file -> ``(columns, None, skipped)`` or ``(None, reason, ())``,
+    ``skipped`` naming the user patterns this process has left out for their time (see
+    :mod:`topictrack.themes.regex_guard`), which :func:`run` reports once. Never raises for a bad
+    file; stores the result in the cache when one is configured and no pattern was left out."""
     try:
-        transcript = _read(task.path, settings)
-        scoring = _scoring()
-        data = scoring.score_columns(transcript, scoring.tagger_for(settings.lexicons),
-                                     scoring.lm_for(settings.lm_dictionary))
+        with regex_guard.quiet():
+            transcript = _read(task.path, settings)
+            scoring = _scoring()
+            data = scoring.score_columns(transcript, scoring.tagger_for(settings.lexicons),
+                                         scoring.lm_for(settings.lm_dictionary))
     except Exception as exc:  # isolate every failure to its file
         logger.info("failed %s: %s", task.path, exc)
-        return None, _one_line(exc)
-    if task.key is not None and settings.cache_root is not None:
+        return None, _one_line(exc), ()
+    skipped = scoring.left_out(settings.lexicons)
+    if task.key is not None and settings.cache_root is not None and not skipped:
         try:
             _cache.ScoreCache(settings.cache_root, settings.fingerprint).put(task.key, data)
         except OSError as exc:
             logger.warning("could not write the cache entry of %s: %s", task.path, exc)
-    return data, None
+    return data, None, skipped
 
 
 def _score_batch(settings: _Settings, batch: list[_Task]):
@@ -149,7 +154,7 @@ def _score_batch(settings: _Settings, batch: list[_Task]):
 
 def _crashed_batch(batch: list[_Task]):
     """The result of a file whose worker process died while scoring it (twice)."""
-    return [(None, "the worker process scoring it died (killed, or out of memory)")] * len(batch)
+    return [(None, "the worker process scoring it died (killed, or out of memory)", ())] * len(batch)
 
 
 def _split_batch(batch: list[_Task]):
@@ -311,6 +316,7 @@ def run(paths, *, lexicons=None, manifest=None, company=None, jobs=None, cache=N
                          initializer=_warm_up, initargs=(settings,), on_crash=_crashed_batch,
                          split=_split_batch, join=_join_batches)
     results = (item for batch in mapped for item in batch)
+    reported = set()  # user patterns left out for their time, said once whichever worker found them
     try:
         for task, hit in plan:
             data = store.get(task.key) if hit else None
@@ -318,14 +324,18 @@ def run(paths, *, lexicons=None, manifest=None, company=None, jobs=None, cache=N
                 n_cached += 1
             else:
                 if hit:  # the entry vanished or is damaged: score it here
-                    data, error = _score_file(settings, task)
+                    data, error, skipped = _score_file(settings, task)
                 else:
-                    data, error = next(results)
+                    data, error, skipped = next(results)
+                for line in skipped:
+                    if line not in reported:
+                        reported.add(line)
+                        logger.warning("%s", line)
                 if data is None:
                     failures.append((task.path, error))
                     bar.update(1)
                     continue
-                if store is not None and settings.cache_root is None and not unwritable:
+                if store is not None and settings.cache_root is None and not unwritable and not skipped:
                     try:
                         store.put(task.key, data)
                     except OSError as exc:

@@ -7,7 +7,9 @@
   worker dies (killed, out of memory, a crash in native code) the pool is started again and the
   tasks that were in flight are run again one at a time: the one that kills its worker again is
   split (when it is a batch) and, once alone, reported through ``on_crash`` instead of ending
-  the run.
+  the run. It runs on any pool with ``submit``, ``restart`` and ``close`` and a ``crashed``
+  tuple of the exceptions a dead worker raises: :class:`ProcessPool` here, the Dask engine's
+  pool in :mod:`.engines`.
 """
 
 from __future__ import annotations
@@ -49,25 +51,42 @@ def die_with_parent() -> None:
 _END = object()
 
 
-def resilient_map(make_pool, func, tasks, window, *, on_crash, split=None, join=None):
+class ProcessPool:
+    """A :class:`~concurrent.futures.ProcessPoolExecutor` from ``make_pool()``, made afresh by
+    :meth:`restart` once a dead worker has broken it."""
+
+    crashed = (BrokenProcessPool,)
+
+    def __init__(self, make_pool):
+        self._make = make_pool
+        self._pool = make_pool()
+
+    def submit(self, func, task):
+        return self._pool.submit(func, task)
+
+    def restart(self) -> None:
+        self.close()
+        self._pool = self._make()
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def resilient_map(pool, func, tasks, window, *, on_crash, split=None, join=None):
     """Yield ``func(task)`` for each task in order, at most ``window`` tasks in flight.
 
-    ``make_pool()`` returns a new :class:`~concurrent.futures.ProcessPoolExecutor`. When the pool
-    breaks, every task in flight is run again alone in a new pool; a task that breaks it again
-    is split with ``split(task)`` (a list of smaller tasks, or None) and its parts' results
+    ``pool`` submits tasks (``pool.submit(func, task)`` -> a future) and is closed at the end.
+    When a future raises one of ``pool.crashed`` (its worker died), ``pool.restart()`` drops
+    every task in flight and every one of them is run again alone; a task that kills its worker
+    again is split with ``split(task)`` (a list of smaller tasks, or None) and its parts' results
     combined with ``join(results)``, and a task that cannot be split yields ``on_crash(task)``.
     """
-    pools = [make_pool()]
-
-    def restart():
-        pools[-1].shutdown(wait=True, cancel_futures=True)
-        pools.append(make_pool())
 
     def alone(task):
         try:
-            return pools[-1].submit(func, task).result()
-        except BrokenProcessPool:
-            restart()
+            return pool.submit(func, task).result()
+        except pool.crashed:
+            pool.restart()
             parts = split(task) if split is not None else None
             if parts and len(parts) > 1:
                 return join([alone(part) for part in parts])
@@ -81,14 +100,14 @@ def resilient_map(make_pool, func, tasks, window, *, on_crash, split=None, join=
                 task = next(tasks, _END)
                 if task is _END:
                     break
-                pending.append((task, pools[-1].submit(func, task)))
+                pending.append((task, pool.submit(func, task)))
             if not pending:
                 return
             task, future = pending[0]
             try:
                 result = future.result()
-            except BrokenProcessPool:
-                restart()
+            except pool.crashed:
+                pool.restart()
                 stuck = [t for t, _ in pending]
                 pending.clear()
                 for task in stuck:
@@ -99,4 +118,4 @@ def resilient_map(make_pool, func, tasks, window, *, on_crash, split=None, join=
     finally:
         for _, future in pending:
             future.cancel()
-        pools[-1].shutdown(wait=True, cancel_futures=True)
+        pool.close()

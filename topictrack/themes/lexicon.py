@@ -88,7 +88,7 @@ class ThemeTone:
     favourable: tuple[str, ...] = ()
     unfavourable: tuple[str, ...] = ()
     default: float = 0.0
-    regex: re.Pattern | None = field(default=None, repr=False, compare=False)
+    regex: object = field(default=None, repr=False, compare=False)  # re.Pattern or BudgetedPattern
 
     def direction(self, sentence: str) -> float | None:
         """``(favourable - unfavourable) / (favourable + unfavourable)`` over the entries found
@@ -158,7 +158,9 @@ class CompiledLexicon:
     expressions, case-insensitive, that start with a known word at a word boundary),
     ``free_patterns`` (the other regular expressions), ``exclude``, ``pairs`` (each side like
     ``terms``), ``entries`` (each entry as written with its own regex, for explanations) and
-    ``slots``: the lexicon as word sequences, which the batch matcher uses.
+    ``slots``: the lexicon as word sequences, which the batch matcher uses. The regular
+    expressions of a user's lexicon (``patterns``, ``free_patterns``, ``exclude`` with a regular
+    expression in it, their ``entries``) are :class:`~.regex_guard.BudgetedPattern` objects.
     """
 
     terms: re.Pattern | None
@@ -299,24 +301,39 @@ def _string_list(value, key: str, path, text: str) -> tuple[str, ...]:
     return tuple(value)
 
 
-def _compile(entry: str, source: str, key: str, path, text: str) -> re.Pattern:
+def _entry_line(entry: str, key: str, text: str) -> int | None:
+    return _line_of(text, entry[: max(1, min(len(entry), 12))]) or _key_line(text, key)
+
+
+def _compile(entry: str, source: str, key: str, path, text: str, budgeted: bool = False):
+    """``source`` compiled (case-insensitive), or :class:`LexiconError` naming ``entry``. A
+    regular expression ``budgeted`` comes back as a :class:`regex_guard.BudgetedPattern`."""
     try:
         compiled = re.compile(source, re.IGNORECASE)
     except re.error as exc:
-        line = _line_of(text, entry[: max(1, min(len(entry), 12))]) or _key_line(text, key)
         raise LexiconError(
-            path, f"{key} entry {entry!r} is not a valid regular expression: {exc}", line
+            path, f"{key} entry {entry!r} is not a valid regular expression: {exc}", _entry_line(entry, key, text)
         ) from None
     slow = regex_guard.problem(source, re.IGNORECASE)
     if slow:
-        line = _line_of(text, entry[: max(1, min(len(entry), 12))]) or _key_line(text, key)
-        raise LexiconError(path, f"{key} entry {entry!r}: {slow}", line)
-    return compiled
+        raise LexiconError(path, f"{key} entry {entry!r}: {slow}", _entry_line(entry, key, text))
+    if not budgeted or not _REGEX_SYNTAX.search(entry):  # terms become regexes of our own making
+        return compiled
+    return regex_guard.BudgetedPattern([_part(entry, source, key, path, text)], ignore_case=True)
 
 
-def _alternation(sources: list[str]) -> re.Pattern | None:
+def _part(entry: str, source: str, key: str, path, text: str) -> regex_guard.Part:
+    line = _entry_line(entry, key, text)
+    return regex_guard.Part(source, entry, key, f"{path}:{line}" if line is not None else str(path))
+
+
+def _alternation(sources: list[str], parts=None):
+    """One case-insensitive regex for ``sources``; budgeted when ``parts`` (their
+    :class:`regex_guard.Part`, for a user's lexicon) are given."""
     if not sources:
         return None
+    if parts is not None:
+        return regex_guard.BudgetedPattern(parts, ignore_case=True)
     return re.compile("|".join(f"(?:{s})" for s in sources), re.IGNORECASE)
 
 
@@ -356,8 +373,9 @@ def _tables(data: dict, key: str, keys: set[str], path, text: str) -> list[tuple
     return out
 
 
-def _tone_table(data: dict, path, text: str) -> ThemeTone:
-    """The ``[tone]`` table of a lexicon file, validated and compiled."""
+def _tone_table(data: dict, path, text: str, budgeted: bool) -> ThemeTone:
+    """The ``[tone]`` table of a lexicon file, validated and compiled (with a time budget,
+    :mod:`.regex_guard`, when ``budgeted`` and an entry is a regular expression)."""
     raw = data.get("tone", {})
     if not isinstance(raw, dict):
         raise LexiconError(path, "'tone' must be a table written [tone]", _key_line(text, "tone"))
@@ -370,21 +388,32 @@ def _tone_table(data: dict, path, text: str) -> ThemeTone:
         raise LexiconError(path, f"[tone] default {default!r} is invalid; expected a number from -1 to 1",
                            _key_line(text, "default"))
     sides = {key: _string_list(raw.get(key, []), key, path, text) for key in ("favourable", "unfavourable")}
-    entries = []  # (regex source, side) of every entry, longest source first
+    entries = []  # (regex source, side, entry, key) of every entry, longest source first
     for key in ("favourable", "unfavourable"):
         for entry in sides[key]:
             _compile(entry, entry_regex(entry), key, path, text)
-            entries.append((entry_regex(entry), key[0]))
+            entries.append((entry_regex(entry), key[0], entry, key))
     entries.sort(key=lambda e: -len(e[0]))
-    alternatives = "|".join(f"(?P<{side}{i}>{source})" for i, (source, side) in enumerate(entries))
+    named = [(f"(?P<{side}{i}>{source})", entry, key) for i, (source, side, entry, key) in enumerate(entries)]
+    if not entries:
+        regex = None
+    elif budgeted and any(_REGEX_SYNTAX.search(entry) for _, entry, _ in named):
+        regex = regex_guard.BudgetedPattern(
+            [_part(entry, source, key, path, text) if _REGEX_SYNTAX.search(entry) else regex_guard.Part(source)
+             for source, entry, key in named], ignore_case=True)
+    else:
+        regex = re.compile("|".join(source for source, _, _ in named), re.IGNORECASE)
     return ThemeTone(
         favourable=sides["favourable"], unfavourable=sides["unfavourable"], default=float(default),
-        regex=re.compile(alternatives, re.IGNORECASE) if entries else None,
+        regex=regex,
     )
 
 
-def parse_lexicon(text: str, path="<string>") -> Lexicon:
-    """Parse and validate the TOML text of one lexicon file; raise :class:`LexiconError`."""
+def parse_lexicon(text: str, path="<string>", *, shipped: bool = False) -> Lexicon:
+    """Parse and validate the TOML text of one lexicon file; raise :class:`LexiconError`.
+
+    The regular expressions of a lexicon that is not ``shipped`` with topictrack run with a time
+    budget (:mod:`.regex_guard`)."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -431,7 +460,7 @@ def parse_lexicon(text: str, path="<string>") -> Lexicon:
         raise LexiconError(path, "the lexicon has no 'terms', 'patterns' or [[pairs]]; give at least one")
 
     entries = [(t, _compile(t, term_regex(t), "terms", path, text)) for t in lists["terms"]]
-    entries += [(p, _compile(p, entry_regex(p), "patterns", path, text)) for p in lists["patterns"]]
+    entries += [(p, _compile(p, entry_regex(p), "patterns", path, text, not shipped)) for p in lists["patterns"]]
     for e in lists["exclude"]:
         _compile(e, entry_regex(e), "exclude", path, text)
     plain = list(lists["terms"]) + [p for p in lists["patterns"] if not _REGEX_SYNTAX.search(p)]
@@ -444,6 +473,16 @@ def parse_lexicon(text: str, path="<string>") -> Lexicon:
     exclude_sources = [f"(?i:{e})" for e in regex_excludes]
     if plain_excludes:
         exclude_sources.append(_fast_alternation(plain_excludes).pattern)
+    exclude = re.compile("|".join(exclude_sources)) if exclude_sources else None
+    budgeted = not shipped and bool(regexes or regex_excludes)
+
+    def parts(key, entries):
+        return [_part(e, e, key, path, text) for e in entries] if budgeted else None
+
+    if budgeted and regex_excludes:
+        made = [regex_guard.Part(exclude_sources[-1])] if plain_excludes else []
+        exclude = regex_guard.BudgetedPattern(
+            [_part(e, f"(?i:{e})", "exclude", path, text) for e in regex_excludes] + made)
     slot_entries = [("term", term_slots(x)) for x in plain]
     slot_entries += [("exclude", term_slots(x)) for x in plain_excludes]
     for i, (left, right) in enumerate(pairs):
@@ -454,9 +493,9 @@ def parse_lexicon(text: str, path="<string>") -> Lexicon:
     compiled = CompiledLexicon(
         slots=Slots(tuple((k, s) for k, s in slot_entries if s), bool(regex_excludes)),
         terms=_fast_alternation(plain),
-        patterns=_alternation(anchored),
-        free_patterns=_alternation(free),
-        exclude=re.compile("|".join(exclude_sources)) if exclude_sources else None,
+        patterns=_alternation(anchored, parts("patterns", anchored)),
+        free_patterns=_alternation(free, parts("patterns", free)),
+        exclude=exclude,
         pairs=tuple((_fast_alternation(left), _fast_alternation(right)) for left, right in pairs),
         entries=tuple(entries),
     )
@@ -465,14 +504,25 @@ def parse_lexicon(text: str, path="<string>") -> Lexicon:
         description=" ".join(description.split()),
         pairs=tuple(pairs),
         context=tuple(context),
-        tone=_tone_table(data, path, text),
+        tone=_tone_table(data, path, text, not shipped),
         path=str(path),
         regexes=compiled,
         **lists,
     )
 
 
-def load_lexicon(path) -> Lexicon:
+def left_out(lexicons) -> tuple[str, ...]:
+    """One line for each regular expression of ``lexicons`` left out for running over its time
+    budget (:mod:`.regex_guard`), naming file, line and pattern."""
+    found = []
+    for lexicon in lexicons:
+        rx = lexicon.regexes
+        found += regex_guard.left_out([rx.patterns, rx.free_patterns, rx.exclude, *(r for _, r in rx.entries),
+                                       lexicon.tone.regex])
+    return tuple(dict.fromkeys(found))
+
+
+def load_lexicon(path, *, shipped: bool = False) -> Lexicon:
     """Read one lexicon file; raise :class:`LexiconError` naming file, line and problem."""
     path = Path(path)
     try:
@@ -484,7 +534,7 @@ def load_lexicon(path) -> Lexicon:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise LexiconError(path, "the file is not UTF-8 text", line) from None
-    return parse_lexicon(text, path)
+    return parse_lexicon(text, path, shipped=shipped)
 
 
 def _folder_settings(folder: Path) -> dict:
@@ -509,15 +559,16 @@ def _folder_settings(folder: Path) -> dict:
     return data
 
 
-def load_folder(folder) -> tuple[list[Lexicon], bool]:
-    """Lexicons of a folder (or one ``.toml`` file), sorted by name, and whether they replace the defaults."""
+def load_folder(folder, *, shipped: bool = False) -> tuple[list[Lexicon], bool]:
+    """Lexicons of a folder (or one ``.toml`` file), sorted by name, and whether they replace the
+    defaults. ``shipped``: the folder is topictrack's own (its patterns run without a time budget)."""
     folder = Path(folder)
     if folder.is_file():
-        return [load_lexicon(folder)], False
+        return [load_lexicon(folder, shipped=shipped)], False
     if not folder.is_dir():
         raise LexiconError(folder, "no such lexicon folder or file")
     files = sorted(p for p in folder.glob("*.toml") if not p.name.startswith(("_", ".")))
-    lexicons = [load_lexicon(p) for p in files]
+    lexicons = [load_lexicon(p, shipped=shipped) for p in files]
     seen: dict[str, Lexicon] = {}
     for lexicon in lexicons:
         if lexicon.name in seen:

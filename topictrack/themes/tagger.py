@@ -79,7 +79,7 @@ def _load(folders: tuple[str, ...]) -> tuple[tuple[_lexicon.Lexicon, ...], tuple
     model keeps serving the shipped themes no folder replaced, so training a model for
     a theme of one's own leaves the shipped themes' tags as they were.
     """
-    defaults, _ = _lexicon.load_folder(lexicon_dir())
+    defaults, _ = _lexicon.load_folder(lexicon_dir(), shipped=True)
     chosen = {lex.name: lex for lex in defaults}
     model = resource_dir() / MODEL_FILE
     served: dict[str, str | None] = {name: str(model) if model.is_file() else None for name in chosen}
