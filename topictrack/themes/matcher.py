@@ -40,14 +40,56 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text.lower())
 
 
+class _Node:
+    """A place in a word sequence of some lexicon entries: the entries that end here, as
+    ``(column, kind)``, and the words that lead on (exact words, and word beginnings)."""
+
+    __slots__ = ("ends", "exact", "prefixes", "_next")
+
+    #: Words whose next places one node remembers at most.
+    MAX_SEEN = 20_000
+
+    def __init__(self):
+        self.ends: list[tuple[int, object]] = []
+        self.exact: dict[str, _Node] = {}
+        self.prefixes: dict[str, _Node] = {}
+        self._next: dict[str, tuple] = {}
+
+    def add(self, slots, column: int, kind) -> None:
+        node = self
+        for word, is_prefix in slots:
+            table = node.prefixes if is_prefix else node.exact
+            node = table.get(word) or table.setdefault(word, _Node())
+        node.ends.append((column, kind))
+
+    def starting(self, word: str) -> tuple:
+        """The places reached after ``word``: its exact entry, and every word beginning it has."""
+        found = [self.exact[word]] if word in self.exact else []
+        prefixes = self.prefixes
+        if prefixes:
+            found += [prefixes[word[:end]] for end in range(1, len(word) + 1) if word[:end] in prefixes]
+        return tuple(found)
+
+    def step(self, word: str) -> tuple:
+        """:meth:`starting`, remembered per word."""
+        found = self._next.get(word)
+        if found is None:
+            found = self.starting(word)
+            if len(self._next) < self.MAX_SEEN:
+                self._next[word] = found
+        return found
+
+
 class LexiconMatcher:
     """Finds which sentences match which lexicons, a whole batch at a time.
 
     Works on words: the batch is lower-cased and split into words once, each distinct
     word is looked up once (then cached), and only the positions whose word can start
-    an entry are examined. Terms and pair sides match word sequences (so punctuation
-    between two words of a term is ignored); ``patterns`` regexes run only on sentences
-    holding one of their leading words, or, when that cannot be told, on the whole batch.
+    an entry are examined. Every lexicon's entries share one tree of word sequences
+    (:class:`_Node`), so a position is walked once for all lexicons, as far as its words
+    lead. Terms and pair sides match word sequences (so punctuation between two words of
+    a term is ignored); ``patterns`` regexes run only on sentences holding one of their
+    leading words, or, when that cannot be told, on the whole batch.
     """
 
     #: Distinct words the word table holds at most; a batch that would pass it starts a new table.
@@ -56,52 +98,37 @@ class LexiconMatcher:
     def __init__(self, lexicons: Sequence[Lexicon]):
         self.lexicons = list(lexicons)
         self.generation = 0  # goes up each time the word table starts afresh (word ids change)
-        self._forget_words()
-        self._exact, self._prefix = [], []
-        for lex in self.lexicons:
-            exact: dict[str, list] = {}
-            prefix: dict[str, list] = {}
+        self._root = _Node()
+        for column, lex in enumerate(self.lexicons):
             for kind, slots in lex.regexes.slots.entries:
-                (word, is_prefix), rest = slots[0], slots[1:]
-                (prefix if is_prefix else exact).setdefault(word, []).append((kind, rest))
-            self._exact.append(exact)
-            self._prefix.append(prefix)
+                self._root.add(slots, column, kind)
+        self._forget_words()
         self._lock = threading.Lock()
-
-    def _starting(self, column: int, word: str) -> tuple:
-        found = list(self._exact[column].get(word, ()))
-        prefix = self._prefix[column]
-        if prefix:
-            for end in range(1, len(word) + 1):
-                found += prefix.get(word[:end], ())
-        return tuple(found)
 
     def _forget_words(self) -> None:
         self._words: dict[str, int] = {}
         self._word_list: list[str] = []
-        self._starts: list[list[tuple]] = [[] for _ in self.lexicons]  # per theme, per word id
-        self._flags = [bytearray() for _ in self.lexicons]
-        self._arrays: list[np.ndarray] = [np.zeros(0, dtype=bool) for _ in self.lexicons]
+        self._starts: list[tuple] = []  # per word id: the places after it (empty: no entry starts so)
+        self._flags = bytearray()
+        self._array = np.zeros(0, dtype=bool)
 
     def _word_ids(self, tokens: list[str]) -> np.ndarray:
         with self._lock:
-            new = [w for w in dict.fromkeys(tokens) if w not in self._words]
+            new = set(tokens).difference(self._words)
             if new and len(self._words) + len(new) > self.MAX_WORDS:
                 self._forget_words()
                 self.generation += 1
-                new = list(dict.fromkeys(tokens))
+                new = set(tokens)
             words = self._words
-            for word in new:
-                words[word] = len(words)
-                self._word_list.append(word)
-                for column in range(len(self.lexicons)):
-                    starting = () if word == "\n" else self._starting(column, word)
-                    self._starts[column].append(starting)
-                    self._flags[column].append(bool(starting))
             if new:
-                self._arrays = [np.frombuffer(bytes(f), dtype=bool) for f in self._flags]
-            get = words.__getitem__
-            return np.fromiter(map(get, tokens), dtype=np.int64, count=len(tokens))
+                for word in sorted(new):
+                    words[word] = len(words)
+                    self._word_list.append(word)
+                    starting = self._root.starting(word)
+                    self._starts.append(starting)
+                    self._flags.append(bool(starting))
+                self._array = np.frombuffer(bytes(self._flags), dtype=bool)
+            return np.fromiter(map(words.__getitem__, tokens), dtype=np.int64, count=len(tokens))
 
     def word_ids(self, batch: Batch) -> np.ndarray:
         """Ids of the batch's tokens in this matcher's word list (computed once per batch).
@@ -139,33 +166,29 @@ class LexiconMatcher:
         batch = batch or Batch.of(sentences)
         lower, lines, tokens = batch.lower, batch.lines, batch.tokens
         ids = self.word_ids(batch)
-        arrays, n_tokens = self._arrays, len(tokens)
+        n_tokens = len(tokens)
         row_of = np.cumsum(ids == self._words.get("\n", -1))
         starts_at = None
-        for column, lex in enumerate(self.lexicons):
-            rx = lex.regexes
-            starts = self._starts[column]
-            found = []  # (row, kind, first token, end token)
-            positions = np.flatnonzero(arrays[column][ids])
-            for p, row, word in zip(positions.tolist(), row_of[positions].tolist(), ids[positions].tolist()):
-                for kind, rest in starts[word]:
-                    end = p + 1 + len(rest)
-                    if end > n_tokens:
-                        continue
-                    for (word, is_prefix), token in zip(rest, tokens[p + 1 : end]):
-                        if not (token.startswith(word) if is_prefix else token == word):
-                            break
-                    else:
-                        found.append((row, kind, p, end))
-            if not found:
-                continue
+        found: dict[int, list] = {}  # column -> [(row, kind, first token, end token)]
+        positions = np.flatnonzero(self._array[ids])
+        starts = self._starts
+        for p, row, word in zip(positions.tolist(), row_of[positions].tolist(), ids[positions].tolist()):
+            todo = [(node, p + 1) for node in starts[word]]
+            while todo:
+                node, q = todo.pop()
+                for column, kind in node.ends:
+                    found.setdefault(column, []).append((row, kind, p, q))
+                if q < n_tokens and (node.exact or node.prefixes):
+                    todo += [(child, q + 1) for child in node.step(tokens[q])]
+        for column, items in found.items():
+            rx = self.lexicons[column].regexes
             spans: dict[int, list[tuple[int, int]]] = {}
-            for row, kind, a, b in found:
+            for row, kind, a, b in items:
                 if kind == "exclude":
                     spans.setdefault(row, []).append((a, b))
             sides: dict[int, set] = {}
             pattern_rows = set()
-            for row, kind, a, b in found:
+            for row, kind, a, b in items:
                 if kind == "exclude":
                     excluded[row, column] = True
                     continue

@@ -219,14 +219,14 @@ class ThemeTagger:
         self.themes = [lex.name for lex in self.lexicons]
         self.model = models[-1][0] if models else None
         self.method = method
-        self._matcher = _matcher.LexiconMatcher(self.lexicons)
         aux: list[_lexicon.Lexicon] = []
         self._context: list[tuple[int, int, int]] = []  # (theme column, ambiguous column, near column)
         for column, lex in enumerate(self.lexicons):
             for ambiguous, near in lex.context_lexicons():
                 self._context.append((column, len(aux), len(aux) + 1))
                 aux += [ambiguous, near]
-        self._context_matcher = _matcher.LexiconMatcher(aux) if aux else None
+        # one matcher for the themes and, after their columns, the [[context]] tables' terms
+        self._matcher = _matcher.LexiconMatcher(self.lexicons + aux)
         self._generation = self._matcher.generation
         self._lock = threading.Lock()
         # per model: (model, [(our column, its column)], word ids of the matcher's words in its vocabulary)
@@ -322,10 +322,12 @@ class ThemeTagger:
 
     def _lexicon_hits(self, sentences: list[str], groups, batch) -> tuple[np.ndarray, np.ndarray]:
         """Lexicon matches and look-alikes (bool, sentences x themes), ``[[context]]`` tables included."""
-        hits, lookalikes = self._matcher.match_with_exclusions(sentences, batch)
-        if self._context_matcher is None:
+        matched, excluded = self._matcher.match_with_exclusions(sentences, batch)
+        k = len(self.themes)
+        hits, lookalikes = matched[:, :k], excluded[:, :k]
+        if not self._context:
             return hits, lookalikes
-        found = self._context_matcher.match_with_exclusions(sentences, batch)[0]
+        found = matched[:, k:]
         if not found[:, [a for _, a, _ in self._context]].any():
             return hits, lookalikes
         near_by = found | near_any(found, groups, window=_lexicon.CONTEXT_WINDOW)
