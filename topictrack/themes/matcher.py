@@ -40,9 +40,22 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text.lower())
 
 
+# what an entry of a lexicon is, as a number: a term, an exclusion, a pattern's leading word,
+# the left or the right side of a pair
+_TERM, _EXCLUDE, _PATTERN, _LEFT, _RIGHT = range(5)
+
+
+def _kind_code(kind) -> tuple[int, int]:
+    """``(what, pair number)`` of an entry kind: ``"term"``, ``"exclude"``, ``"pattern"``,
+    ``("left", i)`` or ``("right", i)``."""
+    if isinstance(kind, tuple):
+        return (_LEFT if kind[0] == "left" else _RIGHT), kind[1]
+    return {"term": _TERM, "exclude": _EXCLUDE, "pattern": _PATTERN}[kind], 0
+
+
 class _Node:
-    """A place in a word sequence of some lexicon entries: the entries that end here, as
-    ``(column, kind)``, and the words that lead on (exact words, and word beginnings)."""
+    """A place in the word sequences of lexicon entries: the entries that end here (as tags,
+    see :class:`LexiconMatcher`), and the words that lead on (exact words, and word beginnings)."""
 
     __slots__ = ("ends", "exact", "prefixes", "_next")
 
@@ -50,17 +63,17 @@ class _Node:
     MAX_SEEN = 20_000
 
     def __init__(self):
-        self.ends: list[tuple[int, object]] = []
+        self.ends: list[int] = []
         self.exact: dict[str, _Node] = {}
         self.prefixes: dict[str, _Node] = {}
         self._next: dict[str, tuple] = {}
 
-    def add(self, slots, column: int, kind) -> None:
+    def add(self, slots, tag: int) -> None:
         node = self
         for word, is_prefix in slots:
             table = node.prefixes if is_prefix else node.exact
             node = table.get(word) or table.setdefault(word, _Node())
-        node.ends.append((column, kind))
+        node.ends.append(tag)
 
     def starting(self, word: str) -> tuple:
         """The places reached after ``word``: its exact entry, and every word beginning it has."""
@@ -83,13 +96,14 @@ class _Node:
 class LexiconMatcher:
     """Finds which sentences match which lexicons, a whole batch at a time.
 
-    Works on words: the batch is lower-cased and split into words once, each distinct
-    word is looked up once (then cached), and only the positions whose word can start
-    an entry are examined. Every lexicon's entries share one tree of word sequences
-    (:class:`_Node`), so a position is walked once for all lexicons, as far as its words
-    lead. Terms and pair sides match word sequences (so punctuation between two words of
-    a term is ignored); ``patterns`` regexes run only on sentences holding one of their
-    leading words, or, when that cannot be told, on the whole batch.
+    Works on words: the batch is lower-cased and split into words once, and each distinct
+    word is looked up once (then cached). Every lexicon's entries share one tree of word
+    sequences (:class:`_Node`); what a word alone matches (one-word terms, pair sides,
+    exclusions, patterns' leading words) is kept per word, so a batch's one-word matches are
+    array look-ups, and only the places where a word is followed by a word that continues
+    some entry are walked further. Terms and pair sides match word sequences (so punctuation
+    between two words of a term is ignored); ``patterns`` regexes run only on sentences
+    holding one of their leading words, or, when that cannot be told, on the whole batch.
     """
 
     #: Distinct words the word table holds at most; a batch that would pass it starts a new table.
@@ -98,10 +112,25 @@ class LexiconMatcher:
     def __init__(self, lexicons: Sequence[Lexicon]):
         self.lexicons = list(lexicons)
         self.generation = 0  # goes up each time the word table starts afresh (word ids change)
+        tags: dict[tuple[int, object], int] = {}  # (column, kind) -> tag
         self._root = _Node()
         for column, lex in enumerate(self.lexicons):
             for kind, slots in lex.regexes.slots.entries:
-                self._root.add(slots, column, kind)
+                self._root.add(slots, tags.setdefault((column, kind), len(tags)))
+        codes = [(column, *_kind_code(kind)) for column, kind in tags]
+        self._tag_column, self._tag_what, self._tag_pair = (
+            np.asarray(part, dtype=np.int64).reshape(len(codes)) for part in zip(*codes)
+        ) if codes else (np.zeros(0, dtype=np.int64),) * 3
+        self._pairs = int(self._tag_pair.max()) + 1 if codes else 1
+        # the words and word beginnings that continue an entry after its first word
+        self._later_exact: set[str] = set()
+        self._later_prefixes: set[str] = set()
+        todo = [node for table in (self._root.exact, self._root.prefixes) for node in table.values()]
+        while todo:
+            node = todo.pop()
+            self._later_exact.update(node.exact)
+            self._later_prefixes.update(node.prefixes)
+            todo += [*node.exact.values(), *node.prefixes.values()]
         self._forget_words()
         self._lock = threading.Lock()
 
@@ -109,8 +138,36 @@ class LexiconMatcher:
         self._words: dict[str, int] = {}
         self._word_list: list[str] = []
         self._starts: list[tuple] = []  # per word id: the places after it (empty: no entry starts so)
-        self._flags = bytearray()
-        self._array = np.zeros(0, dtype=bool)
+        # per word id: where its one-word matches start in _emitted, and how many there are
+        self._first = np.zeros(0, dtype=np.int64)
+        self._count = np.zeros(0, dtype=np.int64)
+        self._emitted = np.zeros(0, dtype=np.int64)
+        self._leads = np.zeros(0, dtype=bool)  # an entry goes on after this word
+        self._follows = np.zeros(0, dtype=bool)  # this word may continue an entry
+
+    def _continues(self, word: str) -> bool:
+        prefixes = self._later_prefixes
+        return word in self._later_exact or any(word[:end] in prefixes for end in range(1, len(word) + 1))
+
+    def _add_words(self, new: list[str]) -> None:
+        words = self._words
+        emitted, counts, leads, follows = [], [], [], []
+        for word in new:
+            words[word] = len(words)
+            self._word_list.append(word)
+            starting = self._root.starting(word)
+            self._starts.append(starting)
+            ends = [tag for node in starting for tag in node.ends]
+            emitted += ends
+            counts.append(len(ends))
+            leads.append(any(node.exact or node.prefixes for node in starting))
+            follows.append(self._continues(word))
+        counts = np.asarray(counts, dtype=np.int64)
+        self._first = np.concatenate((self._first, len(self._emitted) + np.cumsum(counts) - counts))
+        self._count = np.concatenate((self._count, counts))
+        self._emitted = np.concatenate((self._emitted, np.asarray(emitted, dtype=np.int64)))
+        self._leads = np.concatenate((self._leads, np.asarray(leads, dtype=bool)))
+        self._follows = np.concatenate((self._follows, np.asarray(follows, dtype=bool)))
 
     def _word_ids(self, tokens: list[str]) -> np.ndarray:
         with self._lock:
@@ -119,16 +176,9 @@ class LexiconMatcher:
                 self._forget_words()
                 self.generation += 1
                 new = set(tokens)
-            words = self._words
             if new:
-                for word in sorted(new):
-                    words[word] = len(words)
-                    self._word_list.append(word)
-                    starting = self._root.starting(word)
-                    self._starts.append(starting)
-                    self._flags.append(bool(starting))
-                self._array = np.frombuffer(bytes(self._flags), dtype=bool)
-            return np.fromiter(map(words.__getitem__, tokens), dtype=np.int64, count=len(tokens))
+                self._add_words(sorted(new))
+            return np.fromiter(map(self._words.__getitem__, tokens), dtype=np.int64, count=len(tokens))
 
     def word_ids(self, batch: Batch) -> np.ndarray:
         """Ids of the batch's tokens in this matcher's word list (computed once per batch).
@@ -152,6 +202,39 @@ class LexiconMatcher:
         """Boolean matrix, sentences x lexicons."""
         return self.match_with_exclusions(sentences)[0]
 
+    def _found(self, batch: Batch) -> tuple[np.ndarray, ...]:
+        """Every entry found in the batch: (sentence, tag, first token, end token) arrays."""
+        ids = self.word_ids(batch)
+        tokens = batch.tokens
+        row_of = np.cumsum(ids == self._words.get("\n", -1))
+        # entries of one word: looked up per word
+        at = np.flatnonzero(self._count[ids])
+        counts = self._count[ids[at]]
+        total = int(counts.sum())
+        within = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+        tags = self._emitted[np.repeat(self._first[ids[at]], counts) + within]
+        first = np.repeat(at, counts)
+        # longer entries: walked from each word that leads on and is followed by one that may continue
+        walked = np.flatnonzero(self._leads[ids[:-1]] & self._follows[ids[1:]])
+        more = []
+        starts = self._starts
+        n_tokens = len(tokens)
+        for p, word in zip(walked.tolist(), ids[walked].tolist()):
+            todo = [(child, p + 2) for node in starts[word] for child in node.step(tokens[p + 1])]
+            while todo:
+                node, q = todo.pop()
+                more += [(tag, p, q) for tag in node.ends]
+                if q < n_tokens and (node.exact or node.prefixes):
+                    todo += [(child, q + 1) for child in node.step(tokens[q])]
+        if more:
+            extra = np.asarray(more, dtype=np.int64).reshape(-1, 3)
+            tags = np.concatenate((tags, extra[:, 0]))
+            end = np.concatenate((first + 1, extra[:, 2]))
+            first = np.concatenate((first, extra[:, 1]))
+        else:
+            end = first + 1
+        return row_of[first], tags, first, end
+
     def match_with_exclusions(self, sentences: Sequence[str], batch: "Batch | None" = None) -> tuple[np.ndarray, np.ndarray]:
         """Two boolean matrices, sentences x lexicons: matches, and look-alikes.
 
@@ -159,67 +242,56 @@ class LexiconMatcher:
         of the theme's ``exclude`` entries names ("share price" for pricing), so a
         classifier should not give it the theme either.
         """
-        out = np.zeros((len(sentences), len(self.lexicons)), dtype=bool)
+        n_columns = len(self.lexicons)
+        out = np.zeros((len(sentences), n_columns), dtype=bool)
         excluded = np.zeros_like(out)
         if not len(sentences):
             return out, excluded
         batch = batch or Batch.of(sentences)
-        lower, lines, tokens = batch.lower, batch.lines, batch.tokens
-        ids = self.word_ids(batch)
-        n_tokens = len(tokens)
-        row_of = np.cumsum(ids == self._words.get("\n", -1))
-        starts_at = None
-        found: dict[int, list] = {}  # column -> [(row, kind, first token, end token)]
-        positions = np.flatnonzero(self._array[ids])
-        starts = self._starts
-        for p, row, word in zip(positions.tolist(), row_of[positions].tolist(), ids[positions].tolist()):
-            todo = [(node, p + 1) for node in starts[word]]
-            while todo:
-                node, q = todo.pop()
-                for column, kind in node.ends:
-                    found.setdefault(column, []).append((row, kind, p, q))
-                if q < n_tokens and (node.exact or node.prefixes):
-                    todo += [(child, q + 1) for child in node.step(tokens[q])]
-        for column, items in found.items():
-            rx = self.lexicons[column].regexes
+        lines = batch.lines
+        rows, tags, first, end = self._found(batch)
+        columns, what = self._tag_column[tags], self._tag_what[tags]
+        cells = rows * n_columns + columns
+        is_exclusion = what == _EXCLUDE
+        keep = ~is_exclusion
+        if is_exclusion.any():
+            excluded.flat[cells[is_exclusion]] = True
+            # an entry overlapping an exclusion of its theme in its sentence does not count
             spans: dict[int, list[tuple[int, int]]] = {}
-            for row, kind, a, b in items:
-                if kind == "exclude":
-                    spans.setdefault(row, []).append((a, b))
-            sides: dict[int, set] = {}
-            pattern_rows = set()
-            for row, kind, a, b in items:
-                if kind == "exclude":
-                    excluded[row, column] = True
-                    continue
-                if row in spans and any(a < y and x < b for x, y in spans[row]):
-                    continue
-                if kind == "term":
-                    out[row, column] = True
-                elif kind == "pattern":
-                    pattern_rows.add(row)
-                else:
-                    sides.setdefault(row, set()).add(kind)
-            for row, kinds in sides.items():
-                if any(("left", i) in kinds and ("right", i) in kinds for _, i in kinds):
-                    out[row, column] = True
-            for row in pattern_rows:
-                if not out[row, column]:
-                    line = _blank(rx.exclude, lines[row]) if rx.exclude is not None else lines[row]
-                    out[row, column] = rx.patterns.search(line) is not None
+            for cell, a, b in zip(*(x[is_exclusion].tolist() for x in (cells, first, end))):
+                spans.setdefault(cell, []).append((a, b))
+            for i in np.flatnonzero(keep & excluded.flat[cells]).tolist():
+                a, b = int(first[i]), int(end[i])
+                if any(a < y and x < b for x, y in spans[int(cells[i])]):
+                    keep[i] = False
+        out.flat[cells[keep & (what == _TERM)]] = True
+        sides = keep & (what >= _LEFT)
+        if sides.any():
+            pair = cells[sides] * self._pairs + self._tag_pair[tags[sides]]
+            left = what[sides] == _LEFT
+            both = np.intersect1d(pair[left], pair[~left])
+            out.flat[both // self._pairs] = True
+        patterned = keep & (what == _PATTERN)
+        for cell in np.unique(cells[patterned]).tolist():
+            if not out.flat[cell]:
+                row, column = divmod(cell, n_columns)
+                rx = self.lexicons[column].regexes
+                line = _blank(rx.exclude, lines[row]) if rx.exclude is not None else lines[row]
+                out.flat[cell] = rx.patterns.search(line) is not None
+        starts_at = None
+        for column, lex in enumerate(self.lexicons):
+            rx = lex.regexes
             if rx.slots.regex_exclude:  # check matched sentences against regex exclusions exactly
                 for row in np.flatnonzero(out[:, column]).tolist():
                     line = _blank(rx.exclude, lines[row])
                     excluded[row, column] = line != lines[row]
                     out[row, column] = _regex_match(rx, line)
-        for column, lex in enumerate(self.lexicons):
-            rx = lex.regexes
             if rx.free_patterns is None:
                 continue
             if starts_at is None:
                 lengths = np.fromiter(map(len, lines), dtype=np.int64, count=len(lines)) + 1
                 starts_at = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-            positions = [m.start() for m in rx.free_patterns.finditer(lower)]
+            positions = [m.start() for m in rx.free_patterns.finditer(batch.lower)]
             for row in set((np.searchsorted(starts_at, positions, side="right") - 1).tolist()):
                 if not out[row, column]:
                     line = _blank(rx.exclude, lines[row]) if rx.exclude is not None else lines[row]
