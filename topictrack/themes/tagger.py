@@ -273,7 +273,10 @@ class ThemeTagger:
                 entry[2] = np.concatenate((entry[2], extra))
             return entry[2][ids]
 
-    def _probabilities(self, sentences: list[str], groups, batch=None, *, own: bool = False):
+    def _probabilities(self, sentences: list[str], groups, batch=None, *, own: bool = False, wanted=None):
+        """Classifier probabilities (sentences x themes) and, with ``own``, whether each
+        sentence's own words lean to each theme; ``wanted``: the sentences whose figures are
+        used (the others may be 0.0)."""
         if not self._models or self.method == "lexicon":
             return (None, None) if own else None
         out = np.zeros((len(sentences), len(self.themes)))
@@ -281,7 +284,8 @@ class ThemeTagger:
         for entry in self._models:
             model, columns = entry[0], entry[1]
             ids = self._model_ids(entry, batch) if batch is not None else None
-            probs, evidence = model.proba_and_own_evidence(sentences, groups=groups, ids=ids)
+            subset = {"wanted": wanted} if wanted is not None and isinstance(model, ThemeModel) else {}
+            probs, evidence = model.proba_and_own_evidence(sentences, groups=groups, ids=ids, **subset)
             for mine, theirs in columns:
                 out[:, mine] = probs[:, theirs]
                 leaning[:, mine] = evidence[:, theirs] >= OWN_EVIDENCE
@@ -304,15 +308,18 @@ class ThemeTagger:
         if not sentences:
             return out, out.astype(bool)
         batch = _matcher.Batch.of(sentences)
-        probs, leaning = self._probabilities(sentences, groups, batch, own=True)
         if self.method == "classifier":
+            probs = self._probabilities(sentences, groups, batch)
             return np.where(probs >= self._thresholds, probs, 0.0), np.zeros(out.shape, dtype=bool)
         hits, lookalikes = self._lexicon_hits(sentences, groups, batch)
         out[hits] = LEXICON_CONFIDENCE
+        near = near_any(hits, groups, window=SUPPORT_WINDOW)
+        # the classifier speaks only for sentences that name a theme or sit near one that does
+        wanted = (hits | near).any(axis=1)
+        probs, leaning = self._probabilities(sentences, groups, batch, own=True, wanted=wanted)
         if probs is not None:
             with_model = np.zeros(len(self.themes), dtype=bool)
             with_model[[mine for mine, _ in self._model_columns]] = True
-            near = near_any(hits, groups, window=SUPPORT_WINDOW)
             supported = near & (probs >= np.minimum(self._thresholds, SUPPORTED_THRESHOLD))
             candidates = ~hits & ~lookalikes & leaning & with_model & supported
             alone = _one_per_naming_sentence(candidates, hits, probs, groups)
