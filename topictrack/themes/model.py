@@ -24,6 +24,7 @@ from topictrack.errors import ModelError
 from topictrack.themes.features import (
     check_texts,
     check_model_header,
+    linked_neighbours,
     neighbour_matrix,
     ngram_entries,
     read_model_file,
@@ -35,26 +36,6 @@ _PAD_BUDGET = 4_000_000  # products held at once when summing rows (about 100 MB
 #: many sentences; the same numbers); smaller ones with NumPy alone, so a first ``tag()`` does
 #: not import SciPy.
 SPARSE_FROM = 48
-
-
-def linked_neighbours(n: int, groups=None, *, window: int = 1):
-    """For each distance ``d`` in ``-window..-1, 1..window`` (in that order): the sentences
-    ``i`` whose neighbour ``i + d`` exists and has the same ``groups`` id, as an index array.
-    The same links as :func:`topictrack.themes.features.neighbour_matrix`."""
-    g = None
-    if groups is not None:
-        g = np.asarray(groups)
-        if len(g) != n:
-            raise ValueError(f"groups has {len(g)} items for {n} sentences")
-    out = []
-    if n < 2 or window < 1:
-        return out
-    for d in [*range(-min(window, n - 1), 0), *range(1, min(window, n - 1) + 1)]:
-        i = np.arange(max(0, -d), n - max(0, d))
-        if g is not None:
-            i = i[g[i] == g[i + d]]
-        out.append((d, i))
-    return out
 
 
 def near_any(hits: np.ndarray, groups=None, *, window: int = 1) -> np.ndarray:
