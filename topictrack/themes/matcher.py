@@ -31,7 +31,10 @@ class Batch:
 
     @classmethod
     def of(cls, sentences: Sequence[str]) -> "Batch":
-        lower = "\n".join(s.replace("\n", " ") for s in sentences).lower()
+        lower = "\n".join(sentences)
+        if lower.count("\n") >= len(sentences):  # a sentence holds a line break: make it a space
+            lower = "\n".join(s.replace("\n", " ") for s in sentences)
+        lower = lower.lower()
         return cls(lower, lower.split("\n"), _TOKEN.findall(lower))
 
 
@@ -122,15 +125,16 @@ class LexiconMatcher:
             np.asarray(part, dtype=np.int64).reshape(len(codes)) for part in zip(*codes)
         ) if codes else (np.zeros(0, dtype=np.int64),) * 3
         self._pairs = int(self._tag_pair.max()) + 1 if codes else 1
-        # the words and word beginnings that continue an entry after its first word
-        self._later_exact: set[str] = set()
-        self._later_prefixes: set[str] = set()
-        todo = [node for table in (self._root.exact, self._root.prefixes) for node in table.values()]
-        while todo:
-            node = todo.pop()
-            self._later_exact.update(node.exact)
-            self._later_prefixes.update(node.prefixes)
-            todo += [*node.exact.values(), *node.prefixes.values()]
+        # Each entry's first place gets one of 63 bits; a word's second-word bits say which
+        # first places it may continue, so a word and the next are walked only when they share one
+        self._bit: dict[int, int] = {}
+        self._second_exact: dict[str, int] = {}
+        self._second_prefixes: dict[str, int] = {}
+        for node in (*self._root.exact.values(), *self._root.prefixes.values()):
+            bit = self._bit[id(node)] = 1 << (len(self._bit) % 63)
+            for table, seconds in ((node.exact, self._second_exact), (node.prefixes, self._second_prefixes)):
+                for word in table:
+                    seconds[word] = seconds.get(word, 0) | bit
         self._forget_words()
         self._lock = threading.Lock()
 
@@ -142,12 +146,15 @@ class LexiconMatcher:
         self._first = np.zeros(0, dtype=np.int64)
         self._count = np.zeros(0, dtype=np.int64)
         self._emitted = np.zeros(0, dtype=np.int64)
-        self._leads = np.zeros(0, dtype=bool)  # an entry goes on after this word
-        self._follows = np.zeros(0, dtype=bool)  # this word may continue an entry
+        self._leads = np.zeros(0, dtype=np.int64)  # bits of the first places an entry goes on from
+        self._follows = np.zeros(0, dtype=np.int64)  # bits of the first places this word may continue
 
-    def _continues(self, word: str) -> bool:
-        prefixes = self._later_prefixes
-        return word in self._later_exact or any(word[:end] in prefixes for end in range(1, len(word) + 1))
+    def _second_bits(self, word: str) -> int:
+        bits = self._second_exact.get(word, 0)
+        prefixes = self._second_prefixes
+        for end in range(1, len(word) + 1):
+            bits |= prefixes.get(word[:end], 0)
+        return bits
 
     def _add_words(self, new: list[str]) -> None:
         words = self._words
@@ -160,14 +167,18 @@ class LexiconMatcher:
             ends = [tag for node in starting for tag in node.ends]
             emitted += ends
             counts.append(len(ends))
-            leads.append(any(node.exact or node.prefixes for node in starting))
-            follows.append(self._continues(word))
+            bits = 0
+            for node in starting:
+                if node.exact or node.prefixes:
+                    bits |= self._bit[id(node)]
+            leads.append(bits)
+            follows.append(self._second_bits(word))
         counts = np.asarray(counts, dtype=np.int64)
         self._first = np.concatenate((self._first, len(self._emitted) + np.cumsum(counts) - counts))
         self._count = np.concatenate((self._count, counts))
         self._emitted = np.concatenate((self._emitted, np.asarray(emitted, dtype=np.int64)))
-        self._leads = np.concatenate((self._leads, np.asarray(leads, dtype=bool)))
-        self._follows = np.concatenate((self._follows, np.asarray(follows, dtype=bool)))
+        self._leads = np.concatenate((self._leads, np.asarray(leads, dtype=np.int64)))
+        self._follows = np.concatenate((self._follows, np.asarray(follows, dtype=np.int64)))
 
     def _word_ids(self, tokens: list[str]) -> np.ndarray:
         with self._lock:
@@ -215,7 +226,7 @@ class LexiconMatcher:
         tags = self._emitted[np.repeat(self._first[ids[at]], counts) + within]
         first = np.repeat(at, counts)
         # longer entries: walked from each word that leads on and is followed by one that may continue
-        walked = np.flatnonzero(self._leads[ids[:-1]] & self._follows[ids[1:]])
+        walked = np.flatnonzero((self._leads[ids[:-1]] & self._follows[ids[1:]]) != 0)
         more = []
         starts = self._starts
         n_tokens = len(tokens)
@@ -269,8 +280,8 @@ class LexiconMatcher:
         if sides.any():
             pair = cells[sides] * self._pairs + self._tag_pair[tags[sides]]
             left = what[sides] == _LEFT
-            both = np.intersect1d(pair[left], pair[~left])
-            out.flat[both // self._pairs] = True
+            both = set(pair[left].tolist()).intersection(pair[~left].tolist())
+            out.flat[[cell // self._pairs for cell in both]] = True
         patterned = keep & (what == _PATTERN)
         for cell in np.unique(cells[patterned]).tolist():
             if not out.flat[cell]:
