@@ -120,11 +120,11 @@ class LexiconMatcher:
         for column, lex in enumerate(self.lexicons):
             for kind, slots in lex.regexes.slots.entries:
                 self._root.add(slots, tags.setdefault((column, kind), len(tags)))
-        codes = [(column, *_kind_code(kind)) for column, kind in tags]
-        self._tag_column, self._tag_what, self._tag_pair = (
-            np.asarray(part, dtype=np.int64).reshape(len(codes)) for part in zip(*codes)
-        ) if codes else (np.zeros(0, dtype=np.int64),) * 3
-        self._pairs = int(self._tag_pair.max()) + 1 if codes else 1
+        # per tag: its lexicon's column, what the entry is, and its pair number
+        codes = np.asarray([(column, *_kind_code(kind)) for column, kind in tags], dtype=np.int64)
+        codes = codes.reshape(-1, 3)
+        self._tag_column, self._tag_what, self._tag_pair = codes.T
+        self._pairs = int(self._tag_pair.max()) + 1 if len(codes) else 1
         # Each entry's first place gets one of 63 bits; a word's second-word bits say which
         # first places it may continue, so a word and the next are walked only when they share one
         self._bit: dict[int, int] = {}
