@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import shutil
 
 import pandas as pd
@@ -358,3 +360,20 @@ def test_score_command_on_an_empty_folder_is_an_error(tmp_path):
     result = CliRunner().invoke(main, ["score", str(tmp_path / "empty"), "-o", str(tmp_path / "x.parquet")])
     assert result.exit_code == 1
     assert result.output.strip() == f"Error: no transcript files found in {tmp_path / 'empty'}"
+
+
+_LOADED: list[int] = []
+
+
+def _remember_process() -> None:
+    _LOADED.append(os.getpid())
+
+
+@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(),
+                    reason="workers are forked only where the platform forks")
+def test_forked_workers_start_with_what_the_parent_loaded():
+    from topictrack.pipeline.engines import LocalEngine
+
+    _LOADED.clear()
+    assert list(LocalEngine(2).imap(abs, [-1, -2, 3], initializer=_remember_process)) == [1, 2, 3]
+    assert _LOADED == [os.getpid()]  # run once, here; the workers' own runs happen in them

@@ -39,6 +39,21 @@ def test_both_routes_equal_the_classifier_exactly(calls, route, monkeypatch):
         assert np.array_equal(got[0], want[0]) and np.array_equal(got[1], want[1])
 
 
+@pytest.mark.parametrize("share", [0.0, 0.05, 0.3, 1.0])
+def test_scoring_only_the_wanted_sentences_gives_their_numbers_exactly(calls, share):
+    model = ThemeModel.load(_resources.resource_dir() / MODEL_FILE)
+    rng = np.random.default_rng(7)
+    lone = ["GPU supply is tight.", "Chip supply and AI demand rose.", "Thanks."] * 20
+    for sentences, groups in [*calls, (lone, None), (lone, [i // 2 for i in range(len(lone))]),
+                              (["Thanks."] * 60, None)]:
+        wanted = rng.random(len(sentences)) < share
+        full = model.proba_and_own_evidence(sentences, groups=groups)
+        part = model.proba_and_own_evidence(sentences, groups=groups, wanted=wanted)
+        for a, b in zip(full, part):
+            assert a.dtype == b.dtype and a.shape == b.shape
+            assert np.array_equal(a[wanted], b[wanted])
+
+
 def test_first_answers_load_no_scikit_learn_scipy_or_pandas():
     code = (
         "import sys, topictrack; "

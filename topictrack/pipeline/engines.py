@@ -40,7 +40,8 @@ def _worker_start(initializer, initargs):
 
 
 class LocalEngine:
-    """Run tasks on this machine: in-process for ``jobs=1``, else in a pool of ``jobs`` processes."""
+    """Run tasks on this machine: in-process for ``jobs=1``, else in a pool of ``jobs`` processes
+    (forked where the platform can: then the initializer runs in this process first)."""
 
     def __init__(self, jobs: int | None = None, *, window: int | None = None):
         if jobs is not None and jobs < 1:
@@ -61,8 +62,12 @@ class LocalEngine:
             for task in tasks:
                 yield func(task)
             return
-        methods = multiprocessing.get_all_start_methods()
-        context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        context = multiprocessing.get_context(method)
+        if method == "fork" and initializer is not None:
+            # forked workers start with what the initializer loads here: it is loaded once,
+            # not once per worker (their own call of it then finds everything loaded)
+            initializer(*initargs)
         if on_crash is not None:
             make_pool = functools.partial(ProcessPoolExecutor, max_workers=self.jobs, mp_context=context,
                                           initializer=_worker_start, initargs=(initializer, initargs))

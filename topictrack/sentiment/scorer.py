@@ -505,7 +505,7 @@ class _Scorer:
                 kind = _change(old, current)
                 if kind:
                     return k, oi, kind, " ".join(raw[k:oi + 1])
-            if current is None:
+            if current is None and not key.isalpha():  # a word of letters is no amount
                 current, _ = _number_after(keys, raw, k, reach=1)
         return None
 

@@ -100,26 +100,43 @@ def ngram_entries(ids: np.ndarray, tables, base: int) -> tuple[np.ndarray, np.nd
     return np.concatenate(all_rows), np.concatenate(all_cols)
 
 
-def neighbour_matrix(n: int, groups: Sequence | None = None, *, window: int = 1, decay: float = 1.0):
-    """``n x n`` sparse matrix linking each sentence to the sentences up to ``window`` places away.
-
-    A sentence ``d`` places away weighs ``decay ** (d - 1)``; only sentences with the same
-    ``groups`` id (and no other group in between) are linked.
-    """
-    import scipy.sparse as sp  # only where a matrix is wanted: a first tag() loads no SciPy
-
-    if n < 2 or window < 1:
-        return sp.csr_matrix((n, n), dtype=np.float32)
+def linked_neighbours(n: int, groups=None, *, window: int = 1):
+    """For each distance ``d`` in ``-window..-1, 1..window`` (in that order): the sentences
+    ``i`` whose neighbour ``i + d`` exists and has the same ``groups`` id, as an index array."""
+    g = None
     if groups is not None:
         g = np.asarray(groups)
         if len(g) != n:
             raise ValueError(f"groups has {len(g)} items for {n} sentences")
-    diagonals, offsets = [], []
-    for distance in range(1, min(window, n - 1) + 1):
-        same = np.ones(n - distance, dtype=np.float32)
-        if groups is not None:
-            same = (g[distance:] == g[:-distance]).astype(np.float32)
-        same *= decay ** (distance - 1)
-        diagonals += [same, same]
-        offsets += [distance, -distance]
-    return sp.diags(diagonals, offsets, shape=(n, n), format="csr", dtype=np.float32)
+    out = []
+    if n < 2 or window < 1:
+        return out
+    for d in [*range(-min(window, n - 1), 0), *range(1, min(window, n - 1) + 1)]:
+        i = np.arange(max(0, -d), n - max(0, d))
+        if g is not None:
+            i = i[g[i] == g[i + d]]
+        out.append((d, i))
+    return out
+
+
+def neighbour_matrix(n: int, groups: Sequence | None = None, *, window: int = 1, decay: float = 1.0):
+    """``n x n`` sparse matrix linking each sentence to the sentences up to ``window`` places away.
+
+    A sentence ``d`` places away weighs ``decay ** (d - 1)``; only sentences with the same
+    ``groups`` id (and no other group in between) are linked. Each row's links are stored in
+    column order.
+    """
+    import scipy.sparse as sp  # only where a matrix is wanted: a first tag() loads no SciPy
+
+    links = linked_neighbours(n, groups, window=window)
+    if not links:
+        return sp.csr_matrix((n, n), dtype=np.float32)
+    rows = np.concatenate([i for _, i in links])
+    # nearest-first from the left, then from the right: per row, in column order
+    order = np.argsort(rows, kind="stable")
+    columns = np.concatenate([i + d for d, i in links])[order]
+    weights = np.concatenate([np.ones(len(i), dtype=np.float32) * decay ** (abs(d) - 1) for d, i in links])
+    indptr = np.concatenate(([0], np.cumsum(np.bincount(rows, minlength=n))))
+    matrix = sp.csr_matrix((weights[order], columns, indptr), shape=(n, n))
+    matrix.has_canonical_format = True
+    return matrix

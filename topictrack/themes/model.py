@@ -24,6 +24,7 @@ from topictrack.errors import ModelError
 from topictrack.themes.features import (
     check_texts,
     check_model_header,
+    linked_neighbours,
     neighbour_matrix,
     ngram_entries,
     read_model_file,
@@ -35,26 +36,6 @@ _PAD_BUDGET = 4_000_000  # products held at once when summing rows (about 100 MB
 #: many sentences; the same numbers); smaller ones with NumPy alone, so a first ``tag()`` does
 #: not import SciPy.
 SPARSE_FROM = 48
-
-
-def linked_neighbours(n: int, groups=None, *, window: int = 1):
-    """For each distance ``d`` in ``-window..-1, 1..window`` (in that order): the sentences
-    ``i`` whose neighbour ``i + d`` exists and has the same ``groups`` id, as an index array.
-    The same links as :func:`topictrack.themes.features.neighbour_matrix`."""
-    g = None
-    if groups is not None:
-        g = np.asarray(groups)
-        if len(g) != n:
-            raise ValueError(f"groups has {len(g)} items for {n} sentences")
-    out = []
-    if n < 2 or window < 1:
-        return out
-    for d in [*range(-min(window, n - 1), 0), *range(1, min(window, n - 1) + 1)]:
-        i = np.arange(max(0, -d), n - max(0, d))
-        if g is not None:
-            i = i[g[i] == g[i + d]]
-        out.append((d, i))
-    return out
 
 
 def near_any(hits: np.ndarray, groups=None, *, window: int = 1) -> np.ndarray:
@@ -227,11 +208,14 @@ class ThemeModel:
         return ngram_entries(ids, tables, base)
 
     # -- prediction --------------------------------------------------------------------
-    def proba_and_own_evidence(self, X, *, groups=None, tokens=None, ids=None) -> tuple[np.ndarray, np.ndarray]:
+    def proba_and_own_evidence(self, X, *, groups=None, tokens=None, ids=None,
+                               wanted=None) -> tuple[np.ndarray, np.ndarray]:
         """Probability of each theme (sentences x themes, read with the neighbouring
         sentences), and how much each sentence's own words (context and intercept left out)
         push each theme. ``tokens`` (``Batch.of(X).tokens``) or their :meth:`word_ids` may
-        be passed when the caller already has them."""
+        be passed when the caller already has them. ``wanted`` (one bool per sentence): only
+        those sentences' figures are needed; the others may come back as 0.0, the wanted ones
+        are the same as without it."""
         X = check_texts(X)
         n = len(X)
         _, _, idf32, coef32 = self._index()
@@ -243,6 +227,8 @@ class ThemeModel:
         tf = counts.astype(np.float32)
         own = _normalise(rows, (1.0 + np.log(tf)) * idf32[cols], n)
         if n >= SPARSE_FROM and _sparse() is not None:
+            if wanted is not None:
+                return self._proba_wanted(rows, cols, own, n, groups, np.asarray(wanted, dtype=bool))
             return self._proba_sparse(rows, cols, own, n, groups)
         alone = _row_sums32(rows, own, cols, coef32, n)
         if not (self.context_weight and self.context_window):
@@ -268,6 +254,47 @@ class ThemeModel:
             features.data = _normalise(np.repeat(np.arange(n), lengths), features.data, n)
         scores = np.asarray(features @ coef32) + self.intercept_
         return 1.0 / (1.0 + np.exp(-scores)), np.asarray(alone @ coef32)
+
+    def _proba_wanted(self, rows, cols, own, n, groups, wanted):
+        """:meth:`_proba_sparse` of the ``wanted`` sentences (the others 0.0), computed on them
+        and the neighbours that give them context, with the same numbers.
+
+        SciPy adds the context to a sentence's own features in one of two orders, the same for
+        every sentence of a batch: merged when every sentence's context features come out in
+        ascending column order, else context-only features first. A sentence whose first
+        linked neighbour has two features or more gets them in descending order, so a batch
+        holding one takes the second order; then the part taken out, with two sentences of a
+        group of their own that hold such a pair, takes it too. Other batches are scored
+        whole."""
+        k = len(self.classes_)
+        probs, evidence = np.zeros((n, k)), np.zeros((n, k), dtype=np.float32)
+        if not wanted.any():
+            return probs, evidence
+        window = self.context_window if self.context_weight else 0
+        links = linked_neighbours(n, groups, window=window)
+        first = np.full(n, -1)
+        for d, i in links:  # nearest first from the left, then from the right
+            free = i[first[i] < 0]
+            first[free] = free + d
+        sizes = np.bincount(rows, minlength=n)
+        if not links or len(self.vocabulary_) < 2 or not (sizes[first[first >= 0]] >= 2).any():
+            return self._proba_sparse(rows, cols, own, n, groups)
+        keep = wanted.copy()
+        for d, i in links:
+            keep[i + d] |= wanted[i]
+        chosen = np.flatnonzero(keep)
+        m = len(chosen)
+        g = np.asarray(groups) if groups is not None else np.zeros(n, dtype=np.int64)
+        runs = np.cumsum(np.r_[True, (np.diff(chosen) != 1) | (g[chosen[1:]] != g[chosen[:-1]])])
+        place = np.full(n, -1)
+        place[chosen] = np.arange(m)
+        taken = keep[rows]
+        p, e = self._proba_sparse(
+            np.concatenate((place[rows[taken]], [m, m])), np.concatenate((cols[taken], [0, 1])),
+            np.concatenate((own[taken], np.ones(2, dtype=np.float32))), m + 2, np.r_[runs, 0, 0])
+        probs[wanted] = p[place[wanted]]
+        evidence[wanted] = e[place[wanted]]
+        return probs, evidence
 
     def _with_context(self, rows, cols, own, n, groups):
         """Entries of ``own + context_weight * sum_d decay^(|d|-1) own[i + d]`` in SciPy's

@@ -223,14 +223,14 @@ class ThemeTagger:
         self.themes = [lex.name for lex in self.lexicons]
         self.model = models[-1][0] if models else None
         self.method = method
-        self._matcher = _matcher.LexiconMatcher(self.lexicons)
         aux: list[_lexicon.Lexicon] = []
         self._context: list[tuple[int, int, int]] = []  # (theme column, ambiguous column, near column)
         for column, lex in enumerate(self.lexicons):
             for ambiguous, near in lex.context_lexicons():
                 self._context.append((column, len(aux), len(aux) + 1))
                 aux += [ambiguous, near]
-        self._context_matcher = _matcher.LexiconMatcher(aux) if aux else None
+        # one matcher for the themes and, after their columns, the [[context]] tables' terms
+        self._matcher = _matcher.LexiconMatcher(self.lexicons + aux)
         self._ambiguous = [lex.ambiguous_lexicon() for lex in self.lexicons]  # per theme column
         self._generation = self._matcher.generation
         self._lock = threading.Lock()
@@ -278,7 +278,10 @@ class ThemeTagger:
                 entry[2] = np.concatenate((entry[2], extra))
             return entry[2][ids]
 
-    def _probabilities(self, sentences: list[str], groups, batch=None, *, own: bool = False):
+    def _probabilities(self, sentences: list[str], groups, batch=None, *, own: bool = False, wanted=None):
+        """Classifier probabilities (sentences x themes) and, with ``own``, whether each
+        sentence's own words lean to each theme; ``wanted``: the sentences whose figures are
+        used (the others may be 0.0)."""
         if not self._models or self.method == "lexicon":
             return (None, None) if own else None
         out = np.zeros((len(sentences), len(self.themes)))
@@ -286,7 +289,8 @@ class ThemeTagger:
         for entry in self._models:
             model, columns = entry[0], entry[1]
             ids = self._model_ids(entry, batch) if batch is not None else None
-            probs, evidence = model.proba_and_own_evidence(sentences, groups=groups, ids=ids)
+            subset = {"wanted": wanted} if wanted is not None and isinstance(model, ThemeModel) else {}
+            probs, evidence = model.proba_and_own_evidence(sentences, groups=groups, ids=ids, **subset)
             for mine, theirs in columns:
                 out[:, mine] = probs[:, theirs]
                 leaning[:, mine] = evidence[:, theirs] >= OWN_EVIDENCE
@@ -309,15 +313,18 @@ class ThemeTagger:
         if not sentences:
             return out, out.astype(bool)
         batch = _matcher.Batch.of(sentences)
-        probs, leaning = self._probabilities(sentences, groups, batch, own=True)
         if self.method == "classifier":
+            probs = self._probabilities(sentences, groups, batch)
             return np.where(probs >= self._thresholds, probs, 0.0), np.zeros(out.shape, dtype=bool)
         hits, lookalikes = self._lexicon_hits(sentences, groups, batch)
         out[hits] = LEXICON_CONFIDENCE
+        near = near_any(hits, groups, window=SUPPORT_WINDOW)
+        # the classifier speaks only for sentences that name a theme or sit near one that does
+        wanted = (hits | near).any(axis=1)
+        probs, leaning = self._probabilities(sentences, groups, batch, own=True, wanted=wanted)
         if probs is not None:
             with_model = np.zeros(len(self.themes), dtype=bool)
             with_model[[mine for mine, _ in self._model_columns]] = True
-            near = near_any(hits, groups, window=SUPPORT_WINDOW)
             supported = near & (probs >= np.minimum(self._thresholds, SUPPORTED_THRESHOLD))
             candidates = ~hits & ~lookalikes & leaning & with_model & supported
             candidates = self._holding_ambiguous_terms(sentences, candidates)
@@ -336,10 +343,12 @@ class ThemeTagger:
 
     def _lexicon_hits(self, sentences: list[str], groups, batch) -> tuple[np.ndarray, np.ndarray]:
         """Lexicon matches and look-alikes (bool, sentences x themes), ``[[context]]`` tables included."""
-        hits, lookalikes = self._matcher.match_with_exclusions(sentences, batch)
-        if self._context_matcher is None:
+        matched, excluded = self._matcher.match_with_exclusions(sentences, batch)
+        k = len(self.themes)
+        hits, lookalikes = matched[:, :k], excluded[:, :k]
+        if not self._context:
             return hits, lookalikes
-        found = self._context_matcher.match_with_exclusions(sentences, batch)[0]
+        found = matched[:, k:]
         if not found[:, [a for _, a, _ in self._context]].any():
             return hits, lookalikes
         near_by = found | near_any(found, groups, window=_lexicon.CONTEXT_WINDOW)
