@@ -16,64 +16,9 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
 
 from topictrack.text import INTERPRETING, INTERPRETING_VERB
-
-_MIN_PHRASE = 3  # words in the shortest phrase counted as a loop
-_MAX_PHRASE = 60  # words in the longest
-_MIN_REPEATS = 3  # copies in a row that make a loop
-
-
-def collapse_loops(text: str) -> tuple[str, int]:
-    """Collapse phrases repeated three or more times in a row; return (text, loops collapsed).
-
-    A loop is a run of 3-60 words followed directly by at least two more copies
-    of itself (a trailing partial copy is dropped too). One copy is kept.
-    """
-    words = text.split()
-    if len(words) < _MIN_PHRASE * _MIN_REPEATS:
-        return text, 0
-    if len(set(zip(words, words[1:], words[2:]))) > len(words) - 2 - (2 * _MIN_PHRASE - 2):
-        return text, 0  # three copies of a 3-word phrase already repeat 4 trigrams
-    trigrams = list(zip(words, words[1:], words[2:]))
-    frequent = {g for g, c in Counter(trigrams).items() if c >= _MIN_REPEATS}
-    if not frequent:
-        return text, 0
-    positions: dict = {}
-    for i, g in enumerate(trigrams):
-        if g in frequent:
-            positions.setdefault(g, []).append(i)
-    starts = set()
-    for pos in positions.values():
-        for a, b, c in zip(pos, pos[1:], pos[2:]):
-            if b - a == c - b and _MIN_PHRASE <= b - a <= _MAX_PHRASE:
-                starts.add((a, b - a))
-    regions = []
-    n = len(words)
-    covered = 0
-    for start, d in sorted(starts):
-        if start < covered:
-            continue
-        if not words[start:start + d] == words[start + d:start + 2 * d] == words[start + 2 * d:start + 3 * d]:
-            continue
-        end = start + 3 * d
-        while end < n and words[end] == words[end - d]:
-            end += 1
-        regions.append((start, start + d, end))
-        covered = end
-    if not regions:
-        return text, 0
-    spans = [m.span() for m in _TOKEN.finditer(text)]
-    pieces, cursor = [], 0
-    for start, keep_end, end in regions:
-        pieces.append(text[cursor:spans[keep_end - 1][1]])
-        cursor = spans[end - 1][1]
-    pieces.append(text[cursor:])
-    return "".join(pieces), len(regions)
-
-
-_TOKEN = re.compile(r"\S+")
+from topictrack.transcripts.loops import collapse_loops  # noqa: F401  (the first cleaning step)
 
 # Lower-case phrases that mark safe-harbour, housekeeping and operator-instruction text.
 _BOILERPLATE_PHRASES = (
