@@ -47,7 +47,29 @@ _SAFE_HARBOUR_PHRASES = (
 def mentions_safe_harbour(text: str) -> bool:
     """True when ``text`` contains a safe-harbour phrase (forward-looking statements, non-GAAP...)."""
     low = text.lower()
-    return any(phrase in low for phrase in _SAFE_HARBOUR_PHRASES)
+    return (  # each phrase of _SAFE_HARBOUR_PHRASES, those sharing a part behind one test for it
+        "forward" in low and ("forward-looking" in low or "forward looking" in low)
+        or "safe harbo" in low and ("safe harbor" in low or "safe harbour" in low)
+        or "risks and uncertainties" in low or "differ materially" in low or "undue reliance" in low
+        or "non-gaap" in low and ("non-gaap financial measure" in low or "non-gaap measure" in low)
+        or "reconciliation" in low
+        or "to update" in low and ("obligation to update" in low or "duty to update" in low)
+        or "form 10-" in low and ("form 10-k" in low or "form 10-q" in low)
+        or "with the sec" in low or "securities and exchange commission" in low
+    )
+
+
+def _grouped(phrases: tuple, parts: tuple) -> tuple:
+    """``(part, phrases holding it)`` for each of ``parts``, then each other phrase alone."""
+    groups = [(part, tuple(p for p in phrases if part in p)) for part in parts]
+    grouped = {p for _, members in groups for p in members}
+    assert len(grouped) == sum(len(members) for _, members in groups)  # each phrase counted once
+    return tuple(groups) + tuple((p, (p,)) for p in phrases if p not in grouped)
+
+
+# the phrases by a part several share: a text without the part holds none of them
+_BOILERPLATE_GROUPS = _grouped(_BOILERPLATE_PHRASES, (
+    "forward", "safe harbo", "non-gaap", "release", "website", "form ", "to update", "listen"))
 
 
 def is_boilerplate(text: str, role: str) -> bool:
@@ -59,7 +81,12 @@ def is_boilerplate(text: str, role: str) -> bool:
     if role == "operator":
         return True
     low = text.lower()
-    hits = sum(low.count(phrase) for phrase in _BOILERPLATE_PHRASES)
+    hits = 0
+    for part, phrases in _BOILERPLATE_GROUPS:
+        if len(phrases) == 1:
+            hits += low.count(part)
+        elif part in low:
+            hits += sum(low.count(phrase) for phrase in phrases)
     if not hits:
         return False
     sentences = max(1, len(_SENTENCE_END.findall(text)))
@@ -138,6 +165,8 @@ def _announcements(text: str):
 def announces_translation(text: str) -> bool:
     """True when a sentence of ``text`` announces a translation ("Let me quickly translate.",
     "I'll translate the question."), at the start of the text or of any sentence in it."""
+    if not ("ranslat" in text or "nterpret" in text or "RANSLAT" in text or "NTERPRET" in text):
+        return False  # no match of _CUE_WORD (INTERPRETING), found by plain substring search
     for word in _CUE_WORD.finditer(text):
         match = _TRANSLATION_CUE.search(text, max(0, word.start() - 60), word.end() + 1)
         if match is not None and (

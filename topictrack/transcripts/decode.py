@@ -65,7 +65,11 @@ def read_text(path: str | os.PathLike) -> str:
     :class:`EncodingError` for text in no supported encoding.
     """
     path = Path(path)
-    data = read_regular(path, MAX_FILE_BYTES)  # regular files only, size checked before reading
+    return text_of_bytes(read_regular(path, MAX_FILE_BYTES), path)  # regular files, size checked first
+
+
+def text_of_bytes(data: bytes, path: str | os.PathLike = "<bytes>") -> str:
+    """The text :func:`read_text` gives for a file holding ``data`` (bytes read already)."""
     text = strip_controls(decode(data, path))
     if not text.strip():
         raise EmptyTranscriptError(path, "file is empty (no text in it)")

@@ -70,14 +70,19 @@ _NEW_SPEAKER_CUE = re.compile(
 )
 
 
-def _parse_cue_units(text: str, path, fmt: str) -> Parsed:
-    raw_lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+def parse_cue_units(text: str, path, fmt: str, raw_lines: list[str] | None = None) -> Parsed:
+    """Turns of an unlabelled call (``fmt`` ``"unlabelled"`` or ``"sentence_lines"``, where
+    consecutive units of one speaker merge); ``raw_lines`` are the text's non-blank lines,
+    stripped, when the caller has them."""
+    if raw_lines is None:
+        raw_lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
     header = "\n".join(title_lines(raw_lines))
     units: list[str] = []
+    hints = _OPERATOR_INNER_HINT.search(text) is not None  # else no line has one
     for line in raw_lines:
-        if DATE_LINE.match(line) and len(line) < 60:
+        if len(line) < 60 and DATE_LINE.match(line):
             continue
-        if _OPERATOR_INNER_HINT.search(line):
+        if hints and _OPERATOR_INNER_HINT.search(line):
             units.extend(p for p in _OPERATOR_INNER.split(line) if p.strip())
         else:
             units.append(line)
@@ -115,9 +120,6 @@ def _parse_cue_units(text: str, path, fmt: str) -> Parsed:
             role, speaker = "management", None
             if section == "qa" and turns and turns[-1][1] == "operator":
                 role = "analyst"
-        if speaker is None and role in ("management", "analyst"):
-            intro = _SELF_INTRODUCTION.search(unit, 0, 200)
-            speaker = intro.group(1) if intro else None
         if (
             merge
             and turns
@@ -132,6 +134,9 @@ def _parse_cue_units(text: str, path, fmt: str) -> Parsed:
         elif merge and turns and role == "operator" and turns[-1][1] == "operator":
             bodies[-1].append(unit)
         else:
+            if speaker is None and role in ("management", "analyst"):
+                intro = _SELF_INTRODUCTION.search(unit, 0, 200)
+                speaker = intro.group(1) if intro else None
             turns.append((speaker, role, section, unit))
             bodies.append([unit])
         last_safe = safe
@@ -156,14 +161,15 @@ _OPERATOR_PHRASES = re.compile(
 
 def _looks_operator(unit: str) -> bool:
     """Short unit carrying an unmistakable operator instruction."""
-    if len(unit) > 900 or not any(w in unit for w in ("ress", "isten", "line is", "uestion", "isconnect")):
+    if len(unit) > 900 or not ("ress" in unit or "isten" in unit or "line is" in unit or "uestion" in unit
+                               or "isconnect" in unit):
         return False
     return _OPERATOR_PHRASES.search(unit.lower()) is not None
 
 
 def parse_unlabelled(text: str, path) -> Parsed:
-    return _parse_cue_units(text, path, "unlabelled")
+    return parse_cue_units(text, path, "unlabelled")
 
 
 def parse_sentence_lines(text: str, path) -> Parsed:
-    return _parse_cue_units(text, path, "sentence_lines")
+    return parse_cue_units(text, path, "sentence_lines")
