@@ -23,6 +23,7 @@ _MIN_REPEATS = 3  # copies in a row that make a loop
 _REACH = _MIN_REPEATS * _MAX_PHRASE  # words past a start that deciding it needs
 _WINDOW = 1 << 16  # trigram start positions examined together
 _CHUNK = 1 << 20  # characters split into words at a time
+_FEW = 500  # words up to which a set of trigrams tells quicker than NumPy that no loop can start
 _SPACE = re.compile(r"\s")
 _TOKEN = re.compile(r"\S+")
 
@@ -75,6 +76,8 @@ def _loop_starts(words: list, lo: int, hi: int) -> list:
     n = len(words)
     if n < _MIN_PHRASE * _MIN_REPEATS:
         return []
+    if n <= _FEW and len(set(zip(words, words[1:], words[2:]))) > n - 2 - 2 * (_MIN_PHRASE - 1):
+        return []  # a loop repeats at least 2 * (_MIN_PHRASE - 1) trigrams: three copies of three words
     import numpy as np  # loaded with the first text long enough to hold a loop
 
     lookup = dict(zip(dict.fromkeys(words), itertools.count()))

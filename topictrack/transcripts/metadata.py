@@ -311,7 +311,10 @@ def company_from_text(header: str, body: str, organisations: list[str]) -> str |
     if candidate is None:
         opening = body[:6000]
         # the first welcome may name no company ("Welcome to the Second Quarter 2020 call for Zoetis")
-        patterns = (_WELCOME, _POSSESSIVE) if _POSSESSIVE_TAIL.search(opening) else (_WELCOME,)
+        # only texts holding "welcome" (in any case) or a possessive's tail can match
+        patterns = (_WELCOME,) if "welcome" in opening.lower() else ()
+        if _POSSESSIVE_TAIL.search(opening):
+            patterns += (_POSSESSIVE,)
         matches = (m for pattern in patterns for m in pattern.finditer(opening))
         for m in matches:
             candidate = clean_company(_AFTER_NAME.sub("", m.group(1)))
