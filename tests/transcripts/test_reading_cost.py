@@ -126,3 +126,21 @@ def test_boilerplate_counts_every_phrase_once():
 def test_a_translation_is_announced_only_with_its_word():
     assert cleaning.announces_translation("Revenue rose. Let me translate that for you.")
     assert not cleaning.announces_translation("Revenue rose. Demand will carry into next year.")
+
+
+def test_operator_phrases_hold_a_part_the_text_is_searched_for_first():
+    from topictrack.transcripts import unlabelled
+    for phrase in ("press star", "press *", "listen-only mode", "listen only mode", "your line is open",
+                   "next question comes from", "first question comes from", "you may disconnect",
+                   "you may now disconnect"):
+        assert unlabelled._OPERATOR_PHRASES.search(phrase)
+        assert any(part in phrase for part in unlabelled._OPERATOR_PHRASE_PARTS)
+
+
+def test_plain_ascii_is_what_strip_controls_leaves_alone():
+    from topictrack.escape import strip_controls
+    for code in range(128):
+        assert _decode._plain_ascii(f"a{chr(code)}b") == (strip_controls(f"a{chr(code)}b") == f"a{chr(code)}b")
+    assert not _decode._plain_ascii("caf\u00e9")
+    text = "Revenue\x0brose\x01 in Q1\x7f.\n"
+    assert _decode.text_of_bytes(text.encode(), "x.txt") == strip_controls(text)

@@ -87,6 +87,8 @@ def parse_cue_units(text: str, path, fmt: str, raw_lines: list[str] | None = Non
         else:
             units.append(line)
     merge = fmt == "sentence_lines"
+    low = text.lower()  # a unit is part of a line: the text holds whatever a unit does
+    operator_phrases = any(part in low for part in _OPERATOR_PHRASE_PARTS)
     turns: list = []
     section = "prepared"
     pending_speaker, pending_role = None, None
@@ -95,7 +97,7 @@ def parse_cue_units(text: str, path, fmt: str, raw_lines: list[str] | None = Non
     for unit in units:
         handed_over = False
         safe = merge and mentions_safe_harbour(unit)
-        if _OPERATOR_OPENING.match(unit) or _looks_operator(unit):
+        if _OPERATOR_OPENING.match(unit) or operator_phrases and _looks_operator(unit):
             role, speaker = "operator", "Operator"
             if opens_questions(unit):
                 section = "qa"
@@ -157,6 +159,10 @@ _OPERATOR_PHRASES = re.compile(
     r"press (?:star|\*)|listen[- ]only mode|your line is open|(?:next|first) question comes from|"
     r"you may (?:now )?disconnect"
 )
+
+
+# a part of each _OPERATOR_PHRASES alternative: a text with none of them holds no operator phrase
+_OPERATOR_PHRASE_PARTS = ("press ", "only mode", "line is open", "question comes from", "disconnect")
 
 
 def _looks_operator(unit: str) -> bool:
