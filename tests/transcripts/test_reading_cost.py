@@ -144,3 +144,12 @@ def test_plain_ascii_is_what_strip_controls_leaves_alone():
     assert not _decode._plain_ascii("caf\u00e9")
     text = "Revenue\x0brose\x01 in Q1\x7f.\n"
     assert _decode.text_of_bytes(text.encode(), "x.txt") == strip_controls(text)
+
+
+def test_a_part_is_found_across_the_slices_the_text_is_lowered_in():
+    from topictrack.transcripts import unlabelled
+    parts = unlabelled._OPERATOR_PHRASE_PARTS
+    text = "x" * 95 + "Please PRESS star now."
+    for step in (1, 7, 50, 100, 1000):
+        assert unlabelled._holds_lowered(text, parts, step)
+        assert not unlabelled._holds_lowered(text.replace("PRESS", "PRESent"), parts, step)

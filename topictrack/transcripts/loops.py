@@ -84,8 +84,13 @@ def _loop_starts(words: list, lo: int, hi: int) -> list:
     ids = np.fromiter(map(lookup.__getitem__, words), np.int64, n)
     size = len(lookup)
     trigrams = (ids[:-2] * size + ids[1:-1]) * size + ids[2:]
-    order = np.argsort(trigrams, kind="stable")  # each trigram's occurrences in text order
-    same = trigrams[order[1:]] == trigrams[order[:-1]]
+    if size ** 3 * n < 2 ** 63:  # sort (trigram, position) pairs as one number: quicker than argsort
+        keys = np.sort(trigrams * n + np.arange(n - 2))
+        ranked, order = np.divmod(keys, n)
+    else:
+        order = np.argsort(trigrams, kind="stable")
+        ranked = trigrams[order]
+    same = ranked[1:] == ranked[:-1]  # each trigram's occurrences in text order, side by side
     gaps = np.diff(order)
     found = (same[:-1] & same[1:] & (gaps[:-1] == gaps[1:]) & (gaps[:-1] >= _MIN_PHRASE)
              & (gaps[:-1] <= _MAX_PHRASE))

@@ -87,8 +87,7 @@ def parse_cue_units(text: str, path, fmt: str, raw_lines: list[str] | None = Non
         else:
             units.append(line)
     merge = fmt == "sentence_lines"
-    low = text.lower()  # a unit is part of a line: the text holds whatever a unit does
-    operator_phrases = any(part in low for part in _OPERATOR_PHRASE_PARTS)
+    operator_phrases = _holds_lowered(text, _OPERATOR_PHRASE_PARTS)  # else no unit (a part of a line) does
     turns: list = []
     section = "prepared"
     pending_speaker, pending_role = None, None
@@ -163,6 +162,16 @@ _OPERATOR_PHRASES = re.compile(
 
 # a part of each _OPERATOR_PHRASES alternative: a text with none of them holds no operator phrase
 _OPERATOR_PHRASE_PARTS = ("press ", "only mode", "line is open", "question comes from", "disconnect")
+
+
+def _holds_lowered(text: str, parts: tuple, step: int = 1 << 20) -> bool:
+    """Whether ``text.lower()`` holds one of ``parts`` (lower-case ASCII), lowered a slice at a time."""
+    reach = max(map(len, parts)) - 1
+    for start in range(0, len(text), step):
+        low = text[start:start + step + reach].lower()
+        if any(part in low for part in parts):
+            return True
+    return False
 
 
 def _looks_operator(unit: str) -> bool:
