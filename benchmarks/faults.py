@@ -15,7 +15,10 @@ Probes:
   same size, and ``ECTSum calls``: the same step on the first 400 ECTSum calls (their own layout is
   one sentence a line, like the probe), when ``--ectsum`` points at the corpus (it never ships with
   topictrack). Target: time linear in N, and per MB under 2x that of normal calls of the layout;
-- ``read 10 MB of lines``: ``read_transcript`` on a file of short lines just under the size limit;
+- ``read 10 MB of lines``: ``read_transcript`` on a file of short lines just under the size limit
+  (they read as one turn), and ``same size of ECTSum calls, one file``: ``read_transcript`` on
+  ECTSum calls put one after another in one file of about that size (with ``--ectsum``); the
+  ratio of their CPU per MB is printed last (target: under 2x);
 - ``FIFO``, ``/dev/zero``, ``1 GB sparse file``: ``read_transcript`` refusing them (target: at
   once, without reading);
 - ``deep tree 1000``: ``pipeline.run`` on a folder with a call 1,000 folders deep;
@@ -112,6 +115,21 @@ with open(path, "w", encoding="utf-8") as out:
 t = time.process_time()
 call = read_transcript(path)
 done(cpu=time.process_time() - t, size_mb=path.stat().st_size / 2**20, lines=i, turns=len(call.turns))
+"""
+
+READ_CALLS = """
+from topictrack.transcripts import read_transcript, MAX_FILE_BYTES
+path = Path(sys.argv[1]) / "calls.txt"
+files = sorted(Path(sys.argv[2]).glob("data/final/*/ects/*.txt"))
+with open(path, "w", encoding="utf-8") as out:
+    for f in files:
+        text = f.read_text(encoding="utf-8")
+        if out.tell() + len(text.encode("utf-8")) + 1 > MAX_FILE_BYTES - 100:
+            break
+        out.write(text.rstrip("\\n") + "\\n")
+t = time.process_time()
+call = read_transcript(path)
+done(cpu=time.process_time() - t, size_mb=path.stat().st_size / 2**20, turns=len(call.turns))
 """
 
 FIFO = """
@@ -246,8 +264,10 @@ def main() -> None:
     for n in counts:
         probes.append((f"lines {n:,}", LINES.replace("N)", f"{n})"), ()))
         probes.append(("  same-size call, as written", SAME_SIZE.replace("N)", f"{n})"), ()))
+    probes.append(("read 10 MB of lines", READ_LIMIT, ()))
+    if args.ectsum.is_dir():
+        probes.append(("  same size of ECTSum calls, one file", READ_CALLS, (str(args.ectsum.resolve()),)))
     probes += [(name, code, ()) for name, code in [
-        ("read 10 MB of lines", READ_LIMIT),
         ("FIFO", FIFO),
         ("/dev/zero", DEV_ZERO),
         ("1 GB sparse file", SPARSE),
@@ -257,6 +277,7 @@ def main() -> None:
     probes += [(f"regex {pattern} on {len(text):,} chars", REGEX, (pattern, json.dumps(text)))
                for pattern, text in REGEX_PROBES]
     print(f"{'probe':<40}{'cpu s':>9}{'wall s':>9}{'peak MB':>9}  details")
+    per_mb: dict = {}
     for name, code, extra in probes:
         with tempfile.TemporaryDirectory(prefix="tt-faults-") as folder:
             result = _probe(code, folder, extra=extra)
@@ -268,6 +289,11 @@ def main() -> None:
         details = ", ".join(f"{k}={v:.2f}" if isinstance(v, float) else f"{k}={v}"
                             for k, v in result.items())
         print(f"{name:<40}{cpu:>9.2f}{wall:>9.2f}{peak:>9.0f}  {details}", flush=True)
+        per_mb[name.strip()] = result.get("cpu_per_mb")
+    lines, calls = per_mb.get("read 10 MB of lines"), per_mb.get("same size of ECTSum calls, one file")
+    if lines and calls:
+        print(f"read 10 MB of lines: {lines / calls:.2f}x the CPU per MB of the same size of ECTSum calls "
+              "(target: under 2x)")
 
 
 if __name__ == "__main__":

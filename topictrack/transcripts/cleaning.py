@@ -16,64 +16,9 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
 
 from topictrack.text import INTERPRETING, INTERPRETING_VERB
-
-_MIN_PHRASE = 3  # words in the shortest phrase counted as a loop
-_MAX_PHRASE = 60  # words in the longest
-_MIN_REPEATS = 3  # copies in a row that make a loop
-
-
-def collapse_loops(text: str) -> tuple[str, int]:
-    """Collapse phrases repeated three or more times in a row; return (text, loops collapsed).
-
-    A loop is a run of 3-60 words followed directly by at least two more copies
-    of itself (a trailing partial copy is dropped too). One copy is kept.
-    """
-    words = text.split()
-    if len(words) < _MIN_PHRASE * _MIN_REPEATS:
-        return text, 0
-    if len(set(zip(words, words[1:], words[2:]))) > len(words) - 2 - (2 * _MIN_PHRASE - 2):
-        return text, 0  # three copies of a 3-word phrase already repeat 4 trigrams
-    trigrams = list(zip(words, words[1:], words[2:]))
-    frequent = {g for g, c in Counter(trigrams).items() if c >= _MIN_REPEATS}
-    if not frequent:
-        return text, 0
-    positions: dict = {}
-    for i, g in enumerate(trigrams):
-        if g in frequent:
-            positions.setdefault(g, []).append(i)
-    starts = set()
-    for pos in positions.values():
-        for a, b, c in zip(pos, pos[1:], pos[2:]):
-            if b - a == c - b and _MIN_PHRASE <= b - a <= _MAX_PHRASE:
-                starts.add((a, b - a))
-    regions = []
-    n = len(words)
-    covered = 0
-    for start, d in sorted(starts):
-        if start < covered:
-            continue
-        if not words[start:start + d] == words[start + d:start + 2 * d] == words[start + 2 * d:start + 3 * d]:
-            continue
-        end = start + 3 * d
-        while end < n and words[end] == words[end - d]:
-            end += 1
-        regions.append((start, start + d, end))
-        covered = end
-    if not regions:
-        return text, 0
-    spans = [m.span() for m in _TOKEN.finditer(text)]
-    pieces, cursor = [], 0
-    for start, keep_end, end in regions:
-        pieces.append(text[cursor:spans[keep_end - 1][1]])
-        cursor = spans[end - 1][1]
-    pieces.append(text[cursor:])
-    return "".join(pieces), len(regions)
-
-
-_TOKEN = re.compile(r"\S+")
+from topictrack.transcripts.loops import collapse_loops  # noqa: F401  (the first cleaning step)
 
 # Lower-case phrases that mark safe-harbour, housekeeping and operator-instruction text.
 _BOILERPLATE_PHRASES = (
@@ -102,7 +47,29 @@ _SAFE_HARBOUR_PHRASES = (
 def mentions_safe_harbour(text: str) -> bool:
     """True when ``text`` contains a safe-harbour phrase (forward-looking statements, non-GAAP...)."""
     low = text.lower()
-    return any(phrase in low for phrase in _SAFE_HARBOUR_PHRASES)
+    return (  # each phrase of _SAFE_HARBOUR_PHRASES, those sharing a part behind one test for it
+        "forward" in low and ("forward-looking" in low or "forward looking" in low)
+        or "safe harbo" in low and ("safe harbor" in low or "safe harbour" in low)
+        or "risks and uncertainties" in low or "differ materially" in low or "undue reliance" in low
+        or "non-gaap" in low and ("non-gaap financial measure" in low or "non-gaap measure" in low)
+        or "reconciliation" in low
+        or "to update" in low and ("obligation to update" in low or "duty to update" in low)
+        or "form 10-" in low and ("form 10-k" in low or "form 10-q" in low)
+        or "with the sec" in low or "securities and exchange commission" in low
+    )
+
+
+def _grouped(phrases: tuple, parts: tuple) -> tuple:
+    """``(part, phrases holding it)`` for each of ``parts``, then each other phrase alone."""
+    groups = [(part, tuple(p for p in phrases if part in p)) for part in parts]
+    grouped = {p for _, members in groups for p in members}
+    assert len(grouped) == sum(len(members) for _, members in groups)  # each phrase counted once
+    return tuple(groups) + tuple((p, (p,)) for p in phrases if p not in grouped)
+
+
+# the phrases by a part several share: a text without the part holds none of them
+_BOILERPLATE_GROUPS = _grouped(_BOILERPLATE_PHRASES, (
+    "forward", "safe harbo", "non-gaap", "release", "website", "form ", "to update", "listen"))
 
 
 def is_boilerplate(text: str, role: str) -> bool:
@@ -114,7 +81,12 @@ def is_boilerplate(text: str, role: str) -> bool:
     if role == "operator":
         return True
     low = text.lower()
-    hits = sum(low.count(phrase) for phrase in _BOILERPLATE_PHRASES)
+    hits = 0
+    for part, phrases in _BOILERPLATE_GROUPS:
+        if len(phrases) == 1:
+            hits += low.count(part)
+        elif part in low:
+            hits += sum(low.count(phrase) for phrase in phrases)
     if not hits:
         return False
     sentences = max(1, len(_SENTENCE_END.findall(text)))
@@ -193,6 +165,8 @@ def _announcements(text: str):
 def announces_translation(text: str) -> bool:
     """True when a sentence of ``text`` announces a translation ("Let me quickly translate.",
     "I'll translate the question."), at the start of the text or of any sentence in it."""
+    if not ("ranslat" in text or "nterpret" in text or "RANSLAT" in text or "NTERPRET" in text):
+        return False  # no match of _CUE_WORD (INTERPRETING), found by plain substring search
     for word in _CUE_WORD.finditer(text):
         match = _TRANSLATION_CUE.search(text, max(0, word.start() - 60), word.end() + 1)
         if match is not None and (

@@ -65,8 +65,14 @@ def read_text(path: str | os.PathLike) -> str:
     :class:`EncodingError` for text in no supported encoding.
     """
     path = Path(path)
-    data = read_regular(path, MAX_FILE_BYTES)  # regular files only, size checked before reading
-    text = strip_controls(decode(data, path))
+    return text_of_bytes(read_regular(path, MAX_FILE_BYTES), path)  # regular files, size checked first
+
+
+def text_of_bytes(data: bytes, path: str | os.PathLike = "<bytes>") -> str:
+    """The text :func:`read_text` gives for a file holding ``data`` (bytes read already)."""
+    text = decode(data, path)
+    if not _plain_ascii(text):
+        text = strip_controls(text)
     if not text.strip():
         raise EmptyTranscriptError(path, "file is empty (no text in it)")
     return text
@@ -116,12 +122,24 @@ def _check_controls(text: str, path) -> None:
     sample = text[:65536]
     if sample.isprintable():
         return
-    controls = len(_CONTROL.findall(sample))
+    if sample.isascii():
+        controls = len(sample.encode("ascii").translate(None, _NOT_CONTROL))
+    else:
+        controls = len(_CONTROL.findall(sample))
     if "\x00" in sample or controls > max(8, len(sample) // 100):
         raise BinaryFileError(path, "file is binary (control characters), not a text transcript")
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+_NOT_CONTROL = bytes(b for b in range(256) if not _CONTROL.match(chr(b)))  # deleted to count _CONTROL
+# ASCII characters :func:`~topictrack.escape.strip_controls` changes: C0 controls but tab, \n, \r; DEL
+_STRIPPED = bytes(b for b in range(128) if b < 32 and chr(b) not in "\t\n\r" or b == 127)
+_NOT_STRIPPED = bytes(b for b in range(256) if b not in _STRIPPED)
+
+
+def _plain_ascii(text: str) -> bool:
+    """ASCII text without a character :func:`~topictrack.escape.strip_controls` would change."""
+    return text.isascii() and not text.encode("ascii").translate(None, _NOT_STRIPPED)
 
 
 def _utf16_without_bom(data: bytes) -> str | None:

@@ -24,7 +24,7 @@ from topictrack.transcripts.parsing import (
     title_lines,
 )
 from topictrack.transcripts.seeking_alpha import parse_seeking_alpha
-from topictrack.transcripts.unlabelled import parse_sentence_lines, parse_unlabelled
+from topictrack.transcripts.unlabelled import parse_cue_units, parse_sentence_lines, parse_unlabelled
 
 
 # --------------------------------------------------------------------------- detection
@@ -39,31 +39,77 @@ _NAME = r"[A-Z][\w'\-.]+(?:\s[A-Z][\w'\-.]*){0,4}"
 _DASH_HEADER = re.compile(rf"^({_NAME})\s*(?:--|—|–)\s*(\S.{{0,120}})$", re.M)
 _COLON_LINE = re.compile(rf"^({_NAME}|Operator):\s+(\S.*)$", re.M)
 _BULLET = re.compile(r"^\s*(?:[-•*▪◦]|\d{1,2}[.)])\s+\S", re.M)
-_INNER_SENTENCE = re.compile(r"[a-z0-9%)][.?!]\s+[A-Z]")
 
 
 def detect(text: str) -> str:
     """Name of the layout ``text`` is in; raise :class:`ValueError` when none fits."""
+    return _detect(text)[0]
+
+
+def _detect(text: str) -> tuple[str, list[str]]:
+    """The layout of ``text`` and its non-blank lines, stripped."""
     start = text.lstrip()[:40]
     if start.startswith("{") or re.match(r"\[\s*[{\[\"\d]|\[\s*\]", start):
-        return "motley_fool_json"
-    if len(_SPEAKER_LINE.findall(text, 0, 200000)) >= 2:
-        return "speaker_blocks"
+        return "motley_fool_json", []
+    if _count(_SPEAKER_LINES, text, 200000) >= 2:
+        return "speaker_blocks", []
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
     if not lines or not _has_prose(lines):
         raise ValueError("no sentences found")
-    if len(_SA_HEADINGS.findall(text)) >= 2:
-        return "seeking_alpha"
-    dash = len(_DASH_HEADER.findall(text))
-    colon = len(_COLON_LINE.findall(text))
+    if _count(_SA_HEADING_LINES, text) >= 2:
+        return "seeking_alpha", lines
+    dash = _count(_DASH_HEADER_LINES, text)
+    colon = _count(_COLON_LINES, text)
     if dash >= 2 or colon >= 3 and colon >= 0.2 * len(lines):
-        return "name_colon"
+        return "name_colon", lines
     if _looks_like_summary(text, lines):
-        return "summary"
-    multi = sum(1 for ln in lines if _INNER_SENTENCE.search(ln))
-    if len(lines) >= 8 and multi <= 0.25 * len(lines):
-        return "sentence_lines"
-    return "unlabelled"
+        return "summary", lines
+    if len(lines) >= 8 and _lines_with_inner_sentences(text) <= 0.25 * len(lines):
+        return "sentence_lines", lines
+    return "unlabelled", lines
+
+
+def _at_line_starts(pattern: re.Pattern) -> tuple[re.Pattern, re.Pattern]:
+    """A ``^``-anchored multi-line pattern as two: one matched at the start of the text, one
+    found from a line feed (which, unlike ``^``, the regex engine looks for quickly)."""
+    assert pattern.pattern.startswith("^") and pattern.flags & re.M
+    return pattern, re.compile("\n" + pattern.pattern[1:], pattern.flags)
+
+
+def _count(patterns: tuple[re.Pattern, re.Pattern], text: str, end: int | None = None) -> int:
+    """``len(pattern.findall(text, 0, end))`` of the pattern :func:`_at_line_starts` split.
+
+    Each of these patterns ends a match on a character other than a line feed, so no match
+    starts where the one before it ended, and the line feed before a match is free to find it by.
+    """
+    first, after_feed = patterns
+    end = len(text) if end is None else end
+    m = first.match(text, 0, end)
+    return (m is not None) + len(after_feed.findall(text, m.end() if m else 0, end))
+
+
+_SPEAKER_LINES = _at_line_starts(_SPEAKER_LINE)
+_SA_HEADING_LINES = _at_line_starts(_SA_HEADINGS)
+_DASH_HEADER_LINES = _at_line_starts(_DASH_HEADER)
+_COLON_LINES = _at_line_starts(_COLON_LINE)
+_BULLET_LINES = _at_line_starts(_BULLET)
+
+# a line break as str.splitlines() reads one (the lines detection counts)
+_LINE_BREAK = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+_INNER_IN_LINE = re.compile(rf"[.?!][^\S{_LINE_BREAK}]+[A-Z]")  # after [a-z0-9%)]
+_BEFORE_INNER = frozenset("abcdefghijklmnopqrstuvwxyz0123456789%)")
+_LINE_BREAKS = re.compile(f"[{_LINE_BREAK}]")
+
+
+def _lines_with_inner_sentences(text: str) -> int:
+    """How many lines (``text.splitlines()``) hold a sentence end followed by another sentence."""
+    count, line_end = 0, -1
+    for m in _INNER_IN_LINE.finditer(text):
+        if m.start() >= line_end and m.start() and text[m.start() - 1] in _BEFORE_INNER:
+            count += 1
+            brk = _LINE_BREAKS.search(text, m.end())
+            line_end = brk.start() if brk else len(text)
+    return count
 
 
 def _has_prose(lines: list[str]) -> bool:
@@ -111,7 +157,7 @@ _CALL_CUES = ("operator", "ladies and gentlemen", "question comes from", "standi
 
 def _looks_like_summary(text: str, lines: list[str]) -> bool:
     """Bulleted write-up with headings and none of a call's operator cues."""
-    if len(_BULLET.findall(text, 0, 50000)) < 2:
+    if _count(_BULLET_LINES, text, 50000) < 2:
         return False
     if sum(1 for ln in lines[:300] if _is_heading(ln)) < 3:
         return False
@@ -138,12 +184,15 @@ def _is_heading(line: str) -> bool:
 def parse(text: str, path) -> Parsed:
     """Detect the layout of ``text`` and parse it; raise UnknownFormatError if none fits."""
     try:
-        fmt = detect(text)
+        fmt, lines = _detect(text)
     except ValueError:
         raise UnknownFormatError(
             path, "no transcript found: the text has no sentences (a table or data export?)"
         ) from None
-    parsed = _PARSERS[fmt](text, path)
+    if fmt in ("sentence_lines", "unlabelled"):
+        parsed = parse_cue_units(text, path, fmt, lines)
+    else:
+        parsed = _PARSERS[fmt](text, path)
     if not parsed.turns:
         raise UnknownFormatError(path, f"layout looks like {fmt} but no speaker turns were found")
     return parsed

@@ -224,6 +224,10 @@ _POSSESSIVE = re.compile(
     rf"({_NAME_WORDS})(?:'s|’s)\s+(?:{_ORD}\s+quarter|Q[1-4]|fiscal|full[- ]year|20\d\d\s+{_ORD}|"
     rf"earnings call|conference call)"
 )
+# what follows the name in a _POSSESSIVE match: a text without it holds no match
+_POSSESSIVE_TAIL = re.compile(
+    rf"(?:'s|’s)\s+(?:{_ORD}\s+quarter|Q[1-4]|fiscal|full[- ]year|20\d\d\s+{_ORD}|earnings call|conference call)"
+)
 _SUFFIX = re.compile(
     r"(?:,?\s+(?:Inc|Incorporated|Corp|Corporation|Co|Company|Ltd|Limited|L\.?P|LLC|plc|Plc|PLC|N\.?V|"
     r"S\.?A|AG|SE|Holdings?|Group Holding|Group|Technology|Technologies)\.?)+\s*$"
@@ -307,7 +311,11 @@ def company_from_text(header: str, body: str, organisations: list[str]) -> str |
     if candidate is None:
         opening = body[:6000]
         # the first welcome may name no company ("Welcome to the Second Quarter 2020 call for Zoetis")
-        matches = (m for pattern in (_WELCOME, _POSSESSIVE) for m in pattern.finditer(opening))
+        # only texts holding "welcome" (in any case) or a possessive's tail can match
+        patterns = (_WELCOME,) if "welcome" in opening.lower() else ()
+        if _POSSESSIVE_TAIL.search(opening):
+            patterns += (_POSSESSIVE,)
+        matches = (m for pattern in patterns for m in pattern.finditer(opening))
         for m in matches:
             candidate = clean_company(_AFTER_NAME.sub("", m.group(1)))
             if candidate:

@@ -40,7 +40,7 @@ from topictrack.text import cjk_ratio, language
 from topictrack.transcripts import cleaning as _cleaning
 from topictrack.transcripts import formats as _formats
 from topictrack.transcripts import metadata as _metadata
-from topictrack.transcripts.decode import MAX_FILE_BYTES, read_text
+from topictrack.transcripts.decode import MAX_FILE_BYTES, read_text, text_of_bytes
 from topictrack.transcripts.input_checks import manifest_rows
 
 __all__ = [
@@ -246,7 +246,11 @@ def read_transcript(path, *, company: str | None = None, manifest=None,
     path = Path(path)
     if isinstance(manifest, (str, os.PathLike)):
         manifest = load_manifest(manifest)
-    text = read_text(path)
+    return _call_of_text(read_text(path), path, company, manifest, known_companies)
+
+
+def _call_of_text(text: str, path: Path, company, manifest, known_companies=()) -> Transcript:
+    """:func:`read_transcript` of the file ``path`` whose text is ``text``."""
     parsed = _formats.parse(text, path)
     body = "\n".join(t[3] for t in parsed.turns[:60])
     entry = manifest_entry(manifest, path) if manifest else {}
@@ -298,10 +302,11 @@ def read_transcripts(paths, *, company: str | None = None, manifest=None) -> Rea
     failures += [(path, f"{path}: {reason}") for path, reason in problems]
     first_of, duplicates = {}, []  # content digest -> first file with it: read once
     for path in files:
-        if path.resolve() in skip:
+        if skip and path.resolve() in skip:
             continue
         try:
-            digest = hashlib.sha256(read_regular(path, MAX_FILE_BYTES)).hexdigest()
+            data = read_regular(path, MAX_FILE_BYTES)  # read once: for the digest and the text
+            digest = hashlib.sha256(data).hexdigest()
             entry = manifest_entry(manifest, path) if manifest else {}
             first = first_of.get(digest)
             if first is not None and (not entry or entry == first[1]):  # unless its own manifest row
@@ -309,7 +314,7 @@ def read_transcripts(paths, *, company: str | None = None, manifest=None) -> Rea
                 duplicates.append((str(path), str(first[0])))
                 continue
             first_of.setdefault(digest, (path, entry))
-            calls.append(read_transcript(path, company=company, manifest=manifest))
+            calls.append(_call_of_text(text_of_bytes(data, path), path, company, manifest))
         except TranscriptError as exc:
             logger.warning("%s", exc)
             failures.append((str(path), str(exc)))

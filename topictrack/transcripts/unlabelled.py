@@ -70,18 +70,24 @@ _NEW_SPEAKER_CUE = re.compile(
 )
 
 
-def _parse_cue_units(text: str, path, fmt: str) -> Parsed:
-    raw_lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+def parse_cue_units(text: str, path, fmt: str, raw_lines: list[str] | None = None) -> Parsed:
+    """Turns of an unlabelled call (``fmt`` ``"unlabelled"`` or ``"sentence_lines"``, where
+    consecutive units of one speaker merge); ``raw_lines`` are the text's non-blank lines,
+    stripped, when the caller has them."""
+    if raw_lines is None:
+        raw_lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
     header = "\n".join(title_lines(raw_lines))
     units: list[str] = []
+    hints = _OPERATOR_INNER_HINT.search(text) is not None  # else no line has one
     for line in raw_lines:
-        if DATE_LINE.match(line) and len(line) < 60:
+        if len(line) < 60 and DATE_LINE.match(line):
             continue
-        if _OPERATOR_INNER_HINT.search(line):
+        if hints and _OPERATOR_INNER_HINT.search(line):
             units.extend(p for p in _OPERATOR_INNER.split(line) if p.strip())
         else:
             units.append(line)
     merge = fmt == "sentence_lines"
+    operator_phrases = _holds_lowered(text, _OPERATOR_PHRASE_PARTS)  # else no unit (a part of a line) does
     turns: list = []
     section = "prepared"
     pending_speaker, pending_role = None, None
@@ -90,7 +96,7 @@ def _parse_cue_units(text: str, path, fmt: str) -> Parsed:
     for unit in units:
         handed_over = False
         safe = merge and mentions_safe_harbour(unit)
-        if _OPERATOR_OPENING.match(unit) or _looks_operator(unit):
+        if _OPERATOR_OPENING.match(unit) or operator_phrases and _looks_operator(unit):
             role, speaker = "operator", "Operator"
             if opens_questions(unit):
                 section = "qa"
@@ -115,9 +121,6 @@ def _parse_cue_units(text: str, path, fmt: str) -> Parsed:
             role, speaker = "management", None
             if section == "qa" and turns and turns[-1][1] == "operator":
                 role = "analyst"
-        if speaker is None and role in ("management", "analyst"):
-            intro = _SELF_INTRODUCTION.search(unit, 0, 200)
-            speaker = intro.group(1) if intro else None
         if (
             merge
             and turns
@@ -132,6 +135,9 @@ def _parse_cue_units(text: str, path, fmt: str) -> Parsed:
         elif merge and turns and role == "operator" and turns[-1][1] == "operator":
             bodies[-1].append(unit)
         else:
+            if speaker is None and role in ("management", "analyst"):
+                intro = _SELF_INTRODUCTION.search(unit, 0, 200)
+                speaker = intro.group(1) if intro else None
             turns.append((speaker, role, section, unit))
             bodies.append([unit])
         last_safe = safe
@@ -154,16 +160,31 @@ _OPERATOR_PHRASES = re.compile(
 )
 
 
+# a part of each _OPERATOR_PHRASES alternative: a text with none of them holds no operator phrase
+_OPERATOR_PHRASE_PARTS = ("press ", "only mode", "line is open", "question comes from", "disconnect")
+
+
+def _holds_lowered(text: str, parts: tuple, step: int = 1 << 20) -> bool:
+    """Whether ``text.lower()`` holds one of ``parts`` (lower-case ASCII), lowered a slice at a time."""
+    reach = max(map(len, parts)) - 1
+    for start in range(0, len(text), step):
+        low = text[start:start + step + reach].lower()
+        if any(part in low for part in parts):
+            return True
+    return False
+
+
 def _looks_operator(unit: str) -> bool:
     """Short unit carrying an unmistakable operator instruction."""
-    if len(unit) > 900 or not any(w in unit for w in ("ress", "isten", "line is", "uestion", "isconnect")):
+    if len(unit) > 900 or not ("ress" in unit or "isten" in unit or "line is" in unit or "uestion" in unit
+                               or "isconnect" in unit):
         return False
     return _OPERATOR_PHRASES.search(unit.lower()) is not None
 
 
 def parse_unlabelled(text: str, path) -> Parsed:
-    return _parse_cue_units(text, path, "unlabelled")
+    return parse_cue_units(text, path, "unlabelled")
 
 
 def parse_sentence_lines(text: str, path) -> Parsed:
-    return _parse_cue_units(text, path, "sentence_lines")
+    return parse_cue_units(text, path, "sentence_lines")
