@@ -88,19 +88,25 @@ class ThemeTone:
     favourable: tuple[str, ...] = ()
     unfavourable: tuple[str, ...] = ()
     default: float = 0.0
-    regex: object = field(default=None, repr=False, compare=False)  # re.Pattern or BudgetedPattern
+    terms: re.Pattern | None = field(default=None, repr=False, compare=False)  # the plain terms
+    regex: object = field(default=None, repr=False, compare=False)  # the regular expressions, if any
+    starts: tuple[str, ...] = field(default=(), repr=False, compare=False)  # what a term's text begins with
 
     def direction(self, sentence: str) -> float | None:
         """``(favourable - unfavourable) / (favourable + unfavourable)`` over the entries found
-        in ``sentence`` (leftmost, longest, without overlaps), or None when none is found."""
-        if self.regex is None:
-            return None
+        in ``sentence`` (terms: leftmost, longest, without overlaps; regular expressions
+        likewise among themselves), or None when none is found."""
         good = bad = 0
-        for match in self.regex.finditer(sentence):
-            if match.lastgroup[0] == "f":
-                good += 1
-            else:
-                bad += 1
+        lower = sentence.lower()
+        terms = self.terms if any(start in lower for start in self.starts) else None  # most sentences: none
+        for rx, text in ((terms, lower), (self.regex, sentence)):
+            if rx is None:
+                continue
+            for match in rx.finditer(text):
+                if match.lastgroup[0] == "f":
+                    good += 1
+                else:
+                    bad += 1
         return (good - bad) / (good + bad) if good + bad else None
 
 
@@ -388,24 +394,29 @@ def _tone_table(data: dict, path, text: str, budgeted: bool) -> ThemeTone:
         raise LexiconError(path, f"[tone] default {default!r} is invalid; expected a number from -1 to 1",
                            _key_line(text, "default"))
     sides = {key: _string_list(raw.get(key, []), key, path, text) for key in ("favourable", "unfavourable")}
-    entries = []  # (regex source, side, entry, key) of every entry, longest source first
+    words, regexes = [], []  # (regex source, side, entry, key): plain terms, regular expressions
     for key in ("favourable", "unfavourable"):
         for entry in sides[key]:
             _compile(entry, entry_regex(entry), key, path, text)
-            entries.append((entry_regex(entry), key[0], entry, key))
-    entries.sort(key=lambda e: -len(e[0]))
-    named = [(f"(?P<{side}{i}>{source})", entry, key) for i, (source, side, entry, key) in enumerate(entries)]
-    if not entries:
-        regex = None
-    elif budgeted and any(_REGEX_SYNTAX.search(entry) for _, entry, _ in named):
+            if _REGEX_SYNTAX.search(entry):
+                regexes.append((entry, f"{key[0]}{len(regexes)}", entry, key))
+            else:
+                words.append((_term_body(entry), f"{key[0]}{len(words)}", entry, key))
+    terms = None
+    if words:  # one alternation, longest first, on lower-cased text: the fast path of every table
+        words.sort(key=lambda w: (-len(w[0]), w[0]))
+        terms = re.compile(r"\b(?:" + "|".join(f"(?P<{name}>{body})" for body, name, _, _ in words) + r")(?!\w)")
+    regex = None
+    if regexes and budgeted:
         regex = regex_guard.BudgetedPattern(
-            [_part(entry, source, key, path, text) if _REGEX_SYNTAX.search(entry) else regex_guard.Part(source)
-             for source, entry, key in named], ignore_case=True)
-    else:
-        regex = re.compile("|".join(source for source, _, _ in named), re.IGNORECASE)
+            [_part(entry, f"(?P<{name}>{source})", key, path, text) for source, name, entry, key in regexes],
+            ignore_case=True)
+    elif regexes:
+        regex = re.compile("|".join(f"(?P<{name}>{source})" for source, name, _, _ in regexes), re.IGNORECASE)
+    starts = {re.split(r"[^\w]", entry.strip().lower(), maxsplit=1)[0] for _, _, entry, _ in words}
     return ThemeTone(
         favourable=sides["favourable"], unfavourable=sides["unfavourable"], default=float(default),
-        regex=regex,
+        terms=terms, regex=regex, starts=tuple(sorted(s for s in starts if s)),
     )
 
 
@@ -518,7 +529,7 @@ def left_out(lexicons) -> tuple[str, ...]:
     for lexicon in lexicons:
         rx = lexicon.regexes
         found += regex_guard.left_out([rx.patterns, rx.free_patterns, rx.exclude, *(r for _, r in rx.entries),
-                                       lexicon.tone.regex])
+                                       lexicon.tone.regex])  # the tone table's terms need no budget
     return tuple(dict.fromkeys(found))
 
 
