@@ -405,7 +405,12 @@ def _tone_table(data: dict, path, text: str, budgeted: bool) -> ThemeTone:
     terms = None
     if words:  # one alternation, longest first, on lower-cased text: the fast path of every table
         words.sort(key=lambda w: (-len(w[0]), w[0]))
-        terms = re.compile(r"\b(?:" + "|".join(f"(?P<{name}>{body})" for body, name, _, _ in words) + r")(?!\w)")
+        firsts = {entry.strip().lower()[:1] for _, _, entry, _ in words}
+        # every term starts with one of these letters: a look-ahead on them rejects most word
+        # starts before the alternation is tried
+        ahead = f"(?=[{''.join(re.escape(c) for c in sorted(firsts))}])" if all(c.isalnum() for c in firsts) else ""
+        terms = re.compile(r"\b" + ahead + "(?:" + "|".join(f"(?P<{name}>{body})" for body, name, _, _ in words)
+                           + r")(?!\w)")
     regex = None
     if regexes and budgeted:
         regex = regex_guard.BudgetedPattern(
