@@ -234,7 +234,8 @@ class _Scorer:
         # tokens as VADER sees them: a short token keeps its punctuation
         words = [token if len(bare) <= 2 else bare for token, bare in zip(raw, stripped)]
         present = set(keys)
-        lower = " ".join(words).lower().split(" ")
+        # most sentences have no short token with punctuation: VADER's tokens are the keys then
+        lower = keys if words == stripped else " ".join(words).lower().split(" ")
         vocabulary = self.vader.lexicon
         lexical = vocabulary.keys() & lower
         if not lexical and self._rule_words.isdisjoint(present):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 def allcap_differential(words: list[str]) -> bool:
     """VADER's test: some, but not all, words are in capitals."""
-    capitals = sum(1 for w in words if w.isupper())
+    capitals = sum(map(str.isupper, words))
     return 0 < len(words) - capitals < len(words)
 
 
