@@ -86,7 +86,7 @@ def score_columns(transcript, tagger, lm) -> dict[str, list]:
         data["counted"].append(not data["boilerplate"][i] and data["duplicate_of"][i] is None
                                and data["language"][i] != "zh")
         data["n_sentences"].append(len(found))
-        data["n_words"].append(sum(len(s.split()) for s in found))
+        data["n_words"].append(len(" ".join(found).split()))
         data["sentiment"].append(sum(turn_scores) / len(turn_scores) if turn_scores else math.nan)
         data["themes"].append(";".join(sorted(best)))
         for theme in themes:

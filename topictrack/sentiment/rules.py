@@ -6,6 +6,21 @@ from __future__ import annotations
 
 import re
 
+def positions(tokens: list[str], wanted) -> list[int]:
+    """The indexes of the tokens that are in ``wanted`` (a non-empty set of tokens present), in order."""
+    if len(wanted) == 1:
+        (word,) = wanted
+        out = []
+        at = tokens.index(word)
+        while True:
+            out.append(at)
+            try:
+                at = tokens.index(word, at + 1)
+            except ValueError:
+                return out
+    return [i for i, token in enumerate(tokens) if token in wanted]
+
+
 class _PhraseIndex:
     """Finds listed words and phrases in a token sequence by dictionary look-up.
 
@@ -30,19 +45,7 @@ class _PhraseIndex:
         starting = self._first_words.intersection(present)
         if not starting:
             return []
-        # the places where an entry may start, left to right
-        if len(starting) == 1:
-            (word,) = starting
-            places = []
-            at = keys.index(word)
-            while True:
-                places.append(at)
-                try:
-                    at = keys.index(word, at + 1)
-                except ValueError:
-                    break
-        else:
-            places = [i for i, key in enumerate(keys) if key in starting]
+        places = positions(keys, starting)  # where an entry may start, left to right
         out = []
         by_first = self._by_first
         after = 0  # matches do not overlap: the next one starts after the last one ends

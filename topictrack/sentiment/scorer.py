@@ -46,6 +46,7 @@ from topictrack.sentiment.rules import (
     _PREPOSITIONS,
     _RANGE_WORDS,
     _PhraseIndex,
+    positions,
     _change,
     _earlier_state,
     _is_contrast,
@@ -272,9 +273,10 @@ class _Scorer:
         if lexical:
             cap_diff = None
             headline = None
-            for i, lw in enumerate(lower):
-                if lw not in lexical or covered[i]:
+            for i in positions(lower, lexical):
+                if covered[i]:
                     continue
+                lw = lower[i]
                 word = words[i]
                 if i > 0 and word[:1].isupper() and lw not in self.finance_words \
                         and not raw[i - 1].endswith((".", ":", '"')):
