@@ -341,6 +341,16 @@ def matched_entries(lexicon: Lexicon, sentence: str) -> list[str]:
     return found
 
 
+def holds_entry(lexicon: Lexicon, sentence: str) -> bool:
+    """Whether :func:`matched_entries` finds anything in ``sentence`` (stops at the first entry found)."""
+    rx = lexicon.regexes
+    text = _blank(rx.exclude, sentence) if rx.exclude is not None else sentence
+    if any(regex.search(text) for _, regex in rx.entries):
+        return True
+    lower = text.lower()
+    return any(left.search(lower) and right.search(lower) for left, right in rx.pairs)
+
+
 def excluded_spans(lexicon: Lexicon, sentence: str) -> list[str]:
     """Text of ``sentence`` blanked by the lexicon's ``exclude`` entries."""
     rx = lexicon.regexes.exclude

@@ -338,7 +338,7 @@ class ThemeTagger:
         keep = np.zeros_like(candidates)
         for row, column in zip(*np.nonzero(candidates)):
             ambiguous = self._ambiguous[column]
-            keep[row, column] = ambiguous is not None and bool(_matcher.matched_entries(ambiguous, sentences[row]))
+            keep[row, column] = ambiguous is not None and _matcher.holds_entry(ambiguous, sentences[row])
         return keep
 
     def _lexicon_hits(self, sentences: list[str], groups, batch) -> tuple[np.ndarray, np.ndarray]:
