@@ -321,6 +321,8 @@ class ThemeTagger:
         near = near_any(hits, groups, window=SUPPORT_WINDOW)
         # the classifier speaks only for sentences that name a theme or sit near one that does
         wanted = (hits | near).any(axis=1)
+        if not wanted.any():  # no sentence names a theme: nothing for the classifier to decide
+            return out, hits
         probs, leaning = self._probabilities(sentences, groups, batch, own=True, wanted=wanted)
         if probs is not None:
             with_model = np.zeros(len(self.themes), dtype=bool)
