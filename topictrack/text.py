@@ -234,8 +234,8 @@ _QUESTION = re.compile(
     r"(?:(?:can|could|would|will|do|does|did|is|are|should|has|have)\s+(?:you|we|they|there|it|the|your|that|this|management)"
     r"|(?:how|what|why|when|where|which)\s+(?:do|does|did|is|are|was|were|will|would|should|could|can|much|many|kind|sort|type|level)"
     r"|how\s+(?:to|should|long|big|fast|quickly|confident|sustainable))\b"
-    # a request to answer, anywhere in the sentence
-    r"|\b(?:i'm curious|i am curious|i was curious|i'm wondering|i was wondering|i wonder|wondering if|wondering whether"
+    # a request to answer, anywhere in the sentence (each opens with one of the letters looked ahead for)
+    r"|\b(?=[cimtw])(?:i'm curious|i am curious|i was curious|i'm wondering|i was wondering|i wonder|wondering if|wondering whether"
     r"|my question is|my first question|my second question|the question is|i'd like to ask|i would like to ask"
     r"|can you (?:talk|comment|give|share|help|walk|speak|update|elaborate|provide|tell)"
     r"|could you (?:talk|comment|give|share|help|walk|speak|update|elaborate|provide|tell))\b",
