@@ -26,9 +26,9 @@ def tagger_for(lexicons):
     return get_tagger(lexicons)
 
 
-def left_out(lexicons) -> tuple[str, ...]:
-    """The user patterns the tagger of a lexicon setting has left out for their time, one line each."""
-    return left_out_patterns(get_tagger(lexicons).lexicons)
+def left_out(tagger) -> tuple[str, ...]:
+    """The user patterns a tagger (:func:`tagger_for`) has left out for their time, one line each."""
+    return left_out_patterns(tagger.lexicons)
 
 
 def lm_for(lm_dictionary):

@@ -134,12 +134,12 @@ def _score_file(settings: _Settings, task: _Task):
         with regex_guard.quiet():
             transcript = _read(task.path, settings)
             scoring = _scoring()
-            data = scoring.score_columns(transcript, scoring.tagger_for(settings.lexicons),
-                                         scoring.lm_for(settings.lm_dictionary))
+            tagger = scoring.tagger_for(settings.lexicons)
+            data = scoring.score_columns(transcript, tagger, scoring.lm_for(settings.lm_dictionary))
     except Exception as exc:  # isolate every failure to its file
         logger.info("failed %s: %s", task.path, exc)
         return None, _one_line(exc), ()
-    skipped = scoring.left_out(settings.lexicons)
+    skipped = scoring.left_out(tagger)
     if task.key is not None and settings.cache_root is not None and not skipped:
         try:
             _cache.ScoreCache(settings.cache_root, settings.fingerprint).put(task.key, data)
