@@ -105,12 +105,12 @@ def test_inner_sentence_lines_are_counted_per_line(text):
 
 
 def test_every_safe_harbour_phrase_is_found_in_any_case():
-    for phrase in cleaning._SAFE_HARBOUR_PHRASES:
+    for phrase in cleaning.SAFE_HARBOUR_PHRASES:
         assert cleaning.mentions_safe_harbour(f"As usual, {phrase.upper()} applies.")
     for text in ("Forward momentum, a safe haven, non-GAAP growth and a form 20-F.",
                  "We have no duty to update; see the 10-K filed with the SEC.", "safe harbo safe harbr"):
         low = text.lower()
-        assert cleaning.mentions_safe_harbour(text) == any(p in low for p in cleaning._SAFE_HARBOUR_PHRASES)
+        assert cleaning.mentions_safe_harbour(text) == any(p in low for p in cleaning.SAFE_HARBOUR_PHRASES)
     assert cleaning.mentions_safe_harbour("We have no duty to update.")
     assert not cleaning.mentions_safe_harbour("Forward momentum and a safe haven for growth.")
 
@@ -144,12 +144,3 @@ def test_plain_ascii_is_what_strip_controls_leaves_alone():
     assert not _decode._plain_ascii("caf\u00e9")
     text = "Revenue\x0brose\x01 in Q1\x7f.\n"
     assert _decode.text_of_bytes(text.encode(), "x.txt") == strip_controls(text)
-
-
-def test_a_part_is_found_across_the_slices_the_text_is_lowered_in():
-    from topictrack.transcripts import unlabelled
-    parts = unlabelled._OPERATOR_PHRASE_PARTS
-    text = "x" * 95 + "Please PRESS star now."
-    for step in (1, 7, 50, 100, 1000):
-        assert unlabelled._holds_lowered(text, parts, step)
-        assert not unlabelled._holds_lowered(text.replace("PRESS", "PRESent"), parts, step)
