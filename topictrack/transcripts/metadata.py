@@ -64,7 +64,9 @@ def _period_of(match: re.Match) -> str | None:
 
 
 _CORRECTED_YEAR = re.compile(r"\b((?:19|20)\d\d)\s*-{1,2}\s*((?:19|20)\d\d)\b")
-_PERIOD_HINT = re.compile(r"quarter|\bq[1-4]|\b[1-4]q")
+# "quarter", or "q1"-"q4" / "1q"-"4q" opening a word; led by one character class, which the regex engine
+# looks for quickly
+_PERIOD_HINT = re.compile(r"[q1-4](?:(?<=q)uarter|(?<!\wq)(?<=q)[1-4]|(?<!\w[1-4])(?<=[1-4])q)")
 _DIGIT = re.compile(r"\d")
 
 
