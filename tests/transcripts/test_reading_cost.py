@@ -144,3 +144,14 @@ def test_plain_ascii_is_what_strip_controls_leaves_alone():
     assert not _decode._plain_ascii("caf\u00e9")
     text = "Revenue\x0brose\x01 in Q1\x7f.\n"
     assert _decode.text_of_bytes(text.encode(), "x.txt") == strip_controls(text)
+
+
+@pytest.mark.parametrize("odd", ["a\x00b", "caf\u00e9", "x\udcff", "nan", "None", "\u212a"])
+def test_words_that_differ_only_past_a_nul_or_outside_ascii_are_different_words(odd):
+    filler = " ".join(f"w{i}" for i in range(600))
+    variants = [odd + "1", odd + "2", odd + "3"]
+    looped = " ".join([" ".join(variants)] * 3)
+    text, count = loops.collapse_loops(f"{filler} {looped} {filler}")
+    assert count == 1 and text == f"{filler} {' '.join(variants)} {filler}"
+    near = " ".join(variants + [variants[0], variants[1], odd + "x", *variants])
+    assert loops.collapse_loops(f"{filler} {near} {filler}")[1] == 0
