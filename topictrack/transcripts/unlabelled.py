@@ -105,10 +105,6 @@ class _Units:
     def _index(self, position: int) -> int:
         return bisect.bisect_right(self.starts, position) - 1
 
-    def matching(self, pattern: re.Pattern) -> set:
-        """The units holding a match of ``pattern`` (one that never matches a line feed)."""
-        return {self._index(m.start()) for m in pattern.finditer(self.text)}
-
     def holding(self, parts: tuple, lowered: bool = False) -> set:
         """The units holding one of ``parts`` (in the text lowered, if ``lowered``)."""
         text = self._lowered() if lowered else self.text
@@ -182,11 +178,10 @@ def parse_cue_units(text: str, path, fmt: str, raw_lines: list[str] | None = Non
     header = "\n".join(title_lines(raw_lines))
     units: list[str] = []
     hints = _OPERATOR_INNER_HINT.search(text) is not None  # else no line has one
-    hinted = _Units(raw_lines).matching(_OPERATOR_INNER_HINT) if hints else ()
-    for k, line in enumerate(raw_lines):
+    for line in raw_lines:
         if len(line) < 60 and DATE_LINE.match(line):
             continue
-        if k in hinted:
+        if hints and _OPERATOR_INNER_HINT.search(line):
             units.extend(p for p in _OPERATOR_INNER.split(line) if p.strip())
         else:
             units.append(line)
