@@ -105,12 +105,12 @@ def test_inner_sentence_lines_are_counted_per_line(text):
 
 
 def test_every_safe_harbour_phrase_is_found_in_any_case():
-    for phrase in cleaning._SAFE_HARBOUR_PHRASES:
+    for phrase in cleaning.SAFE_HARBOUR_PHRASES:
         assert cleaning.mentions_safe_harbour(f"As usual, {phrase.upper()} applies.")
     for text in ("Forward momentum, a safe haven, non-GAAP growth and a form 20-F.",
                  "We have no duty to update; see the 10-K filed with the SEC.", "safe harbo safe harbr"):
         low = text.lower()
-        assert cleaning.mentions_safe_harbour(text) == any(p in low for p in cleaning._SAFE_HARBOUR_PHRASES)
+        assert cleaning.mentions_safe_harbour(text) == any(p in low for p in cleaning.SAFE_HARBOUR_PHRASES)
     assert cleaning.mentions_safe_harbour("We have no duty to update.")
     assert not cleaning.mentions_safe_harbour("Forward momentum and a safe haven for growth.")
 
@@ -146,10 +146,12 @@ def test_plain_ascii_is_what_strip_controls_leaves_alone():
     assert _decode.text_of_bytes(text.encode(), "x.txt") == strip_controls(text)
 
 
-def test_a_part_is_found_across_the_slices_the_text_is_lowered_in():
-    from topictrack.transcripts import unlabelled
-    parts = unlabelled._OPERATOR_PHRASE_PARTS
-    text = "x" * 95 + "Please PRESS star now."
-    for step in (1, 7, 50, 100, 1000):
-        assert unlabelled._holds_lowered(text, parts, step)
-        assert not unlabelled._holds_lowered(text.replace("PRESS", "PRESent"), parts, step)
+@pytest.mark.parametrize("odd", ["a\x00b", "caf\u00e9", "x\udcff", "nan", "None", "\u212a"])
+def test_words_that_differ_only_past_a_nul_or_outside_ascii_are_different_words(odd):
+    filler = " ".join(f"w{i}" for i in range(600))
+    variants = [odd + "1", odd + "2", odd + "3"]
+    looped = " ".join([" ".join(variants)] * 3)
+    text, count = loops.collapse_loops(f"{filler} {looped} {filler}")
+    assert count == 1 and text == f"{filler} {' '.join(variants)} {filler}"
+    near = " ".join(variants + [variants[0], variants[1], odd + "x", *variants])
+    assert loops.collapse_loops(f"{filler} {near} {filler}")[1] == 0

@@ -36,7 +36,7 @@ _BOILERPLATE_PHRASES = (
 _SENTENCE_END = re.compile(r"[.?!](?:\s|$)")
 
 
-_SAFE_HARBOUR_PHRASES = (
+SAFE_HARBOUR_PHRASES = (
     "forward-looking", "forward looking", "safe harbor", "safe harbour", "risks and uncertainties",
     "differ materially", "undue reliance", "non-gaap financial measure", "non-gaap measure",
     "reconciliation", "obligation to update", "duty to update", "form 10-k", "form 10-q",
@@ -47,7 +47,7 @@ _SAFE_HARBOUR_PHRASES = (
 def mentions_safe_harbour(text: str) -> bool:
     """True when ``text`` contains a safe-harbour phrase (forward-looking statements, non-GAAP...)."""
     low = text.lower()
-    return (  # each phrase of _SAFE_HARBOUR_PHRASES, those sharing a part behind one test for it
+    return (  # each phrase of SAFE_HARBOUR_PHRASES, those sharing a part behind one test for it
         "forward" in low and ("forward-looking" in low or "forward looking" in low)
         or "safe harbo" in low and ("safe harbor" in low or "safe harbour" in low)
         or "risks and uncertainties" in low or "differ materially" in low or "undue reliance" in low

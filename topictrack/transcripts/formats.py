@@ -140,9 +140,12 @@ def _is_table(lines: list[str]) -> bool:
     """Most lines carry the same number (2+) of one delimiter and few end like sentences."""
     if len(lines) < 3:
         return False
-    ending = sum(1 for ln in lines if ends_sentence(ln))
-    if ending > 0.3 * len(lines):
-        return False
+    ending, most = 0, 0.3 * len(lines)
+    for ln in lines:
+        if ends_sentence(ln):
+            ending += 1
+            if ending > most:  # too many lines end like sentences: no table
+                return False
     for delimiter in (",", "\t", ";", "|"):
         counts = [ln.count(delimiter) for ln in lines]
         common = max(set(counts), key=counts.count)

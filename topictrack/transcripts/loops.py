@@ -8,13 +8,12 @@ Loops are taken from the left; one that starts inside a loop already taken is no
 The cost is linear in the text and its memory bounded whatever the text's length: the words
 are read a chunk of characters at a time and examined in windows of :data:`_WINDOW` trigram
 positions (each window sees :data:`_REACH` words past its end, all that deciding a loop
-start needs), where the trigrams are compared as exact word ids with NumPy.
+start needs), where the trigrams are compared as exact word ids (pandas' hash table) with NumPy.
 """
 
 from __future__ import annotations
 
 import bisect
-import itertools
 import re
 
 _MIN_PHRASE = 3  # words in the shortest phrase counted as a loop
@@ -79,10 +78,11 @@ def _loop_starts(words: list, lo: int, hi: int) -> list:
     if n <= _FEW and len(set(zip(words, words[1:], words[2:]))) > n - 2 - 2 * (_MIN_PHRASE - 1):
         return []  # a loop repeats at least 2 * (_MIN_PHRASE - 1) trigrams: three copies of three words
     import numpy as np  # loaded with the first text long enough to hold a loop
+    import pandas as pd
 
-    lookup = dict(zip(dict.fromkeys(words), itertools.count()))
-    ids = np.fromiter(map(lookup.__getitem__, words), np.int64, n)
-    size = len(lookup)
+    ids, distinct = pd.factorize(np.array(words, dtype=object))  # ids in order of first appearance
+    ids = ids.astype(np.int64, copy=False)
+    size = len(distinct)
     trigrams = (ids[:-2] * size + ids[1:-1]) * size + ids[2:]
     if size ** 3 * n < 2 ** 63:  # sort (trigram, position) pairs as one number: quicker than argsort
         keys = np.sort(trigrams * n + np.arange(n - 2))

@@ -64,7 +64,10 @@ def _period_of(match: re.Match) -> str | None:
 
 
 _CORRECTED_YEAR = re.compile(r"\b((?:19|20)\d\d)\s*-{1,2}\s*((?:19|20)\d\d)\b")
-_PERIOD_HINT = re.compile(r"quarter|\bq[1-4]|\b[1-4]q")
+# "quarter", or "q1"-"q4" / "1q"-"4q" opening a word; led by one character class, which the regex engine
+# looks for quickly
+_PERIOD_HINT = re.compile(r"[q1-4](?:(?<=q)uarter|(?<!\wq)(?<=q)[1-4]|(?<!\w[1-4])(?<=[1-4])q)")
+_DIGIT = re.compile(r"\d")
 
 
 def _periods(text: str):
@@ -80,6 +83,8 @@ def _periods(text: str):
         lo, hi = max(0, hint.start() - 40), min(len(low), hint.end() + 60)
         covered = hint.end()
         window = low[lo:hi]
+        if not _DIGIT.search(window):
+            continue  # each pattern holds a year: none matches
         for pattern in _PERIOD_PATTERNS:
             for m in pattern.finditer(window):
                 period = _period_of(m)

@@ -3,10 +3,13 @@ such as the operator's hand-overs, self-introductions and translation announceme
 
 from __future__ import annotations
 
+import bisect
+import itertools
+import operator
 import re
 
 from topictrack.text import INTERPRETING_VERB
-from topictrack.transcripts.cleaning import mentions_safe_harbour
+from topictrack.transcripts.cleaning import SAFE_HARBOUR_PHRASES, mentions_safe_harbour
 from topictrack.transcripts.parsing import DATE_LINE, NEXT_ASKER, Parsed, opens_questions, title_lines
 
 
@@ -70,6 +73,102 @@ _NEW_SPEAKER_CUE = re.compile(
 )
 
 
+# How a unit opens (lower-cased) when it matches _OPERATOR_OPENING, _TRANSLATE or _NEW_SPEAKER_CUE,
+# found from the line feed before the unit
+_CUE_STARTS = re.compile(
+    r"\n(?:thank|good (?:day|morning|afternoon|evening)|ladies and gentlemen|welcome to|"
+    r"(?:our|the|your) (?:first|next|last|final) question|as a reminder, to|to ask a question|"
+    r"(?:we will|we'll|i will|i'll) now|please (?:continue to )?stand|this concludes|(?:there are|we have) no|"
+    r"speaker|speak as|your line is open|(?:the )?next question|one moment|"
+    rf"\[?interpret|let me {INTERPRETING_VERB}|i(?:'ll| will) {INTERPRETING_VERB}|"
+    r"(?:this is|here is) (?:the|our) (?:translation|interpretation)|"
+    r"hello|hi,? (?:everyone|everybody|all))")
+# a part of each of SAFE_HARBOUR_PHRASES; the words _mentions_hand_over looks for
+_SAFE_HARBOUR_PARTS = ("forward", "safe harbo", "risks and uncertainties", "differ materially", "undue reliance",
+                       "non-gaap", "reconciliation", "to update", "form 10-", "with the sec",
+                       "securities and exchange commission")
+assert all(any(part in phrase for part in _SAFE_HARBOUR_PARTS) for phrase in SAFE_HARBOUR_PHRASES)
+_HAND_OVER_WORDS = ("turn", "pass", "hand")
+
+
+class _Units:
+    """Lines or parts of lines (none holding a line feed), searched together: which of them hold
+    a pattern or a part. The lower-case searches count every unit with a character outside ASCII
+    as holding the part, for lowering such a character may give an ASCII one."""
+
+    def __init__(self, units: list[str]):
+        self.text = "\n".join(units)
+        self.starts = list(map(operator.add, itertools.accumulate(map(len, units), initial=0), range(len(units))))
+        self.unusual = set()
+        self.low = None
+
+    def _index(self, position: int) -> int:
+        return bisect.bisect_right(self.starts, position) - 1
+
+    def holding(self, parts: tuple, lowered: bool = False) -> set:
+        """The units holding one of ``parts`` (in the text lowered, if ``lowered``)."""
+        text = self._lowered() if lowered else self.text
+        found = set(self.unusual) if lowered else set()
+        starts = self.starts
+        for part in parts:
+            at = text.find(part)
+            while at >= 0:
+                k = self._index(at)
+                found.add(k)
+                at = text.find(part, starts[k + 1]) if k + 1 < len(starts) else -1
+        return found
+
+    def holding_lowered(self, parts: tuple) -> set:
+        return self.holding(parts, lowered=True)
+
+    def opening_lowered(self, starts: re.Pattern) -> set:
+        """The units that, lowered, open with a match of ``starts`` (a pattern opening with a line
+        feed and matching no other)."""
+        low = "\n" + self._lowered()
+        return {self._index(m.start()) for m in starts.finditer(low)} | self.unusual
+
+    def _lowered(self) -> str:
+        if self.low is None:
+            text = self.text
+            if not text.isascii():
+                self.unusual = {self._index(m.start()) for m in _NON_ASCII.finditer(text)}
+                text = text.encode("ascii", "replace").decode("ascii")  # one "?" per other character
+            self.low = text.lower()
+        return self.low
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+class _UnitFacts:
+    """Which units match each cue rule of :func:`parse_cue_units` (sets of unit positions), found by
+    searching the units together and applying the rule only to those holding a part of it."""
+
+    def __init__(self, units: list[str], merge: bool):
+        cues = _Units(units)
+
+        def where(candidates, rule) -> set:
+            return {k for k in candidates if rule(units[k])}
+
+        opening = cues.opening_lowered(_CUE_STARTS)
+        self.opening = where(opening, _OPERATOR_OPENING.match)
+        self.operator = where(cues.holding_lowered(_OPERATOR_PHRASE_PARTS), _looks_operator)
+        self.translate = where(opening, _TRANSLATE.match)
+        self.new_speaker = self.safe = set()
+        if merge:
+            self.new_speaker = where(opening, _NEW_SPEAKER_CUE.match)
+            self.safe = where(cues.holding_lowered(_SAFE_HARBOUR_PARTS), mentions_safe_harbour)
+        self.hand_over = where(cues.holding(_HAND_OVER_WORDS), lambda unit: _mentions_hand_over(unit[-250:]))
+        self.cued = self.opening | self.operator | self.translate | self.new_speaker | self.safe | self.hand_over
+        self._order = sorted(self.cued)
+        self.count = len(units)
+
+    def next_cued(self, k: int) -> int:
+        """The position of the first unit from ``k`` on that matches a rule (the number of units if none)."""
+        i = bisect.bisect_left(self._order, k)
+        return self._order[i] if i < len(self._order) else self.count
+
+
 def parse_cue_units(text: str, path, fmt: str, raw_lines: list[str] | None = None) -> Parsed:
     """Turns of an unlabelled call (``fmt`` ``"unlabelled"`` or ``"sentence_lines"``, where
     consecutive units of one speaker merge); ``raw_lines`` are the text's non-blank lines,
@@ -87,16 +186,24 @@ def parse_cue_units(text: str, path, fmt: str, raw_lines: list[str] | None = Non
         else:
             units.append(line)
     merge = fmt == "sentence_lines"
-    operator_phrases = _holds_lowered(text, _OPERATOR_PHRASE_PARTS)  # else no unit (a part of a line) does
+    facts = _UnitFacts(units, merge)
     turns: list = []
     section = "prepared"
     pending_speaker, pending_role = None, None
     last_safe = False  # the previous unit was safe-harbour text
     bodies: list = []  # the units of each turn, joined once at the end (linear in the lines)
-    for unit in units:
+    settled = False  # the next unit is plain management speech of the last turn, unless it has a cue
+    k = 0
+    while k < len(units):
+        if settled and k not in facts.cued:
+            nxt = facts.next_cued(k)
+            bodies[-1].extend(units[k:nxt])
+            k = nxt
+            continue
+        unit = units[k]
         handed_over = False
-        safe = merge and mentions_safe_harbour(unit)
-        if _OPERATOR_OPENING.match(unit) or operator_phrases and _looks_operator(unit):
+        safe = k in facts.safe
+        if k in facts.opening or k in facts.operator:
             role, speaker = "operator", "Operator"
             if opens_questions(unit):
                 section = "qa"
@@ -109,7 +216,7 @@ def parse_cue_units(text: str, path, fmt: str, raw_lines: list[str] | None = Non
                 hand = _HAND_TO.search(unit) if _mentions_hand_over(unit) else None
                 pending_speaker = hand.group(1) if hand else None
                 pending_role = "management"
-        elif _TRANSLATE.match(unit):
+        elif k in facts.translate:
             role, speaker = "interpreter", None
         elif not turns and len(unit) < 2000 and _DISCLAIMER.search(unit):
             role, speaker = "unknown", None
@@ -128,7 +235,7 @@ def parse_cue_units(text: str, path, fmt: str, raw_lines: list[str] | None = Non
             and turns[-1][2] == section
             and role != "operator"
             and not handed_over
-            and not _NEW_SPEAKER_CUE.match(unit)
+            and k not in facts.new_speaker
             and safe == last_safe
         ):
             bodies[-1].append(unit)
@@ -143,13 +250,16 @@ def parse_cue_units(text: str, path, fmt: str, raw_lines: list[str] | None = Non
         last_safe = safe
         if role == "analyst":
             pending_speaker, pending_role = None, "management"
-        elif role == "management" and pending_role is None and section == "prepared":
+        elif role == "management" and pending_role is None and section == "prepared" and k in facts.hand_over:
             tail = unit[-250:]
             if _mentions_hand_over(tail) and _HANDING_OVER.search(tail):
                 hand = _HAND_TO.search(tail)
                 name = hand.group(1) if hand else None
                 if name is None or name.lower() != "operator":
                     pending_speaker, pending_role = name, "management"
+        settled = (merge and pending_role is None and turns[-1][1] == "management" and turns[-1][2] == section
+                   and not last_safe)
+        k += 1
     turns = [(*turn[:3], "\n".join(body)) for turn, body in zip(turns, bodies)]
     return Parsed(fmt, "transcript", turns, header, [])
 
@@ -160,18 +270,8 @@ _OPERATOR_PHRASES = re.compile(
 )
 
 
-# a part of each _OPERATOR_PHRASES alternative: a text with none of them holds no operator phrase
+# a part of each _OPERATOR_PHRASES alternative: a unit with none of them holds no operator phrase
 _OPERATOR_PHRASE_PARTS = ("press ", "only mode", "line is open", "question comes from", "disconnect")
-
-
-def _holds_lowered(text: str, parts: tuple, step: int = 1 << 20) -> bool:
-    """Whether ``text.lower()`` holds one of ``parts`` (lower-case ASCII), lowered a slice at a time."""
-    reach = max(map(len, parts)) - 1
-    for start in range(0, len(text), step):
-        low = text[start:start + step + reach].lower()
-        if any(part in low for part in parts):
-            return True
-    return False
 
 
 def _looks_operator(unit: str) -> bool:
