@@ -231,7 +231,7 @@ class ThemeTagger:
                 aux += [ambiguous, near]
         # one matcher for the themes and, after their columns, the [[context]] tables' terms
         self._matcher = _matcher.LexiconMatcher(self.lexicons + aux)
-        self._ambiguous = [lex.ambiguous_lexicon() for lex in self.lexicons]  # per theme column
+        self._ambiguous: dict[int, object] = {}  # theme column -> its ambiguous terms, built when first needed
         self._generation = self._matcher.generation
         self._lock = threading.Lock()
         # per model: (model, [(our column, its column)], word ids of the matcher's words in its vocabulary)
@@ -339,6 +339,8 @@ class ThemeTagger:
         """``candidates`` where the sentence holds one of the theme's ambiguous terms."""
         keep = np.zeros_like(candidates)
         for row, column in zip(*np.nonzero(candidates)):
+            if column not in self._ambiguous:
+                self._ambiguous[column] = self.lexicons[column].ambiguous_lexicon()
             ambiguous = self._ambiguous[column]
             keep[row, column] = ambiguous is not None and _matcher.holds_entry(ambiguous, sentences[row])
         return keep
