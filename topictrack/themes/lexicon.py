@@ -397,8 +397,8 @@ def _tone_table(data: dict, path, text: str, budgeted: bool) -> ThemeTone:
     words, regexes = [], []  # (regex source, side, entry, key): plain terms, regular expressions
     for key in ("favourable", "unfavourable"):
         for entry in sides[key]:
-            _compile(entry, entry_regex(entry), key, path, text)
-            if _REGEX_SYNTAX.search(entry):
+            if _REGEX_SYNTAX.search(entry):  # a plain term is escaped: nothing to check
+                _compile(entry, entry, key, path, text)
                 regexes.append((entry, f"{key[0]}{len(regexes)}", entry, key))
             else:
                 words.append((_term_body(entry), f"{key[0]}{len(words)}", entry, key))
