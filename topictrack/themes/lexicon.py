@@ -320,7 +320,8 @@ def _compile(entry: str, source: str, key: str, path, text: str, budgeted: bool 
         raise LexiconError(
             path, f"{key} entry {entry!r} is not a valid regular expression: {exc}", _entry_line(entry, key, text)
         ) from None
-    slow = regex_guard.problem(source, re.IGNORECASE)
+    # a plain term's regex is built here from escaped words: only a user's own regex can be slow
+    slow = regex_guard.problem(source, re.IGNORECASE) if _REGEX_SYNTAX.search(entry) else None
     if slow:
         raise LexiconError(path, f"{key} entry {entry!r}: {slow}", _entry_line(entry, key, text))
     if not budgeted or not _REGEX_SYNTAX.search(entry):  # terms become regexes of our own making
@@ -475,7 +476,7 @@ def parse_lexicon(text: str, path="<string>", *, shipped: bool = False) -> Lexic
     if not (lists["terms"] or lists["patterns"] or pairs or context):
         raise LexiconError(path, "the lexicon has no 'terms', 'patterns' or [[pairs]]; give at least one")
 
-    entries = [(t, _compile(t, term_regex(t), "terms", path, text)) for t in lists["terms"]]
+    entries = [(t, regex_guard.LazyPattern(term_regex(t))) for t in lists["terms"]]  # compiled when explained
     entries += [(p, _compile(p, entry_regex(p), "patterns", path, text, not shipped)) for p in lists["patterns"]]
     for e in lists["exclude"]:
         _compile(e, entry_regex(e), "exclude", path, text)

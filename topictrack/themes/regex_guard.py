@@ -23,11 +23,11 @@ guards:
 from __future__ import annotations
 
 import contextlib
+import importlib
 import logging
+import re
 import threading
 from dataclasses import dataclass
-
-import regex as _regex
 
 try:  # Python 3.11+
     from re import _constants as _c
@@ -169,6 +169,12 @@ def left_out(patterns) -> tuple[str, ...]:
     return tuple(line for p in patterns if isinstance(p, BudgetedPattern) for line in p.left_out)
 
 
+def _engine():
+    """The third-party ``regex`` module, imported when a user's pattern first needs it (the
+    shipped lexicons never do, so a first ``tag()`` does not pay for it)."""
+    return importlib.import_module("regex")
+
+
 class BudgetedPattern:
     """Alternatives (:class:`Part`) searched as one regular expression with a time budget.
 
@@ -180,6 +186,7 @@ class BudgetedPattern:
 
     def __init__(self, parts, *, ignore_case: bool = False):
         self._parts = tuple(parts)
+        _regex = _engine()
         self._flags = _regex.V0 | (_regex.IGNORECASE if ignore_case else 0)
         self.left_out: tuple[str, ...] = ()
         self._lock = threading.Lock()
@@ -198,7 +205,7 @@ class BudgetedPattern:
 
     def _compile(self) -> None:
         self.pattern = "|".join(f"(?:{part.source})" for part in self._parts)
-        self._rx = _regex.compile(self.pattern, self._flags) if self._parts else None
+        self._rx = _engine().compile(self.pattern, self._flags) if self._parts else None
 
     @staticmethod
     def budget(text: str) -> float:
@@ -225,7 +232,7 @@ class BudgetedPattern:
                 if part.entry is None:  # made from plain terms: no backtracking to speak of
                     continue
                 try:
-                    for _ in _regex.compile(part.source, self._flags).finditer(text, timeout=budget):
+                    for _ in _engine().compile(part.source, self._flags).finditer(text, timeout=budget):
                         pass
                 except TimeoutError:
                     slow.append(part)
@@ -254,3 +261,18 @@ class BudgetedPattern:
     def sub(self, repl, text: str) -> str:
         """``text`` with every match replaced by ``repl`` (a string or a function of the match)."""
         return self._run(lambda rx, t, budget: rx.sub(repl, t, timeout=budget), text, text)
+
+
+class LazyPattern:
+    """A case-insensitive regular expression compiled on its first search: a lexicon's plain
+    terms each have one, and only explanations and a few look-ups ever search them."""
+
+    __slots__ = ("pattern", "_rx")
+
+    def __init__(self, pattern: str):
+        self.pattern, self._rx = pattern, None
+
+    def search(self, text: str):
+        if self._rx is None:
+            self._rx = re.compile(self.pattern, re.IGNORECASE)
+        return self._rx.search(text)
