@@ -109,3 +109,17 @@ def test_the_source_folder_runs_without_install_time_mapping():
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert out.stdout.splitlines() == [str(PACKAGE / "__init__.py"), "['ai_demand']", "4"]
+
+
+def test_the_wheel_lists_every_package_and_maps_the_top_level_folders():
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib
+    settings = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    folders = {".".join(p.parent.relative_to(ROOT).parts) for p in PACKAGE.rglob("__init__.py")}
+    assert folders == set(settings["packages"]) - {"topictrack.lexicons", "topictrack.data"}
+    assert settings["package-dir"] == {"topictrack.lexicons": "lexicons", "topictrack.data": "data"}
+    assert sorted(p.name for p in (ROOT / "lexicons").glob("*.toml")) == sorted(
+        p.name for p in topictrack._resources.lexicon_dir().glob("*.toml"))
+    assert not (PACKAGE / "lexicons").exists() and not (PACKAGE / "data").exists()

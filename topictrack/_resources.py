@@ -22,24 +22,37 @@ _loaded: OrderedDict = OrderedDict()
 _lock = threading.Lock()
 
 
+_PACKAGE = Path(__file__).resolve().parent
+
+
 @functools.lru_cache(maxsize=None)
-def _folder(package: str) -> Path:
-    return Path(str(resources.files(package)))
+def _shipped(name: str) -> Path:
+    """The folder ``name`` (``lexicons`` or ``data``): inside the installed package, or at the top
+    of the source checkout when topictrack runs from one (an editable install, or the repository
+    folder on ``sys.path``)."""
+    installed = _PACKAGE / name
+    if installed.is_dir():
+        return installed
+    checkout = _PACKAGE.parent / name
+    if checkout.is_dir():
+        return checkout
+    raise FileNotFoundError(f"topictrack's {name}/ folder is missing from {installed} and {checkout}")
 
 
 def lexicon_dir() -> Path:
-    """Folder holding the default theme lexicons (``topictrack/lexicons/``)."""
-    return _folder("topictrack.lexicons")
+    """Folder holding the default theme lexicons (``lexicons/`` in the repository)."""
+    return _shipped("lexicons")
 
 
 def data_dir() -> Path:
-    """Folder holding the bundled sample calls (``topictrack/data/``)."""
-    return _folder("topictrack.data")
+    """Folder holding the bundled sample calls (``data/`` in the repository)."""
+    return _shipped("data")
 
 
+@functools.lru_cache(maxsize=None)
 def resource_dir() -> Path:
     """Folder holding other shipped files: the trained theme model, finance sentiment lexicon."""
-    return _folder("topictrack.resources")
+    return Path(str(resources.files("topictrack.resources")))
 
 
 def sample_calls() -> list[Path]:
