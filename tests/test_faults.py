@@ -489,11 +489,6 @@ class _CountingSplit:
         return [_CountedText(part) for part in self.real.split(line)]
 
 
-class _EveryLine:
-    def search(self, line):
-        return True
-
-
 @pytest.mark.parametrize("n", [1_000, 4_000])
 def test_building_turns_from_many_short_lines_copies_each_line_a_bounded_number_of_times(n, monkeypatch):
     from topictrack.transcripts import unlabelled
@@ -501,7 +496,7 @@ def test_building_turns_from_many_short_lines_copies_each_line_a_bounded_number_
     text = "\n".join(f"Revenue grew in segment {i} this year." for i in range(n))
     expected = unlabelled.parse_sentence_lines(text, "lines.txt").turns
     # every line goes through the operator split, which hands back counting lines
-    monkeypatch.setattr(unlabelled, "_OPERATOR_INNER_HINT", _EveryLine())
+    monkeypatch.setattr(unlabelled, "_OPERATOR_INNER_HINTS", ("Revenue",))
     monkeypatch.setattr(unlabelled, "_OPERATOR_INNER", _CountingSplit(unlabelled._OPERATOR_INNER))
     monkeypatch.setattr(_CountedText, "copied", 0)
     parsed = unlabelled.parse_sentence_lines(text, "lines.txt")

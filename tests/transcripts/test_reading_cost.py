@@ -6,7 +6,10 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from topictrack._resources import sample_calls
 from topictrack.transcripts import cleaning, formats, loops, read_transcript, read_transcripts
 from topictrack.transcripts import decode as _decode
 from topictrack.transcripts import reader as _reader
@@ -46,6 +49,40 @@ def test_loops_found_in_small_windows_and_chunks_are_those_found_at_once(monkeyp
         monkeypatch.setattr(loops, "_WINDOW", window)
         monkeypatch.setattr(loops, "_CHUNK", chunk)
         assert loops.collapse_loops(text) == whole
+
+
+def test_the_byte_screen_knows_every_space_str_split_splits_at():
+    others = "".join(chr(c) for c in range(0x80, 0x110000) if chr(c).isspace())
+    assert others == loops.OTHER_SPACES
+    assert {chr(c) for c in range(0x80) if chr(c).isspace()} == {chr(b) for b in range(0x80) if loops._ASCII_SPACE[b]}
+
+
+SPACES = ["  ", "\n", "\t", " \n ", "\x1f", "\u3000", "\xa0"]
+# words whose fingerprints (length, first and last byte) collide, and many that do not
+WORDS = ["we", "see", "strong", "demand", "the", "tie", "tee", "revenue", "revenge", "é", "云"] + [
+    f"w{i}" for i in range(300)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(WORDS), min_size=200, max_size=900), st.integers(3, 60), st.integers(0, 899),
+       st.integers(0, 3), st.lists(st.sampled_from(SPACES), min_size=1, max_size=40), st.randoms())
+def test_the_byte_screen_misses_no_loop_the_word_search_finds(words, d, at, copies, spaces, rnd):
+    at = min(at, len(words))
+    words = words[:at] + words[at:at + d] * copies + words[at:]
+    text = "".join(w + (rnd.choice(spaces) if rnd.random() < 0.3 else " ") for w in words)
+    exact = loops._collapse_word_by_word(text)
+    assert loops.collapse_loops(text) == exact
+    if exact[1]:
+        assert loops._may_hold_loop(text)
+
+
+def test_most_long_turns_of_the_bundled_calls_are_cleared_by_the_byte_screen():
+    long = [text for path in sample_calls() for text in read_transcript(path).turns.text
+            if len(text) > loops._SCREEN_FROM]
+    cleared = [text for text in long if not loops._may_hold_loop(text)]
+    assert len(long) >= 15 and len(cleared) >= 0.8 * len(long)
+    assert all(loops._collapse_word_by_word(text)[1] == 0 for text in cleared)
+    assert loops._may_hold_loop(cleared[0] + " " + "and we think that demand " * 3)
 
 
 def test_a_long_single_turn_file_is_read_in_full(tmp_path):

@@ -9,6 +9,8 @@ The cost is linear in the text and its memory bounded whatever the text's length
 are read a chunk of characters at a time and examined in windows of :data:`_WINDOW` trigram
 positions (each window sees :data:`_REACH` words past its end, all that deciding a loop
 start needs), where the trigrams are compared as exact word ids (pandas' hash table) with NumPy.
+Most long turns hold no loop; :func:`_may_hold_loop` shows that for most of them from the
+text's bytes, without a string per word, and only the others are searched word by word.
 """
 
 from __future__ import annotations
@@ -25,6 +27,13 @@ _CHUNK = 1 << 20  # characters split into words at a time
 _FEW = 500  # words up to which a set of trigrams tells quicker than NumPy that no loop can start
 _SPACE = re.compile(r"\s")
 _TOKEN = re.compile(r"\S+")
+_SCREEN_FROM = 1500  # characters from which the screen is quicker than the word-by-word search
+# the characters outside ASCII that str.split() splits at; a text holding one is searched word by word
+OTHER_SPACES = "\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a" \
+               "\u2028\u2029\u202f\u205f\u3000"
+_OTHER_SPACE = re.compile(f"[{OTHER_SPACES}]")
+_ASCII_SPACE = bytes(byte in b"\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f " for byte in range(256))  # 1 for a space
+_MIX = (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F)  # odd multipliers combining three words' fingerprints
 
 
 def collapse_loops(text: str) -> tuple[str, int]:
@@ -33,6 +42,13 @@ def collapse_loops(text: str) -> tuple[str, int]:
     A loop is a run of 3-60 words followed directly by at least two more copies
     of itself (a trailing partial copy is dropped too). One copy is kept.
     """
+    if _SCREEN_FROM < len(text) <= _CHUNK and not _may_hold_loop(text):
+        return text, 0
+    return _collapse_word_by_word(text)
+
+
+def _collapse_word_by_word(text: str) -> tuple[str, int]:
+    """:func:`collapse_loops` searching every text word by word."""
     words = _Words(text)
     regions = []  # (start, end of the copy kept, end) in words
     covered = lo = 0
@@ -105,6 +121,52 @@ def _loop_starts(words: list, lo: int, hi: int) -> list:
         repeated = ours[mismatches[ours + (_MIN_REPEATS - 1) * d] == mismatches[ours]]
         out += [(lo + int(s), d) for s in repeated]
     return sorted(out)
+
+
+def _may_hold_loop(text: str) -> bool:
+    """False when ``text`` holds no loop for certain; True when it may (the word search decides).
+
+    Works on the UTF-8 bytes, with no string made per word. Each word gets a fingerprint (its
+    length and first and last byte) and each word trigram a 32-bit key from its words'
+    fingerprints, so equal trigrams have equal keys. A loop of period ``d`` starting at word
+    ``p`` puts one key at ``p``, ``p + d`` and ``p + 2d``; so among the (key, position) pairs
+    sorted, the pair two places after ``p``'s has the same key and a position at most ``2d``
+    further on. Only such positions ``p`` are tried for the key recurring at ``p + g`` and
+    ``p + 2g`` (``g`` a phrase length), and then for ``g`` fingerprints repeating in full.
+    """
+    if not text.isascii() and _OTHER_SPACE.search(text):
+        return True
+    import numpy as np
+
+    data = b" " + text.encode("utf-8", "surrogatepass") + b" "
+    spaces = np.frombuffer(data.translate(_ASCII_SPACE), np.int8)
+    edges = np.flatnonzero(spaces[1:] != spaces[:-1]) + 1  # word starts and ends, alternating
+    starts, ends = edges[0::2], edges[1::2]
+    n = len(starts)
+    if n < _MIN_PHRASE * _MIN_REPEATS:
+        return False
+    byte = np.frombuffer(data, np.uint8)
+    prints = (((ends - starts) * 257 + byte[starts]) * 257 + byte[ends - 1]).astype(np.uint64)
+    shift = np.uint64(32)
+    keys = (prints[:-2] * np.uint64(_MIX[0]) + prints[1:-1] * np.uint64(_MIX[1]) + prints[2:]) >> shift
+    pairs = np.sort((keys << shift) | np.arange(n - 2, dtype=np.uint64))
+    near = np.flatnonzero(pairs[2:] - pairs[:-2] <= np.uint64(2 * _MAX_PHRASE))
+    if len(near) > 4096:
+        return True
+    if not len(near):
+        return False
+    at = (pairs[near] & np.uint64(0xFFFFFFFF)).astype(np.int64)[:, None]
+    gaps = np.arange(_MIN_PHRASE, _MAX_PHRASE + 1)
+    inside = at + 2 * gaps < n - 2
+    once, twice = np.where(inside, at + gaps, at), np.where(inside, at + 2 * gaps, at)
+    rows, cols = np.nonzero(inside & (keys[once] == keys[at]) & (keys[twice] == keys[at]))
+    if len(rows) > 64:
+        return True
+    for start, d in zip(at[rows, 0].tolist(), gaps[cols].tolist()):
+        if start + _MIN_REPEATS * d <= n and np.array_equal(prints[start:start + 2 * d],
+                                                           prints[start + d:start + 3 * d]):
+            return True
+    return False
 
 
 class _Words:

@@ -34,10 +34,9 @@ _OPERATOR_INNER = re.compile(
     r"(?<=[.?!])\s+(?=(?:Thank you\.\s+)?(?:(?:Our|The) (?:first|next) question|As a reminder, to ask|"
     r"Ladies and gentlemen|This concludes today's|Please stand ?by|We will now (?:begin|take|open)))"
 )
-_OPERATOR_INNER_HINT = re.compile(
-    r"question comes|question is from|As a reminder|Ladies and gentlemen|This concludes today|"
-    r"Please stand|We will now"
-)
+# a part of each _OPERATOR_INNER alternative: a line with none of them has nothing to split at
+_OPERATOR_INNER_HINTS = ("question comes", "question is from", "As a reminder", "Ladies and gentlemen",
+                         "This concludes today", "Please stand", "We will now")
 _TRANSLATE = re.compile(
     rf"^(?:\[?interpret\w*\]?|let me {INTERPRETING_VERB}|i(?:'ll| will) {INTERPRETING_VERB}|"
     r"(?:this is|here is) (?:the|our) (?:translation|interpretation))",
@@ -177,11 +176,11 @@ def parse_cue_units(text: str, path, fmt: str, raw_lines: list[str] | None = Non
         raw_lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
     header = "\n".join(title_lines(raw_lines))
     units: list[str] = []
-    hints = _OPERATOR_INNER_HINT.search(text) is not None  # else no line has one
-    for line in raw_lines:
+    hinted = _Units(raw_lines).holding(_OPERATOR_INNER_HINTS) if any(h in text for h in _OPERATOR_INNER_HINTS) else ()
+    for i, line in enumerate(raw_lines):
         if len(line) < 60 and DATE_LINE.match(line):
             continue
-        if hints and _OPERATOR_INNER_HINT.search(line):
+        if i in hinted:
             units.extend(p for p in _OPERATOR_INNER.split(line) if p.strip())
         else:
             units.append(line)
