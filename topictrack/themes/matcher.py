@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import threading
+from itertools import repeat
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -182,14 +183,19 @@ class LexiconMatcher:
 
     def _word_ids(self, tokens: list[str]) -> np.ndarray:
         with self._lock:
-            new = set(tokens).difference(self._words)
-            if new and len(self._words) + len(new) > self.MAX_WORDS:
+            ids = np.fromiter(map(self._words.get, tokens, repeat(-1)), dtype=np.int64, count=len(tokens))
+            unseen = np.flatnonzero(ids < 0).tolist()
+            if not unseen:
+                return ids
+            new = {tokens[i] for i in unseen}
+            if len(self._words) + len(new) > self.MAX_WORDS:
                 self._forget_words()
                 self.generation += 1
-                new = set(tokens)
-            if new:
-                self._add_words(sorted(new))
-            return np.fromiter(map(self._words.__getitem__, tokens), dtype=np.int64, count=len(tokens))
+                self._add_words(sorted(set(tokens)))
+                return np.fromiter(map(self._words.__getitem__, tokens), dtype=np.int64, count=len(tokens))
+            self._add_words(sorted(new))
+            ids[unseen] = [self._words[tokens[i]] for i in unseen]
+            return ids
 
     def word_ids(self, batch: Batch) -> np.ndarray:
         """Ids of the batch's tokens in this matcher's word list (computed once per batch).
