@@ -47,7 +47,10 @@ def read_model_file(path) -> dict:
 
 def vocabulary_tables(vocabulary: dict[str, int]) -> tuple[dict[str, int], list]:
     """Word ids of a vocabulary's words (``"\\n"``: the sentence break), and per n-gram size
-    ``(n, sorted codes, feature columns)``: an n-gram's code reads its word ids as digits."""
+    ``(n, sorted codes, feature columns, by_word)``: an n-gram's code reads its word ids as
+    digits. ``by_word`` is indexed by a word id, or by -1 or -2 (a word outside the vocabulary,
+    the sentence break: its last two items): for single words the word's feature column
+    (-1: none), for longer n-grams whether some n-gram starts with the word."""
     word_ids: dict[str, int] = {}
     for term in sorted(vocabulary):
         for w in term.split(" "):
@@ -63,8 +66,15 @@ def vocabulary_tables(vocabulary: dict[str, int]) -> tuple[dict[str, int], list]
     tables = []
     for n, pairs in sorted(by_n.items()):
         pairs.sort()
-        tables.append((n, np.asarray([c for c, _ in pairs], dtype=np.int64),
-                       np.asarray([k for _, k in pairs], dtype=np.int64)))
+        codes = np.asarray([c for c, _ in pairs], dtype=np.int64)
+        columns = np.asarray([k for _, k in pairs], dtype=np.int64)
+        if n == 1:
+            by_word = np.full(base + 2, -1, dtype=np.int64)
+            by_word[codes] = columns
+        else:
+            by_word = np.zeros(base + 2, dtype=bool)
+            by_word[codes // base ** (n - 1)] = True
+        tables.append((n, codes, columns, by_word))
     word_ids["\n"] = WORD_BREAK
     return word_ids, tables
 
@@ -74,24 +84,32 @@ def ngram_entries(ids: np.ndarray, tables, base: int) -> tuple[np.ndarray, np.nd
 
     ``ids`` are the batch's word ids (-1 for a word outside the vocabulary, ``-2`` between
     sentences); ``tables`` holds, per n-gram length ``n``, the sorted codes of the vocabulary's
-    n-grams (ids read as digits of base ``base``) and their feature columns.
+    n-grams (ids read as digits of base ``base``), their feature columns and the look-up by
+    word id of :func:`vocabulary_tables`.
     """
     rows = np.cumsum(ids == WORD_BREAK)
     known = ids >= 0
     all_rows, all_cols = [], []
-    for n, codes, columns in tables:
+    for n, codes, columns, by_word in tables:
         m = len(ids) - n + 1
         if m <= 0 or not len(codes):
             continue
-        ok = known[:m].copy()
-        code = ids[:m].copy()
+        if n == 1:
+            found = by_word[ids]
+            positions = np.flatnonzero(found >= 0)
+            all_rows.append(rows[positions])
+            all_cols.append(found[positions])
+            continue
+        ok = by_word[ids[:m]]
         for k in range(1, n):
             ok &= known[k : k + m]
-            code = code * base + ids[k : k + m]
         positions = np.flatnonzero(ok)
-        found = np.searchsorted(codes, code[positions])
+        code = ids[positions]
+        for k in range(1, n):
+            code = code * base + ids[positions + k]
+        found = np.searchsorted(codes, code)
         found[found == len(codes)] = 0
-        hit = codes[found] == code[positions]
+        hit = codes[found] == code
         all_rows.append(rows[positions[hit]])
         all_cols.append(columns[found[hit]])
     if not all_rows:

@@ -182,7 +182,7 @@ class ThemeModel:
 
     # -- scoring tables ----------------------------------------------------------------
     def _index(self):
-        """Word ids of the vocabulary's words; per n-gram size the sorted codes -> columns;
+        """Word ids of the vocabulary's words; its n-gram tables (:func:`vocabulary_tables`);
         float32 idf and coefficients (features x themes)."""
         if self._tables is None:
             word_ids, tables = vocabulary_tables(self.vocabulary_)
