@@ -137,6 +137,20 @@ def linked_neighbours(n: int, groups=None, *, window: int = 1):
     return out
 
 
+def neighbour_links(n: int, groups: Sequence | None = None, *, window: int = 1, decay: float = 1.0):
+    """The ``n x n`` matrix of :func:`neighbour_matrix` as CSR arrays ``(indptr, indices, weights)``."""
+    links = linked_neighbours(n, groups, window=window)
+    if not links:
+        return np.zeros(n + 1, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+    rows = np.concatenate([i for _, i in links])
+    # nearest-first from the left, then from the right: per row, in column order
+    order = np.argsort(rows, kind="stable")
+    columns = np.concatenate([i + d for d, i in links])[order]
+    weights = np.concatenate([np.ones(len(i), dtype=np.float32) * decay ** (abs(d) - 1) for d, i in links])
+    indptr = np.concatenate(([0], np.cumsum(np.bincount(rows, minlength=n))))
+    return indptr, columns, weights[order]
+
+
 def neighbour_matrix(n: int, groups: Sequence | None = None, *, window: int = 1, decay: float = 1.0):
     """``n x n`` sparse matrix linking each sentence to the sentences up to ``window`` places away.
 
@@ -146,15 +160,9 @@ def neighbour_matrix(n: int, groups: Sequence | None = None, *, window: int = 1,
     """
     import scipy.sparse as sp  # only where a matrix is wanted: a first tag() loads no SciPy
 
-    links = linked_neighbours(n, groups, window=window)
-    if not links:
+    indptr, columns, weights = neighbour_links(n, groups, window=window, decay=decay)
+    if not len(columns):
         return sp.csr_matrix((n, n), dtype=np.float32)
-    rows = np.concatenate([i for _, i in links])
-    # nearest-first from the left, then from the right: per row, in column order
-    order = np.argsort(rows, kind="stable")
-    columns = np.concatenate([i + d for d, i in links])[order]
-    weights = np.concatenate([np.ones(len(i), dtype=np.float32) * decay ** (abs(d) - 1) for d, i in links])
-    indptr = np.concatenate(([0], np.cumsum(np.bincount(rows, minlength=n))))
-    matrix = sp.csr_matrix((weights[order], columns, indptr), shape=(n, n))
+    matrix = sp.csr_matrix((weights, columns, indptr), shape=(n, n))
     matrix.has_canonical_format = True
     return matrix

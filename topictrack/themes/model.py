@@ -21,11 +21,12 @@ from pathlib import Path
 import numpy as np
 
 from topictrack.errors import ModelError
+from topictrack.themes import sparse
 from topictrack.themes.features import (
     check_texts,
     check_model_header,
     linked_neighbours,
-    neighbour_matrix,
+    neighbour_links,
     ngram_entries,
     read_model_file,
     vocabulary_tables,
@@ -240,20 +241,20 @@ class ThemeModel:
         return 1.0 / (1.0 + np.exp(-scores)), np.asarray(alone)
 
     def _proba_sparse(self, rows, cols, own, n, groups):
-        """:meth:`proba_and_own_evidence` with SciPy's sparse products, from the normalised
+        """:meth:`proba_and_own_evidence` with SciPy's sparse routines, from the normalised
         TF-IDF entries: the operations of :meth:`ThemeClassifier.proba_and_own_evidence`."""
-        sp = _sparse()
         coef32 = self._index()[3]
-        indptr = np.searchsorted(rows, np.arange(n + 1))
-        alone = sp.csr_matrix((own, cols, indptr), shape=(n, len(self.vocabulary_)))
+        width = len(self.vocabulary_)
+        alone = (np.searchsorted(rows, np.arange(n + 1)), cols, own)
         features = alone
         if self.context_weight and self.context_window:
-            around = neighbour_matrix(n, groups, window=self.context_window, decay=self.context_weight)
-            features = sp.csr_matrix(alone + (around @ alone) * np.float32(self.context_weight))
-            lengths = np.diff(features.indptr)
-            features.data = _normalise(np.repeat(np.arange(n), lengths), features.data, n)
-        scores = np.asarray(features @ coef32) + self.intercept_
-        return 1.0 / (1.0 + np.exp(-scores)), np.asarray(alone @ coef32)
+            around = neighbour_links(n, groups, window=self.context_window, decay=self.context_weight)
+            indptr, indices, data = sparse.product(around, alone, n, width)
+            context = (indptr, indices, data * np.float32(self.context_weight))
+            indptr, indices, data = sparse.total(alone, context, n, width)
+            features = (indptr, indices, _normalise(np.repeat(np.arange(n), np.diff(indptr)), data, n))
+        scores = sparse.times_dense(features, coef32, n) + self.intercept_
+        return 1.0 / (1.0 + np.exp(-scores)), sparse.times_dense(alone, coef32, n)
 
     def _proba_wanted(self, rows, cols, own, n, groups, wanted):
         """:meth:`_proba_sparse` of the ``wanted`` sentences (the others 0.0), computed on them
