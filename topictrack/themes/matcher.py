@@ -14,7 +14,9 @@ import numpy as np
 from topictrack.themes.lexicon import CompiledLexicon, Lexicon
 
 _WORD = re.compile(r"[a-z0-9]+")
-_TOKEN = re.compile(r"[a-z0-9]+|\n")  # words, and line ends (a line is one sentence of a batch)
+# every byte that is not a lower-case ASCII letter, a digit or a line end, as a space
+_SPACES = bytes(c if chr(c) in "abcdefghijklmnopqrstuvwxyz0123456789\n" else ord(" ") for c in range(256))
+
 
 @dataclass(frozen=True)
 class Batch:
@@ -36,7 +38,19 @@ class Batch:
         if lower.count("\n") >= len(sentences):  # a sentence holds a line break: make it a space
             lower = "\n".join(s.replace("\n", " ") for s in sentences)
         lower = lower.lower()
-        return cls(lower, lower.split("\n"), _TOKEN.findall(lower))
+        return cls(lower, lower.split("\n"), _tokens(lower))
+
+
+def _tokens(lower: str) -> list[str]:
+    """The words (runs of ``a-z`` and ``0-9``) of lower-cased lines, with ``"\\n"`` between lines."""
+    # other characters only separate words: as one-byte stand-ins, then as spaces
+    spaced = lower.encode("ascii", "replace").translate(_SPACES).decode("ascii")
+    out: list[str] = []
+    for line in spaced.split("\n"):
+        out += line.split()
+        out.append("\n")
+    out.pop()
+    return out
 
 
 def words(text: str) -> list[str]:
