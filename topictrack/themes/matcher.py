@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from topictrack.themes.lexicon import CompiledLexicon, Lexicon
+from topictrack.themes.lexicon import CompiledLexicon, Lexicon, term_body
 
 _WORD = re.compile(r"[a-z0-9]+")
 # every byte that is not a lower-case ASCII letter, a digit or a line end, as a space
@@ -361,14 +361,33 @@ def matched_entries(lexicon: Lexicon, sentence: str) -> list[str]:
     return found
 
 
+class EntryFinder:
+    """Whether a sentence holds one of a lexicon's entries, as :func:`holds_entry` tells, for
+    many sentences: the lexicon's plain terms are searched with one regular expression."""
+
+    def __init__(self, lexicon: Lexicon):
+        self.regexes = rx = lexicon.regexes
+        n = len(lexicon.terms)
+        # the entries begin with one per plain term, in the order of ``terms``
+        plain = n and [entry for entry, _ in rx.entries[:n]] == list(lexicon.terms)
+        self._terms = re.compile(r"(?<![\w])(?:" + "|".join(term_body(t) for t in lexicon.terms) + r")(?![\w])",
+                                 re.IGNORECASE) if plain else None
+        self._others = [regex for _, regex in rx.entries[n:]] if plain else [regex for _, regex in rx.entries]
+
+    def __call__(self, sentence: str) -> bool:
+        rx = self.regexes
+        text = _blank(rx.exclude, sentence) if rx.exclude is not None else sentence
+        if self._terms is not None and self._terms.search(text):
+            return True
+        if any(regex.search(text) for regex in self._others):
+            return True
+        lower = text.lower()
+        return any(left.search(lower) and right.search(lower) for left, right in rx.pairs)
+
+
 def holds_entry(lexicon: Lexicon, sentence: str) -> bool:
     """Whether :func:`matched_entries` finds anything in ``sentence`` (stops at the first entry found)."""
-    rx = lexicon.regexes
-    text = _blank(rx.exclude, sentence) if rx.exclude is not None else sentence
-    if any(regex.search(text) for _, regex in rx.entries):
-        return True
-    lower = text.lower()
-    return any(left.search(lower) and right.search(lower) for left, right in rx.pairs)
+    return EntryFinder(lexicon)(sentence)
 
 
 def excluded_spans(lexicon: Lexicon, sentence: str) -> list[str]:
