@@ -79,15 +79,17 @@ def vocabulary_tables(vocabulary: dict[str, int]) -> tuple[dict[str, int], list]
     return word_ids, tables
 
 
-def ngram_entries(ids: np.ndarray, tables, base: int) -> tuple[np.ndarray, np.ndarray]:
+def ngram_entries(ids: np.ndarray, tables, base: int, rows=None) -> tuple[np.ndarray, np.ndarray]:
     """(sentence, feature column) of every n-gram feature found in a batch's word ids.
 
     ``ids`` are the batch's word ids (-1 for a word outside the vocabulary, ``-2`` between
     sentences); ``tables`` holds, per n-gram length ``n``, the sorted codes of the vocabulary's
     n-grams (ids read as digits of base ``base``), their feature columns and the look-up by
-    word id of :func:`vocabulary_tables`.
+    word id of :func:`vocabulary_tables`. ``rows``: the sentence of each id, when not the
+    number of breaks before it.
     """
-    rows = np.cumsum(ids == WORD_BREAK)
+    if rows is None:
+        rows = np.cumsum(ids == WORD_BREAK)
     known = ids >= 0
     all_rows, all_cols = [], []
     for n, codes, columns, by_word in tables:
