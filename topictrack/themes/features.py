@@ -132,10 +132,8 @@ def linked_neighbours(n: int, groups=None, *, window: int = 1):
     if n < 2 or window < 1:
         return out
     for d in [*range(-min(window, n - 1), 0), *range(1, min(window, n - 1) + 1)]:
-        i = np.arange(max(0, -d), n - max(0, d))
-        if g is not None:
-            i = i[g[i] == g[i + d]]
-        out.append((d, i))
+        lo, hi = max(0, -d), n - max(0, d)
+        out.append((d, np.arange(lo, hi) if g is None else np.flatnonzero(g[lo:hi] == g[lo + d:hi + d]) + lo))
     return out
 
 

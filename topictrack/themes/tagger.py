@@ -313,6 +313,7 @@ class ThemeTagger:
         if not sentences:
             return out, out.astype(bool)
         batch = _matcher.Batch.of(sentences)
+        groups = np.asarray(groups) if groups is not None else None
         if self.method == "classifier":
             probs = self._probabilities(sentences, groups, batch)
             return np.where(probs >= self._thresholds, probs, 0.0), np.zeros(out.shape, dtype=bool)
