@@ -49,15 +49,6 @@ def near_any(hits: np.ndarray, groups=None, *, window: int = 1) -> np.ndarray:
     return near
 
 
-def _sparse():
-    """``scipy.sparse``, or None when SciPy is not installed."""
-    try:
-        import scipy.sparse as sp
-    except ImportError:  # pragma: no cover - SciPy comes with scikit-learn
-        return None
-    return sp
-
-
 def _row_sums32(rows: np.ndarray, data: np.ndarray, cols: np.ndarray, coef: np.ndarray, n: int) -> np.ndarray:
     """``sum_j data[j] * coef[cols[j]]`` per row, accumulated in float32 in the entries' order
     (entries grouped by row, in storage order): what SciPy's CSR x dense product computes."""
@@ -236,7 +227,7 @@ class ThemeModel:
         X = check_texts(X)
         n = len(X)
         coef32 = self._index()[3]
-        if n >= SPARSE_FROM and _sparse() is not None:
+        if n >= SPARSE_FROM and sparse.available():
             if wanted is not None:
                 ids = self._batch_ids(X, tokens, ids)
                 return self._proba_wanted(ids, n, groups, np.asarray(wanted, dtype=bool))

@@ -3,18 +3,33 @@
 A matrix is a tuple ``(indptr, indices, data)`` with a known shape. Each function runs the
 routine ``scipy.sparse.csr_matrix`` runs for the same operation, so the values and the order
 in which each row's entries are stored are SciPy's, without building matrix objects.
-SciPy is imported on first use.
+SciPy is imported on first use; :func:`available` tells whether it can be.
 """
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
+
+
+_NEEDED = ("csr_matmat_maxnnz", "csr_matmat", "csr_plus_csr", "csr_matvecs")
 
 
 def _routines():
     from scipy.sparse import _sparsetools
 
     return _sparsetools
+
+
+@functools.cache
+def available() -> bool:
+    """Whether SciPy and the routines used here can be loaded (``False`` without SciPy)."""
+    try:
+        routines = _routines()
+    except ImportError:  # pragma: no cover - SciPy comes with scikit-learn
+        return False
+    return all(hasattr(routines, name) for name in _NEEDED)
 
 
 def _index(array: np.ndarray) -> np.ndarray:
