@@ -74,3 +74,16 @@ def test_nltk_is_whole_when_imported_after_a_split():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "True"]
+
+
+@pytest.mark.parametrize("wanted_at", [slice(0, 5), slice(58, 62)])
+def test_wanted_sentences_far_from_the_ones_that_set_the_order_get_their_numbers_exactly(wanted_at):
+    model = ThemeModel.load(_resources.resource_dir() / MODEL_FILE)
+    sentences = ["Thanks."] * 60 + ["GPU supply is tight.", "Chip supply and AI demand rose."]
+    wanted = np.zeros(len(sentences), dtype=bool)
+    wanted[wanted_at] = True
+    for groups in (None, [i // 3 for i in range(len(sentences))]):
+        full = model.proba_and_own_evidence(sentences, groups=groups)
+        part = model.proba_and_own_evidence(sentences, groups=groups, wanted=wanted)
+        for a, b in zip(full, part):
+            assert np.array_equal(a[wanted], b[wanted])

@@ -231,11 +231,11 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         if not hasattr(self, "coef_"):
             raise ModelError("the theme classifier is not fitted; call fit() or load a model first")
 
-    def _index(self) -> tuple[dict[str, int], list[tuple[int, np.ndarray, np.ndarray]]]:
-        """Word ids of the vocabulary's words, and per n-gram size the sorted codes -> columns."""
+    def _index(self) -> tuple[dict[str, int], list[tuple]]:
+        """Word ids of the vocabulary's words, and its n-gram tables (:func:`vocabulary_tables`)."""
         return _derived(self, "index", self.vocabulary_, self._build_index)
 
-    def _build_index(self) -> tuple[dict[str, int], list[tuple[int, np.ndarray, np.ndarray]]]:
+    def _build_index(self) -> tuple[dict[str, int], list[tuple]]:
         return vocabulary_tables(self.vocabulary_)
 
     def word_ids(self, tokens: list[str]) -> np.ndarray:

@@ -47,7 +47,10 @@ def read_model_file(path) -> dict:
 
 def vocabulary_tables(vocabulary: dict[str, int]) -> tuple[dict[str, int], list]:
     """Word ids of a vocabulary's words (``"\\n"``: the sentence break), and per n-gram size
-    ``(n, sorted codes, feature columns)``: an n-gram's code reads its word ids as digits."""
+    ``(n, sorted codes, feature columns, by_word)``: an n-gram's code reads its word ids as
+    digits. ``by_word`` is indexed by a word id, or by -1 or -2 (a word outside the vocabulary,
+    the sentence break: its last two items): for single words the word's feature column
+    (-1: none), for longer n-grams whether some n-gram starts with the word."""
     word_ids: dict[str, int] = {}
     for term in sorted(vocabulary):
         for w in term.split(" "):
@@ -63,35 +66,52 @@ def vocabulary_tables(vocabulary: dict[str, int]) -> tuple[dict[str, int], list]
     tables = []
     for n, pairs in sorted(by_n.items()):
         pairs.sort()
-        tables.append((n, np.asarray([c for c, _ in pairs], dtype=np.int64),
-                       np.asarray([k for _, k in pairs], dtype=np.int64)))
+        codes = np.asarray([c for c, _ in pairs], dtype=np.int64)
+        columns = np.asarray([k for _, k in pairs], dtype=np.int64)
+        if n == 1:
+            by_word = np.full(base + 2, -1, dtype=np.int64)
+            by_word[codes] = columns
+        else:
+            by_word = np.zeros(base + 2, dtype=bool)
+            by_word[codes // base ** (n - 1)] = True
+        tables.append((n, codes, columns, by_word))
     word_ids["\n"] = WORD_BREAK
     return word_ids, tables
 
 
-def ngram_entries(ids: np.ndarray, tables, base: int) -> tuple[np.ndarray, np.ndarray]:
+def ngram_entries(ids: np.ndarray, tables, base: int, rows=None) -> tuple[np.ndarray, np.ndarray]:
     """(sentence, feature column) of every n-gram feature found in a batch's word ids.
 
     ``ids`` are the batch's word ids (-1 for a word outside the vocabulary, ``-2`` between
     sentences); ``tables`` holds, per n-gram length ``n``, the sorted codes of the vocabulary's
-    n-grams (ids read as digits of base ``base``) and their feature columns.
+    n-grams (ids read as digits of base ``base``), their feature columns and the look-up by
+    word id of :func:`vocabulary_tables`. ``rows``: the sentence of each id, when not the
+    number of breaks before it.
     """
-    rows = np.cumsum(ids == WORD_BREAK)
+    if rows is None:
+        rows = np.cumsum(ids == WORD_BREAK)
     known = ids >= 0
     all_rows, all_cols = [], []
-    for n, codes, columns in tables:
+    for n, codes, columns, by_word in tables:
         m = len(ids) - n + 1
         if m <= 0 or not len(codes):
             continue
-        ok = known[:m].copy()
-        code = ids[:m].copy()
+        if n == 1:
+            found = by_word[ids]
+            positions = np.flatnonzero(found >= 0)
+            all_rows.append(rows[positions])
+            all_cols.append(found[positions])
+            continue
+        ok = by_word[ids[:m]]
         for k in range(1, n):
             ok &= known[k : k + m]
-            code = code * base + ids[k : k + m]
         positions = np.flatnonzero(ok)
-        found = np.searchsorted(codes, code[positions])
+        code = ids[positions]
+        for k in range(1, n):
+            code = code * base + ids[positions + k]
+        found = np.searchsorted(codes, code)
         found[found == len(codes)] = 0
-        hit = codes[found] == code[positions]
+        hit = codes[found] == code
         all_rows.append(rows[positions[hit]])
         all_cols.append(columns[found[hit]])
     if not all_rows:
@@ -112,11 +132,23 @@ def linked_neighbours(n: int, groups=None, *, window: int = 1):
     if n < 2 or window < 1:
         return out
     for d in [*range(-min(window, n - 1), 0), *range(1, min(window, n - 1) + 1)]:
-        i = np.arange(max(0, -d), n - max(0, d))
-        if g is not None:
-            i = i[g[i] == g[i + d]]
-        out.append((d, i))
+        lo, hi = max(0, -d), n - max(0, d)
+        out.append((d, np.arange(lo, hi) if g is None else np.flatnonzero(g[lo:hi] == g[lo + d:hi + d]) + lo))
     return out
+
+
+def neighbour_links(n: int, groups: Sequence | None = None, *, window: int = 1, decay: float = 1.0):
+    """The ``n x n`` matrix of :func:`neighbour_matrix` as CSR arrays ``(indptr, indices, weights)``."""
+    links = linked_neighbours(n, groups, window=window)
+    if not links:
+        return np.zeros(n + 1, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+    rows = np.concatenate([i for _, i in links])
+    # nearest-first from the left, then from the right: per row, in column order
+    order = np.argsort(rows, kind="stable")
+    columns = np.concatenate([i + d for d, i in links])[order]
+    weights = np.concatenate([np.ones(len(i), dtype=np.float32) * decay ** (abs(d) - 1) for d, i in links])
+    indptr = np.concatenate(([0], np.cumsum(np.bincount(rows, minlength=n))))
+    return indptr, columns, weights[order]
 
 
 def neighbour_matrix(n: int, groups: Sequence | None = None, *, window: int = 1, decay: float = 1.0):
@@ -128,15 +160,9 @@ def neighbour_matrix(n: int, groups: Sequence | None = None, *, window: int = 1,
     """
     import scipy.sparse as sp  # only where a matrix is wanted: a first tag() loads no SciPy
 
-    links = linked_neighbours(n, groups, window=window)
-    if not links:
+    indptr, columns, weights = neighbour_links(n, groups, window=window, decay=decay)
+    if not len(columns):
         return sp.csr_matrix((n, n), dtype=np.float32)
-    rows = np.concatenate([i for _, i in links])
-    # nearest-first from the left, then from the right: per row, in column order
-    order = np.argsort(rows, kind="stable")
-    columns = np.concatenate([i + d for d, i in links])[order]
-    weights = np.concatenate([np.ones(len(i), dtype=np.float32) * decay ** (abs(d) - 1) for d, i in links])
-    indptr = np.concatenate(([0], np.cumsum(np.bincount(rows, minlength=n))))
-    matrix = sp.csr_matrix((weights[order], columns, indptr), shape=(n, n))
+    matrix = sp.csr_matrix((weights, columns, indptr), shape=(n, n))
     matrix.has_canonical_format = True
     return matrix

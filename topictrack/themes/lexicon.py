@@ -178,7 +178,8 @@ class CompiledLexicon:
     slots: "Slots" = None
 
 
-def _term_body(term: str) -> str:
+def term_body(term: str) -> str:
+    """Regex source for a term's words (see :func:`term_regex`), without the boundaries around them."""
     words = re.split(r"[\s\-]+", term.strip().lower())
     parts = []
     for word in words:
@@ -190,14 +191,14 @@ def _term_body(term: str) -> str:
 
 def term_regex(term: str) -> str:
     """Regex source for a lexicon term: whole words, flexible spaces/hyphens, ``*`` suffix."""
-    return r"(?<![\w])" + _term_body(term) + r"(?![\w])"
+    return r"(?<![\w])" + term_body(term) + r"(?![\w])"
 
 
 def _fast_alternation(terms) -> re.Pattern | None:
     """One regex for many terms, to run on lower-cased text."""
     if not terms:
         return None
-    bodies = sorted({_term_body(t) for t in terms}, key=lambda b: (-len(b), b))
+    bodies = sorted({term_body(t) for t in terms}, key=lambda b: (-len(b), b))
     return re.compile(r"\b(?:" + "|".join(bodies) + r")(?!\w)")
 
 
@@ -402,7 +403,7 @@ def _tone_table(data: dict, path, text: str, budgeted: bool) -> ThemeTone:
                 _compile(entry, entry, key, path, text)
                 regexes.append((entry, f"{key[0]}{len(regexes)}", entry, key))
             else:
-                words.append((_term_body(entry), f"{key[0]}{len(words)}", entry, key))
+                words.append((term_body(entry), f"{key[0]}{len(words)}", entry, key))
     terms = None
     if words:  # one alternation, longest first, on lower-cased text: the fast path of every table
         words.sort(key=lambda w: (-len(w[0]), w[0]))

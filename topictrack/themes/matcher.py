@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import re
 import threading
+from itertools import repeat
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from topictrack.themes.lexicon import CompiledLexicon, Lexicon
+from topictrack.themes.lexicon import CompiledLexicon, Lexicon, term_body
 
 _WORD = re.compile(r"[a-z0-9]+")
-_TOKEN = re.compile(r"[a-z0-9]+|\n")  # words, and line ends (a line is one sentence of a batch)
+# every byte that is not a lower-case ASCII letter, a digit or a line end, as a space
+_SPACES = bytes(c if chr(c) in "abcdefghijklmnopqrstuvwxyz0123456789\n" else ord(" ") for c in range(256))
+
 
 @dataclass(frozen=True)
 class Batch:
@@ -35,7 +38,19 @@ class Batch:
         if lower.count("\n") >= len(sentences):  # a sentence holds a line break: make it a space
             lower = "\n".join(s.replace("\n", " ") for s in sentences)
         lower = lower.lower()
-        return cls(lower, lower.split("\n"), _TOKEN.findall(lower))
+        return cls(lower, lower.split("\n"), _tokens(lower))
+
+
+def _tokens(lower: str) -> list[str]:
+    """The words (runs of ``a-z`` and ``0-9``) of lower-cased lines, with ``"\\n"`` between lines."""
+    # other characters only separate words: as one-byte stand-ins, then as spaces
+    spaced = lower.encode("ascii", "replace").translate(_SPACES).decode("ascii")
+    out: list[str] = []
+    for line in spaced.split("\n"):
+        out += line.split()
+        out.append("\n")
+    out.pop()
+    return out
 
 
 def words(text: str) -> list[str]:
@@ -182,14 +197,19 @@ class LexiconMatcher:
 
     def _word_ids(self, tokens: list[str]) -> np.ndarray:
         with self._lock:
-            new = set(tokens).difference(self._words)
-            if new and len(self._words) + len(new) > self.MAX_WORDS:
+            ids = np.fromiter(map(self._words.get, tokens, repeat(-1)), dtype=np.int64, count=len(tokens))
+            unseen = np.flatnonzero(ids < 0).tolist()
+            if not unseen:
+                return ids
+            new = {tokens[i] for i in unseen}
+            if len(self._words) + len(new) > self.MAX_WORDS:
                 self._forget_words()
                 self.generation += 1
-                new = set(tokens)
-            if new:
-                self._add_words(sorted(new))
-            return np.fromiter(map(self._words.__getitem__, tokens), dtype=np.int64, count=len(tokens))
+                self._add_words(sorted(set(tokens)))
+                return np.fromiter(map(self._words.__getitem__, tokens), dtype=np.int64, count=len(tokens))
+            self._add_words(sorted(new))
+            ids[unseen] = [self._words[tokens[i]] for i in unseen]
+            return ids
 
     def word_ids(self, batch: Batch) -> np.ndarray:
         """Ids of the batch's tokens in this matcher's word list (computed once per batch).
@@ -341,14 +361,33 @@ def matched_entries(lexicon: Lexicon, sentence: str) -> list[str]:
     return found
 
 
+class EntryFinder:
+    """Whether a sentence holds one of a lexicon's entries, as :func:`holds_entry` tells, for
+    many sentences: the lexicon's plain terms are searched with one regular expression."""
+
+    def __init__(self, lexicon: Lexicon):
+        self.regexes = rx = lexicon.regexes
+        n = len(lexicon.terms)
+        # the entries begin with one per plain term, in the order of ``terms``
+        plain = n and [entry for entry, _ in rx.entries[:n]] == list(lexicon.terms)
+        self._terms = re.compile(r"(?<![\w])(?:" + "|".join(term_body(t) for t in lexicon.terms) + r")(?![\w])",
+                                 re.IGNORECASE) if plain else None
+        self._others = [regex for _, regex in rx.entries[n:]] if plain else [regex for _, regex in rx.entries]
+
+    def __call__(self, sentence: str) -> bool:
+        rx = self.regexes
+        text = _blank(rx.exclude, sentence) if rx.exclude is not None else sentence
+        if self._terms is not None and self._terms.search(text):
+            return True
+        if any(regex.search(text) for regex in self._others):
+            return True
+        lower = text.lower()
+        return any(left.search(lower) and right.search(lower) for left, right in rx.pairs)
+
+
 def holds_entry(lexicon: Lexicon, sentence: str) -> bool:
     """Whether :func:`matched_entries` finds anything in ``sentence`` (stops at the first entry found)."""
-    rx = lexicon.regexes
-    text = _blank(rx.exclude, sentence) if rx.exclude is not None else sentence
-    if any(regex.search(text) for _, regex in rx.entries):
-        return True
-    lower = text.lower()
-    return any(left.search(lower) and right.search(lower) for left, right in rx.pairs)
+    return EntryFinder(lexicon)(sentence)
 
 
 def excluded_spans(lexicon: Lexicon, sentence: str) -> list[str]:

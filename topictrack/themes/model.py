@@ -21,11 +21,13 @@ from pathlib import Path
 import numpy as np
 
 from topictrack.errors import ModelError
+from topictrack.themes import sparse
 from topictrack.themes.features import (
+    WORD_BREAK,
     check_texts,
     check_model_header,
     linked_neighbours,
-    neighbour_matrix,
+    neighbour_links,
     ngram_entries,
     read_model_file,
     vocabulary_tables,
@@ -45,15 +47,6 @@ def near_any(hits: np.ndarray, groups=None, *, window: int = 1) -> np.ndarray:
     for d, i in linked_neighbours(hits.shape[0], groups, window=window):
         near[i] |= hits[i + d]
     return near
-
-
-def _sparse():
-    """``scipy.sparse``, or None when SciPy is not installed."""
-    try:
-        import scipy.sparse as sp
-    except ImportError:  # pragma: no cover - SciPy comes with scikit-learn
-        return None
-    return sp
 
 
 def _row_sums32(rows: np.ndarray, data: np.ndarray, cols: np.ndarray, coef: np.ndarray, n: int) -> np.ndarray:
@@ -182,7 +175,7 @@ class ThemeModel:
 
     # -- scoring tables ----------------------------------------------------------------
     def _index(self):
-        """Word ids of the vocabulary's words; per n-gram size the sorted codes -> columns;
+        """Word ids of the vocabulary's words; its n-gram tables (:func:`vocabulary_tables`);
         float32 idf and coefficients (features x themes)."""
         if self._tables is None:
             word_ids, tables = vocabulary_tables(self.vocabulary_)
@@ -195,17 +188,32 @@ class ThemeModel:
         get = self._index()[0].get
         return np.fromiter((get(w, -1) for w in tokens), dtype=np.int64, count=len(tokens))
 
-    def entries(self, X: list[str], tokens=None, ids=None) -> tuple[np.ndarray, np.ndarray]:
-        """(sentence, feature column) of every feature occurrence in ``X`` (duplicates kept)."""
+    def entries(self, X: list[str], tokens=None, ids=None, *, rows=None) -> tuple[np.ndarray, np.ndarray]:
+        """(sentence, feature column) of every feature occurrence in ``X`` (duplicates kept).
+
+        With ``ids`` and ``rows`` (the sentence of each id), only those ids are read."""
         word_ids, tables = self._index()[:2]
         base = max(len(word_ids) - 1, 1)
+        return ngram_entries(self._batch_ids(X, tokens, ids), tables, base, rows=rows)
+
+    def _batch_ids(self, X: list[str], tokens=None, ids=None) -> np.ndarray:
+        """``ids``, else the :meth:`word_ids` of ``tokens``, else of the words of ``X``."""
         if ids is None:
             if tokens is None:
                 from topictrack.themes.matcher import Batch
 
                 tokens = Batch.of(X).tokens
             ids = self.word_ids(tokens)
-        return ngram_entries(ids, tables, base)
+        return ids
+
+    def _tfidf(self, rows: np.ndarray, cols: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The distinct (sentence, feature) pairs of feature occurrences, in sentence then
+        feature order, with their TF-IDF weights scaled to unit length per sentence."""
+        width = len(self.vocabulary_)
+        keys, counts = np.unique(rows * width + cols, return_counts=True)
+        rows, cols = keys // width, keys % width
+        tf = counts.astype(np.float32)
+        return rows, cols, _normalise(rows, (1.0 + np.log(tf)) * self._index()[2][cols], n)
 
     # -- prediction --------------------------------------------------------------------
     def proba_and_own_evidence(self, X, *, groups=None, tokens=None, ids=None,
@@ -218,18 +226,13 @@ class ThemeModel:
         are the same as without it."""
         X = check_texts(X)
         n = len(X)
-        _, _, idf32, coef32 = self._index()
-        rows, cols = self.entries(X, tokens, ids)
-        # counts per (sentence, feature), in sentence then column order
-        width = len(self.vocabulary_)
-        keys, counts = np.unique(rows * width + cols, return_counts=True)
-        rows, cols = keys // width, keys % width
-        tf = counts.astype(np.float32)
-        own = _normalise(rows, (1.0 + np.log(tf)) * idf32[cols], n)
-        if n >= SPARSE_FROM and _sparse() is not None:
+        coef32 = self._index()[3]
+        if n >= SPARSE_FROM and sparse.available():
             if wanted is not None:
-                return self._proba_wanted(rows, cols, own, n, groups, np.asarray(wanted, dtype=bool))
-            return self._proba_sparse(rows, cols, own, n, groups)
+                ids = self._batch_ids(X, tokens, ids)
+                return self._proba_wanted(ids, n, groups, np.asarray(wanted, dtype=bool))
+            return self._proba_sparse(*self._tfidf(*self.entries(X, tokens, ids), n), n, groups)
+        rows, cols, own = self._tfidf(*self.entries(X, tokens, ids), n)
         alone = _row_sums32(rows, own, cols, coef32, n)
         if not (self.context_weight and self.context_window):
             full = alone
@@ -240,24 +243,25 @@ class ThemeModel:
         return 1.0 / (1.0 + np.exp(-scores)), np.asarray(alone)
 
     def _proba_sparse(self, rows, cols, own, n, groups):
-        """:meth:`proba_and_own_evidence` with SciPy's sparse products, from the normalised
+        """:meth:`proba_and_own_evidence` with SciPy's sparse routines, from the normalised
         TF-IDF entries: the operations of :meth:`ThemeClassifier.proba_and_own_evidence`."""
-        sp = _sparse()
         coef32 = self._index()[3]
-        indptr = np.searchsorted(rows, np.arange(n + 1))
-        alone = sp.csr_matrix((own, cols, indptr), shape=(n, len(self.vocabulary_)))
+        width = len(self.vocabulary_)
+        alone = (np.searchsorted(rows, np.arange(n + 1)), cols, own)
         features = alone
         if self.context_weight and self.context_window:
-            around = neighbour_matrix(n, groups, window=self.context_window, decay=self.context_weight)
-            features = sp.csr_matrix(alone + (around @ alone) * np.float32(self.context_weight))
-            lengths = np.diff(features.indptr)
-            features.data = _normalise(np.repeat(np.arange(n), lengths), features.data, n)
-        scores = np.asarray(features @ coef32) + self.intercept_
-        return 1.0 / (1.0 + np.exp(-scores)), np.asarray(alone @ coef32)
+            around = neighbour_links(n, groups, window=self.context_window, decay=self.context_weight)
+            indptr, indices, data = sparse.product(around, alone, n, width)
+            context = (indptr, indices, data * np.float32(self.context_weight))
+            indptr, indices, data = sparse.total(alone, context, n, width)
+            features = (indptr, indices, _normalise(np.repeat(np.arange(n), np.diff(indptr)), data, n))
+        scores = sparse.times_dense(features, coef32, n) + self.intercept_
+        return 1.0 / (1.0 + np.exp(-scores)), sparse.times_dense(alone, coef32, n)
 
-    def _proba_wanted(self, rows, cols, own, n, groups, wanted):
+    def _proba_wanted(self, ids, n, groups, wanted):
         """:meth:`_proba_sparse` of the ``wanted`` sentences (the others 0.0), computed on them
-        and the neighbours that give them context, with the same numbers.
+        and the neighbours that give them context, with the same numbers; ``ids``: the
+        batch's :meth:`word_ids`.
 
         SciPy adds the context to a sentence's own features in one of two orders, the same for
         every sentence of a batch: merged when every sentence's context features come out in
@@ -272,26 +276,35 @@ class ThemeModel:
             return probs, evidence
         window = self.context_window if self.context_weight else 0
         links = linked_neighbours(n, groups, window=window)
+        if not links or len(self.vocabulary_) < 2:
+            return self._proba_sparse(*self._tfidf(*self.entries(None, ids=ids), n), n, groups)
         first = np.full(n, -1)
         for d, i in links:  # nearest first from the left, then from the right
             free = i[first[i] < 0]
             first[free] = free + d
-        sizes = np.bincount(rows, minlength=n)
-        if not links or len(self.vocabulary_) < 2 or not (sizes[first[first >= 0]] >= 2).any():
-            return self._proba_sparse(rows, cols, own, n, groups)
+        first = first[first >= 0]
         keep = wanted.copy()
         for d, i in links:
             keep[i + d] |= wanted[i]
+        # the features of the sentences kept, then, if none of them decides the order, of all
+        sentence = np.cumsum(ids == WORD_BREAK)
+        taken = keep[sentence]
+        rows, cols, own = self._tfidf(*self.entries(None, ids=ids[taken], rows=sentence[taken]), n)
+        if not (np.bincount(rows, minlength=n)[first[keep[first]]] >= 2).any():
+            rows, cols, own = self._tfidf(*self.entries(None, ids=ids), n)
+            if not (np.bincount(rows, minlength=n)[first] >= 2).any():
+                return self._proba_sparse(rows, cols, own, n, groups)
+            taken = keep[rows]
+            rows, cols, own = rows[taken], cols[taken], own[taken]
         chosen = np.flatnonzero(keep)
         m = len(chosen)
         g = np.asarray(groups) if groups is not None else np.zeros(n, dtype=np.int64)
         runs = np.cumsum(np.r_[True, (np.diff(chosen) != 1) | (g[chosen[1:]] != g[chosen[:-1]])])
         place = np.full(n, -1)
         place[chosen] = np.arange(m)
-        taken = keep[rows]
         p, e = self._proba_sparse(
-            np.concatenate((place[rows[taken]], [m, m])), np.concatenate((cols[taken], [0, 1])),
-            np.concatenate((own[taken], np.ones(2, dtype=np.float32))), m + 2, np.r_[runs, 0, 0])
+            np.concatenate((place[rows], [m, m])), np.concatenate((cols, [0, 1])),
+            np.concatenate((own, np.ones(2, dtype=np.float32))), m + 2, np.r_[runs, 0, 0])
         probs[wanted] = p[place[wanted]]
         evidence[wanted] = e[place[wanted]]
         return probs, evidence

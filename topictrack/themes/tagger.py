@@ -231,7 +231,7 @@ class ThemeTagger:
                 aux += [ambiguous, near]
         # one matcher for the themes and, after their columns, the [[context]] tables' terms
         self._matcher = _matcher.LexiconMatcher(self.lexicons + aux)
-        self._ambiguous: dict[int, object] = {}  # theme column -> its ambiguous terms, built when first needed
+        self._ambiguous: dict[int, object] = {}  # theme column -> its ambiguous terms' finder, built when needed
         self._generation = self._matcher.generation
         self._lock = threading.Lock()
         # per model: (model, [(our column, its column)], word ids of the matcher's words in its vocabulary)
@@ -313,6 +313,7 @@ class ThemeTagger:
         if not sentences:
             return out, out.astype(bool)
         batch = _matcher.Batch.of(sentences)
+        groups = np.asarray(groups) if groups is not None else None
         if self.method == "classifier":
             probs = self._probabilities(sentences, groups, batch)
             return np.where(probs >= self._thresholds, probs, 0.0), np.zeros(out.shape, dtype=bool)
@@ -340,9 +341,10 @@ class ThemeTagger:
         keep = np.zeros_like(candidates)
         for row, column in zip(*np.nonzero(candidates)):
             if column not in self._ambiguous:
-                self._ambiguous[column] = self.lexicons[column].ambiguous_lexicon()
-            ambiguous = self._ambiguous[column]
-            keep[row, column] = ambiguous is not None and _matcher.holds_entry(ambiguous, sentences[row])
+                ambiguous = self.lexicons[column].ambiguous_lexicon()
+                self._ambiguous[column] = _matcher.EntryFinder(ambiguous) if ambiguous is not None else None
+            holds = self._ambiguous[column]
+            keep[row, column] = holds is not None and holds(sentences[row])
         return keep
 
     def _lexicon_hits(self, sentences: list[str], groups, batch) -> tuple[np.ndarray, np.ndarray]:
