@@ -141,6 +141,15 @@ def test_inner_sentence_lines_are_counted_per_line(text):
     assert formats._lines_with_inner_sentences(text) == expected
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["Revenue rose", ".", "?", "!", " ", "  ", "\t", "\x1f", "\n", "\r\n", "\xa0",
+                                 "U.S", "Costs", "5%", "(a)", "é"]), max_size=80), st.integers(0, 6))
+def test_the_quick_bound_on_inner_sentence_lines_agrees_with_the_count(pieces, most):
+    text = "".join(pieces)
+    expected = formats._lines_with_inner_sentences(text) <= most
+    assert formats._at_most_lines_with_inner_sentences(text, most) == expected
+
+
 def test_every_safe_harbour_phrase_is_found_in_any_case():
     for phrase in cleaning.SAFE_HARBOUR_PHRASES:
         assert cleaning.mentions_safe_harbour(f"As usual, {phrase.upper()} applies.")

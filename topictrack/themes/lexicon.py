@@ -40,6 +40,7 @@ same name as a shipped one replaces that one).
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import sys
@@ -53,6 +54,7 @@ except ImportError:  # pragma: no cover - Python 3.10
     import sre_parse as _parser
 
 from topictrack.themes import regex_guard
+from topictrack.themes.tone_table import ThemeTone
 from topictrack.errors import LexiconError
 
 if sys.version_info >= (3, 11):
@@ -71,43 +73,6 @@ CONTEXT_WINDOW = 1  # sentences on each side (same turn) in which a [[context]] 
 _REGEX_SYNTAX = re.compile(r"[\\()\[\]?|+{}^$]")
 _TOML_WHERE = re.compile(r"\(at line (\d+), column \d+\)")
 _WORD = re.compile(r"[a-z0-9]+")
-
-
-@dataclass(frozen=True)
-class ThemeTone:
-    """A theme's ``[tone]`` table: words that say which way the theme itself moves.
-
-    A sentence's general tone may be about something else ("revenue fell 5% on the seasonal
-    decline, partly offset by growth in data center"); these words tell whether the part
-    about the theme is good or bad news for the company: a shortage of chips it buys, a price
-    rise on memory it buys or a seasonal decline is unfavourable; a price rise on what it sells
-    or supply that improved is favourable. ``default`` is the tone of a sentence that carries
-    the theme with no toned word at all.
-    """
-
-    favourable: tuple[str, ...] = ()
-    unfavourable: tuple[str, ...] = ()
-    default: float = 0.0
-    terms: re.Pattern | None = field(default=None, repr=False, compare=False)  # the plain terms
-    regex: object = field(default=None, repr=False, compare=False)  # the regular expressions, if any
-    starts: tuple[str, ...] = field(default=(), repr=False, compare=False)  # what a term's text begins with
-
-    def direction(self, sentence: str) -> float | None:
-        """``(favourable - unfavourable) / (favourable + unfavourable)`` over the entries found
-        in ``sentence`` (terms: leftmost, longest, without overlaps; regular expressions
-        likewise among themselves), or None when none is found."""
-        good = bad = 0
-        lower = sentence.lower()
-        terms = self.terms if any(start in lower for start in self.starts) else None  # most sentences: none
-        for rx, text in ((terms, lower), (self.regex, sentence)):
-            if rx is None:
-                continue
-            for match in rx.finditer(text):
-                if match.lastgroup[0] == "f":
-                    good += 1
-                else:
-                    bad += 1
-        return (good - bad) / (good + bad) if good + bad else None
 
 
 @dataclass(frozen=True)
@@ -132,6 +97,14 @@ class Lexicon:
     tone: ThemeTone = ThemeTone()
     path: str | None = None
     regexes: "CompiledLexicon" = field(default=None, repr=False, compare=False)
+
+    @functools.cached_property
+    def budgeted(self) -> tuple:
+        """The regular expressions searched with a time budget (:mod:`.regex_guard`); the tone
+        table's plain terms need none."""
+        rx = self.regexes
+        found = [rx.patterns, rx.free_patterns, rx.exclude, *(r for _, r in rx.entries), self.tone.regex]
+        return tuple(p for p in found if isinstance(p, regex_guard.BudgetedPattern))
 
     @property
     def n_entries(self) -> int:
@@ -532,12 +505,7 @@ def parse_lexicon(text: str, path="<string>", *, shipped: bool = False) -> Lexic
 def left_out(lexicons) -> tuple[str, ...]:
     """One line for each regular expression of ``lexicons`` left out for running over its time
     budget (:mod:`.regex_guard`), naming file, line and pattern."""
-    found = []
-    for lexicon in lexicons:
-        rx = lexicon.regexes
-        found += regex_guard.left_out([rx.patterns, rx.free_patterns, rx.exclude, *(r for _, r in rx.entries),
-                                       lexicon.tone.regex])  # the tone table's terms need no budget
-    return tuple(dict.fromkeys(found))
+    return tuple(dict.fromkeys(line for lexicon in lexicons for line in regex_guard.left_out(lexicon.budgeted)))
 
 
 def load_lexicon(path, *, shipped: bool = False) -> Lexicon:

@@ -64,7 +64,7 @@ def _detect(text: str) -> tuple[str, list[str]]:
         return "name_colon", lines
     if _looks_like_summary(text, lines):
         return "summary", lines
-    if len(lines) >= 8 and _lines_with_inner_sentences(text) <= 0.25 * len(lines):
+    if len(lines) >= 8 and _at_most_lines_with_inner_sentences(text, 0.25 * len(lines)):
         return "sentence_lines", lines
     return "unlabelled", lines
 
@@ -99,6 +99,16 @@ _LINE_BREAK = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 _INNER_IN_LINE = re.compile(rf"[.?!][^\S{_LINE_BREAK}]+[A-Z]")  # after [a-z0-9%)]
 _BEFORE_INNER = frozenset("abcdefghijklmnopqrstuvwxyz0123456789%)")
 _LINE_BREAKS = re.compile(f"[{_LINE_BREAK}]")
+
+
+def _at_most_lines_with_inner_sentences(text: str, most: float) -> bool:
+    """``_lines_with_inner_sentences(text) <= most``, told without a regex scan when the text has
+    no more sentence ends followed by a space than ``most`` (in ASCII text without tabs, a space
+    is the only character that is white space and not a line break)."""
+    if text.isascii() and "\t" not in text and "\x1f" not in text:
+        if text.count(". ") + text.count("? ") + text.count("! ") <= most:
+            return True
+    return _lines_with_inner_sentences(text) <= most
 
 
 def _lines_with_inner_sentences(text: str) -> int:
