@@ -204,8 +204,7 @@ class _Scorer:
         # first words of the metrics and phrases: a sentence with none of them and no lexicon
         # word scores 0.0 at once
         self._rule_words = frozenset(e.split()[0] for e in (*polarity, *lex.phrases) if e.split())
-        self._cue_words = frozenset(e.split()[0] for e in (*lex.contrast, *lex.concession, *lex.hedges,
-                                                           *lex.questions) if e.split())
+        self._cues = _PhraseIndex([*lex.contrast, *lex.concession, *lex.hedges, *lex.questions])
 
     @staticmethod
     def _title_case(words: list[str]) -> bool:
@@ -234,9 +233,9 @@ class _Scorer:
         keys = " ".join(stripped).lower().split(" ")
         # tokens as VADER sees them: a short token keeps its punctuation
         words = [token if len(bare) <= 2 else bare for token, bare in zip(raw, stripped)]
-        present = set(keys)
         # most sentences have no short token with punctuation: VADER's tokens are the keys then
         lower = keys if words == stripped else " ".join(words).lower().split(" ")
+        present = set(keys)
         vocabulary = self.vader.lexicon
         lexical = vocabulary.keys() & lower
         if not lexical and self._rule_words.isdisjoint(present):
@@ -300,26 +299,33 @@ class _Scorer:
         # this order: contrast, concessions, hedge, question), needed only where a term is
         modifiers = []
         factors = []  # (first token, last token, factor)
-        cues = self._cue_words.intersection(present)  # the cues' first words in the sentence
-        contrast = None
+        cues = self._cues.starts(present)  # first words of the cues that may be in the sentence
+        contrast = concessions = hedge = question = None
         if cues:
-            contrast = next((c for c in self.contrast.find(keys, cues) if _is_contrast(keys, c)), None)
+            if not self.contrast.first_words.isdisjoint(cues):
+                contrast = next((c for c in self.contrast.find(keys, present) if _is_contrast(keys, c)), None)
+            if not self.concession.first_words.isdisjoint(cues):
+                concessions = self.concession.find(keys, present)
+            if not self.hedges.first_words.isdisjoint(cues):
+                hedge = self.hedges.first(keys, present)
+        if raw[-1].endswith("?"):
+            question = "?"
+        elif cues and not self.questions.first_words.isdisjoint(cues):
+            question = self.questions.first(keys, present)
         if contrast:
             c0, c1, cue = contrast
             factors.append((0, c0 - 1, self.w_before))
             factors.append((c1 + 1, n - 1, self.w_after))
             modifiers.append(f"contrast {cue!r}: before x{self.w_before}, after x{self.w_after}")
-        for k, _, cue in self.concession.find(keys, cues) if cues else ():
+        for k, _, cue in concessions or ():
             end = k
             while end < n - 1 and not raw[end].endswith((",", ";", ":")):
                 end += 1
             factors.append((k, end, self.w_concession))
             modifiers.append(f"concession {cue!r}: its clause x{self.w_concession}")
-        hedge = self.hedges.first(keys, cues) if cues else None
         if hedge:
             factors.append((0, n - 1, self.w_hedge))
             modifiers.append(f"hedge {hedge[2]!r}: sentence x{self.w_hedge}")
-        question = "?" if raw[-1].endswith("?") else self.questions.first(keys, cues) if cues else None
         if question:
             factors.append((0, n - 1, self.w_question))
             cue = "?" if question == "?" else question[2]
@@ -477,6 +483,8 @@ class _Scorer:
         ma, mb, metric = metrics[idx]
         n = len(keys)
         limit = min(n, mb + 2 + self.metric_gap + self.direction_gap)
+        if _COMPARE_CUES.isdisjoint(keys[mb + 1:limit]):  # every comparison starts with a cue
+            return None
         current = None  # the amount stated for this metric, after it or just before it
         for i in range(ma - 1, max(-1, ma - 4), -1):  # "proposed a EUR 1.00 dividend"
             if _NUMBER.match(keys[i]):
