@@ -43,20 +43,23 @@ class _PhraseIndex:
             if all(len(words) > 1 for words in phrases)
         }
 
-    def starts(self, present: frozenset | set) -> frozenset | list[str]:
+    def starts(self, present: frozenset | set, among=None) -> frozenset | list[str]:
         """The first words of entries that may match a sentence whose set of tokens is
         ``present``: those present, less those that start only phrases whose second word is
-        absent."""
-        starting = self.first_words.intersection(present)
+        absent. ``among``, when given, is a part of ``present`` that holds every first word
+        present."""
+        starting = self.first_words.intersection(present if among is None else among)
         seconds = self._seconds
         if starting and not seconds.keys().isdisjoint(starting):
             return [w for w in starting if w not in seconds or not seconds[w].isdisjoint(present)]
         return starting
 
-    def find(self, keys: Sequence[str], present: frozenset | set | None = None) -> list[tuple[int, int, str]]:
+    def find(self, keys: Sequence[str], present: frozenset | set | None = None,
+             among=None) -> list[tuple[int, int, str]]:
         """(first token, last token, entry) of each match. ``present``: the set of ``keys``,
-        when known, lets a sentence without the words of any entry be skipped at once."""
-        starting = self.starts(set(keys) if present is None else present)
+        when known, lets a sentence without the words of any entry be skipped at once;
+        ``among``: as for :meth:`starts`."""
+        starting = self.starts(set(keys) if present is None else present, among)
         if not starting:
             return []
         places = positions(keys, starting)  # where an entry may start, left to right

@@ -201,9 +201,9 @@ class _Scorer:
         self.w_vader = w["vader"]
         self.metric_gap = int(w["metric_gap"])
         self.direction_gap = int(w["direction_gap"])
-        # first words of the metrics and phrases: a sentence with none of them and no lexicon
-        # word scores 0.0 at once
-        self._rule_words = frozenset(e.split()[0] for e in (*polarity, *lex.phrases) if e.split())
+        # first words of the metrics, directions and phrases: a sentence with none of them and
+        # no lexicon word scores 0.0 at once
+        self._rule_words = self.metrics.first_words | self.directions.first_words | self.phrases.first_words
         self._cues = _PhraseIndex([*lex.contrast, *lex.concession, *lex.hedges, *lex.questions])
 
     @staticmethod
@@ -238,15 +238,16 @@ class _Scorer:
         present = set(keys)
         vocabulary = self.vader.lexicon
         lexical = vocabulary.keys() & lower
-        if not lexical and self._rule_words.isdisjoint(present):
+        rule_words = self._rule_words.intersection(present)
+        if not lexical and not rule_words:
             return (0.0, (), ()) if explain else 0.0
         covered = [False] * n
         found: list[tuple[int, str, str, float]] = []  # (token, term, rule, valence)
 
         # 1. metric x direction
-        metrics = self.metrics.find(keys, present)
+        metrics = self.metrics.find(keys, present, rule_words)
         if metrics:
-            directions = self.directions.find(keys, present)
+            directions = self.directions.find(keys, present, rule_words)
             if directions:
                 # a metric inside a longer direction phrase ("came under pressure") is not a metric
                 inside = {k for da, db, d in directions if db > da for k in range(da, db + 1)}
@@ -254,7 +255,7 @@ class _Scorer:
             self._pair(metrics, directions, keys, raw, covered, found)
 
         # 2. finance phrases
-        for a, b, phrase in self.phrases.find(keys, present):
+        for a, b, phrase in self.phrases.find(keys, present, rule_words):
             if any(covered[a:b + 1]):
                 continue
             valence = self.lex.phrases[phrase]
