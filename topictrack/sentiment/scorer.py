@@ -366,6 +366,7 @@ class _Scorer:
         used = set()
         metric_at = {m[0]: m for m in metrics}
         paired = []  # (metric end, metric text, polarity) of each metric that changed
+        comparing = not _COMPARE_CUES.isdisjoint(keys)  # every comparison starts with a cue
         for idx, (ma, mb, metric) in enumerate(metrics):
             if covered[ma]:
                 continue  # consumed as the earlier state of another metric ("from a loss")
@@ -374,11 +375,12 @@ class _Scorer:
                 for k in range(ma, mb + 1):
                     covered[k] = True
                 continue
-            change = (
-                self._direction_after(metrics, idx, directions, keys, raw, metric_at)
-                or self._direction_before(ma, directions, keys, raw, used)
-                or self._compare(metrics, idx, keys, raw, metric_at)
-            )
+            change = None
+            if directions:
+                change = (self._direction_after(metrics, idx, directions, keys, raw, metric_at)
+                          or self._direction_before(ma, directions, keys, raw, used))
+            if change is None and comparing:
+                change = self._compare(metrics, idx, keys, raw, metric_at)
             if change is None:
                 continue
             used.add(change[:2])
@@ -484,7 +486,7 @@ class _Scorer:
         ma, mb, metric = metrics[idx]
         n = len(keys)
         limit = min(n, mb + 2 + self.metric_gap + self.direction_gap)
-        if _COMPARE_CUES.isdisjoint(keys[mb + 1:limit]):  # every comparison starts with a cue
+        if _COMPARE_CUES.isdisjoint(keys[mb + 1:limit]):  # no comparison cue after the metric
             return None
         current = None  # the amount stated for this metric, after it or just before it
         for i in range(ma - 1, max(-1, ma - 4), -1):  # "proposed a EUR 1.00 dividend"
