@@ -32,6 +32,8 @@ import math
 import string
 import weakref
 from dataclasses import dataclass
+from itertools import compress, repeat
+from operator import ne
 
 from topictrack.sentiment.lexicon import FinanceLexicon
 from topictrack.sentiment.valence import Valence as _Valence
@@ -227,14 +229,19 @@ class _Scorer:
         if len(raw) > _MAX_WORDS:
             return self._analyse_long(raw, explain)
         n = len(raw)
-        stripped = [token.strip(_PUNCTUATION) for token in raw]
+        stripped = list(map(str.strip, raw, repeat(_PUNCTUATION)))
         # tokens for finance matching: punctuation stripped, lower case (lower-casing never
         # adds a space, so the joined text splits back into one key per token)
         keys = " ".join(stripped).lower().split(" ")
         # tokens as VADER sees them: a short token keeps its punctuation
-        words = [token if len(bare) <= 2 else bare for token, bare in zip(raw, stripped)]
+        words = stripped
+        for i in compress(range(n), map(ne, raw, stripped)):  # the tokens with punctuation
+            if len(stripped[i]) <= 2:
+                if words is stripped:
+                    words = stripped.copy()
+                words[i] = raw[i]
         # most sentences have no short token with punctuation: VADER's tokens are the keys then
-        lower = keys if words == stripped else " ".join(words).lower().split(" ")
+        lower = keys if words is stripped else " ".join(words).lower().split(" ")
         present = set(keys)
         vocabulary = self.vader.lexicon
         lexical = vocabulary.keys() & lower
