@@ -5,20 +5,20 @@ between two of them."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
-def positions(tokens: list[str], wanted) -> list[int]:
-    """The indexes of the tokens that are in ``wanted`` (a non-empty set of tokens present), in order."""
-    if len(wanted) == 1:
-        (word,) = wanted
-        out = []
-        at = tokens.index(word)
-        while True:
+def positions(tokens: Sequence[str], wanted) -> list[int]:
+    """The indexes of the tokens that are in ``wanted`` (a non-empty collection of distinct
+    tokens present), in order."""
+    out = []
+    for word in wanted:
+        at = -1
+        for _ in range(tokens.count(word)):
+            at = tokens.index(word, at + 1)
             out.append(at)
-            try:
-                at = tokens.index(word, at + 1)
-            except ValueError:
-                return out
-    return [i for i, token in enumerate(tokens) if token in wanted]
+    if len(wanted) > 1:
+        out.sort()
+    return out
 
 
 class _PhraseIndex:
@@ -35,14 +35,31 @@ class _PhraseIndex:
             if words:
                 by_first.setdefault(words[0], []).append(words)
         self._by_first = {k: sorted(v, key=len, reverse=True) for k, v in by_first.items()}
-        self._first_words = frozenset(self._by_first)
+        self.first_words = frozenset(self._by_first)
+        # for a first word that starts only phrases: their second words (one must occur too)
+        self._seconds = {
+            first: frozenset(words[1] for words in phrases)
+            for first, phrases in self._by_first.items()
+            if all(len(words) > 1 for words in phrases)
+        }
 
-    def find(self, keys: list[str], present: frozenset | set | None = None) -> list[tuple[int, int, str]]:
+    def starts(self, present: frozenset | set, among=None) -> frozenset | list[str]:
+        """The first words of entries that may match a sentence whose set of tokens is
+        ``present``: those present, less those that start only phrases whose second word is
+        absent. ``among``, when given, is a part of ``present`` that holds every first word
+        present."""
+        starting = self.first_words.intersection(present if among is None else among)
+        seconds = self._seconds
+        if starting and not seconds.keys().isdisjoint(starting):
+            return [w for w in starting if w not in seconds or not seconds[w].isdisjoint(present)]
+        return starting
+
+    def find(self, keys: Sequence[str], present: frozenset | set | None = None,
+             among=None) -> list[tuple[int, int, str]]:
         """(first token, last token, entry) of each match. ``present``: the set of ``keys``,
-        when known, lets a sentence without any first word be skipped at once."""
-        if present is None:
-            present = set(keys)
-        starting = self._first_words.intersection(present)
+        when known, lets a sentence without the words of any entry be skipped at once;
+        ``among``: as for :meth:`starts`."""
+        starting = self.starts(set(keys) if present is None else present, among)
         if not starting:
             return []
         places = positions(keys, starting)  # where an entry may start, left to right

@@ -32,6 +32,8 @@ import math
 import string
 import weakref
 from dataclasses import dataclass
+from itertools import compress, repeat
+from operator import ne
 
 from topictrack.sentiment.lexicon import FinanceLexicon
 from topictrack.sentiment.valence import Valence as _Valence
@@ -201,11 +203,10 @@ class _Scorer:
         self.w_vader = w["vader"]
         self.metric_gap = int(w["metric_gap"])
         self.direction_gap = int(w["direction_gap"])
-        # first words of the metrics and phrases: a sentence with none of them and no lexicon
-        # word scores 0.0 at once
-        self._rule_words = frozenset(e.split()[0] for e in (*polarity, *lex.phrases) if e.split())
-        self._cue_words = frozenset(e.split()[0] for e in (*lex.contrast, *lex.concession, *lex.hedges,
-                                                           *lex.questions) if e.split())
+        # first words of the metrics, directions and phrases: a sentence with none of them and
+        # no lexicon word scores 0.0 at once
+        self._rule_words = self.metrics.first_words | self.directions.first_words | self.phrases.first_words
+        self._cues = _PhraseIndex([*lex.contrast, *lex.concession, *lex.hedges, *lex.questions])
 
     @staticmethod
     def _title_case(words: list[str]) -> bool:
@@ -228,26 +229,32 @@ class _Scorer:
         if len(raw) > _MAX_WORDS:
             return self._analyse_long(raw, explain)
         n = len(raw)
-        stripped = [token.strip(_PUNCTUATION) for token in raw]
+        stripped = list(map(str.strip, raw, repeat(_PUNCTUATION)))
         # tokens for finance matching: punctuation stripped, lower case (lower-casing never
         # adds a space, so the joined text splits back into one key per token)
         keys = " ".join(stripped).lower().split(" ")
         # tokens as VADER sees them: a short token keeps its punctuation
-        words = [token if len(bare) <= 2 else bare for token, bare in zip(raw, stripped)]
-        present = set(keys)
+        words = stripped
+        for i in compress(range(n), map(ne, raw, stripped)):  # the tokens with punctuation
+            if len(stripped[i]) <= 2:
+                if words is stripped:
+                    words = stripped.copy()
+                words[i] = raw[i]
         # most sentences have no short token with punctuation: VADER's tokens are the keys then
-        lower = keys if words == stripped else " ".join(words).lower().split(" ")
+        lower = keys if words is stripped else " ".join(words).lower().split(" ")
+        present = set(keys)
         vocabulary = self.vader.lexicon
         lexical = vocabulary.keys() & lower
-        if not lexical and self._rule_words.isdisjoint(present):
+        rule_words = self._rule_words.intersection(present)
+        if not lexical and not rule_words:
             return (0.0, (), ()) if explain else 0.0
         covered = [False] * n
         found: list[tuple[int, str, str, float]] = []  # (token, term, rule, valence)
 
         # 1. metric x direction
-        metrics = self.metrics.find(keys, present)
+        metrics = self.metrics.find(keys, present, rule_words)
         if metrics:
-            directions = self.directions.find(keys, present)
+            directions = self.directions.find(keys, present, rule_words)
             if directions:
                 # a metric inside a longer direction phrase ("came under pressure") is not a metric
                 inside = {k for da, db, d in directions if db > da for k in range(da, db + 1)}
@@ -255,7 +262,7 @@ class _Scorer:
             self._pair(metrics, directions, keys, raw, covered, found)
 
         # 2. finance phrases
-        for a, b, phrase in self.phrases.find(keys, present):
+        for a, b, phrase in self.phrases.find(keys, present, rule_words):
             if any(covered[a:b + 1]):
                 continue
             valence = self.lex.phrases[phrase]
@@ -300,26 +307,33 @@ class _Scorer:
         # this order: contrast, concessions, hedge, question), needed only where a term is
         modifiers = []
         factors = []  # (first token, last token, factor)
-        cues = self._cue_words.intersection(present)  # the cues' first words in the sentence
-        contrast = None
+        cues = self._cues.starts(present)  # first words of the cues that may be in the sentence
+        contrast = concessions = hedge = question = None
         if cues:
-            contrast = next((c for c in self.contrast.find(keys, cues) if _is_contrast(keys, c)), None)
+            if not self.contrast.first_words.isdisjoint(cues):
+                contrast = next((c for c in self.contrast.find(keys, present) if _is_contrast(keys, c)), None)
+            if not self.concession.first_words.isdisjoint(cues):
+                concessions = self.concession.find(keys, present)
+            if not self.hedges.first_words.isdisjoint(cues):
+                hedge = self.hedges.first(keys, present)
+        if raw[-1].endswith("?"):
+            question = "?"
+        elif cues and not self.questions.first_words.isdisjoint(cues):
+            question = self.questions.first(keys, present)
         if contrast:
             c0, c1, cue = contrast
             factors.append((0, c0 - 1, self.w_before))
             factors.append((c1 + 1, n - 1, self.w_after))
             modifiers.append(f"contrast {cue!r}: before x{self.w_before}, after x{self.w_after}")
-        for k, _, cue in self.concession.find(keys, cues) if cues else ():
+        for k, _, cue in concessions or ():
             end = k
             while end < n - 1 and not raw[end].endswith((",", ";", ":")):
                 end += 1
             factors.append((k, end, self.w_concession))
             modifiers.append(f"concession {cue!r}: its clause x{self.w_concession}")
-        hedge = self.hedges.first(keys, cues) if cues else None
         if hedge:
             factors.append((0, n - 1, self.w_hedge))
             modifiers.append(f"hedge {hedge[2]!r}: sentence x{self.w_hedge}")
-        question = "?" if raw[-1].endswith("?") else self.questions.first(keys, cues) if cues else None
         if question:
             factors.append((0, n - 1, self.w_question))
             cue = "?" if question == "?" else question[2]
@@ -359,6 +373,7 @@ class _Scorer:
         used = set()
         metric_at = {m[0]: m for m in metrics}
         paired = []  # (metric end, metric text, polarity) of each metric that changed
+        comparing = not _COMPARE_CUES.isdisjoint(keys)  # every comparison starts with a cue
         for idx, (ma, mb, metric) in enumerate(metrics):
             if covered[ma]:
                 continue  # consumed as the earlier state of another metric ("from a loss")
@@ -367,11 +382,12 @@ class _Scorer:
                 for k in range(ma, mb + 1):
                     covered[k] = True
                 continue
-            change = (
-                self._direction_after(metrics, idx, directions, keys, raw, metric_at)
-                or self._direction_before(ma, directions, keys, raw, used)
-                or self._compare(metrics, idx, keys, raw, metric_at)
-            )
+            change = None
+            if directions:
+                change = (self._direction_after(metrics, idx, directions, keys, raw, metric_at)
+                          or self._direction_before(ma, directions, keys, raw, used))
+            if change is None and comparing:
+                change = self._compare(metrics, idx, keys, raw, metric_at)
             if change is None:
                 continue
             used.add(change[:2])
@@ -477,6 +493,8 @@ class _Scorer:
         ma, mb, metric = metrics[idx]
         n = len(keys)
         limit = min(n, mb + 2 + self.metric_gap + self.direction_gap)
+        if _COMPARE_CUES.isdisjoint(keys[mb + 1:limit]):  # no comparison cue after the metric
+            return None
         current = None  # the amount stated for this metric, after it or just before it
         for i in range(ma - 1, max(-1, ma - 4), -1):  # "proposed a EUR 1.00 dividend"
             if _NUMBER.match(keys[i]):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
+from itertools import repeat
 
 from topictrack.sentiment.lexicon import resolve_finance_lexicon
 from topictrack.sentiment.scorer import SentenceExplanation, SentimentExplanation, scorer_for
@@ -37,12 +38,11 @@ def score_sentences(sentences, *, finance_lexicon=None) -> list[float]:
     if isinstance(sentences, str):
         raise TypeError("score_sentences() expects a list of sentences, not a single str")
     analyse = scorer_for(resolve_finance_lexicon(finance_lexicon)).analyse
-    out = []
-    for s in sentences:
-        if not isinstance(s, str):
-            raise TypeError(f"score_sentences() expects str items, got {type(s).__name__}")
-        out.append(analyse(s))
-    return out
+    sentences = list(sentences)
+    if not all(map(isinstance, sentences, repeat(str))):
+        item = next(s for s in sentences if not isinstance(s, str))
+        raise TypeError(f"score_sentences() expects str items, got {type(item).__name__}")
+    return list(map(analyse, sentences))
 
 
 def tone(text: str, *, finance_lexicon=None) -> float:

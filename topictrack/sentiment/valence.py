@@ -30,9 +30,14 @@ class Valence:
         self.negate = frozenset(v.NEGATE)
         self.n_scalar = v.N_SCALAR
         self.c_incr = v.C_INCR
-        # a word of a multi-word special case or booster: without one near the word, no idiom applies
-        self.idiom_words = frozenset(w for key in (*v.SPECIAL_CASES, *v.BOOSTER_DICT) if " " in key
-                                     for w in key.split())
+        # the longest word of each multi-word special case or booster ("kind" of "kind of",
+        # "die" of "to die for"): without one near the word, no idiom applies
+        self.idiom_words = frozenset(max(key.split(), key=len) for key in (*v.SPECIAL_CASES, *v.BOOSTER_DICT)
+                                     if " " in key)
+        # the words some rule reads near a lexicon word: with none of them (and no "n't")
+        # within three words before it to two after, its valence is its lexicon value
+        self.context_words = frozenset({*self.negate, *self.boosters, *self.idiom_words,
+                                        "no", "never", "so", "this", "without", "least"})
 
     def _negated(self, word: str) -> bool:
         return word in self.negate or "n't" in word
@@ -41,6 +46,11 @@ class Valence:
         lexicon = self.lexicon
         item = words[i]
         valence = lexicon[lower[i]]
+        start = i - 3 if i > 3 else 0
+        if self.context_words.isdisjoint(lower[start:i + 3]) and "n't" not in " ".join(lower[start:i]):
+            if is_cap_diff and item.isupper():
+                valence = valence + self.c_incr if valence > 0 else valence - self.c_incr
+            return valence
         n = len(words)
         if lower[i] == "no" and i != n - 1 and lower[i + 1] in lexicon:
             valence = 0.0
