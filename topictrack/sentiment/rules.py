@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+
 def positions(tokens: Sequence[str], wanted) -> list[int]:
     """The indexes of the tokens that are in ``wanted`` (a non-empty collection of distinct
     tokens present), in order."""

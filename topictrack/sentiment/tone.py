@@ -113,7 +113,7 @@ def theme_sentence_score(score: float, sentence: str, theme_tone_table=None) -> 
     """The tone a sentence gives one theme it carries, from its score (:func:`score_sentences`).
 
     A question takes no stance (0.0). When the theme's ``[tone]`` table
-    (:class:`topictrack.themes.lexicon.ThemeTone`) finds direction words in the sentence, the tone is
+    (:class:`topictrack.themes.tone_table.ThemeTone`) finds direction words in the sentence, the tone is
     ``DIRECTION_WEIGHT * direction + (1 - DIRECTION_WEIGHT) * score``: the words about the theme
     itself outweigh the rest of the sentence, which may be about another matter. A sentence with
     no toned word at all takes the table's ``default``. Otherwise it is ``score``.
