@@ -245,9 +245,9 @@ _NOT_COMPANY = re.compile(
 )
 
 
-# Quarter and year labels and numbers before a name ("Q3 AMETEK", "Fiscal Year").
+# Quarter and year labels, numbers and a leading "the" / "and" before a name ("Q3 AMETEK", "Fiscal Year").
 _LEADING_NOISE = re.compile(
-    r"^(?:(?:the|Q[1-4]|[1-4]Q|FY\S*|fiscal|year|full[- ]year|\d[\d.,/:]*)(?:[\s,.]+|$))+", re.I
+    r"^(?:(?:the|and|Q[1-4]|[1-4]Q|FY\S*|fiscal|year|full[- ]year|\d[\d.,/:]*)(?:[\s,.]+|$))+", re.I
 )
 # A capitalised function word opening the sentence a name was found in ("On AT&T's earnings call").
 _SENTENCE_OPENER = re.compile(
