@@ -23,6 +23,10 @@ PREAMBLE = "Revenue grew in every region and margins held up well through the qu
         ("Welcome to the Acme Merger Discussion and First Quarter Fiscal 2021 Earnings Call.", "Acme"),
         ("Welcome to the Q4 and Full Year 2021 Earnings Call.", None),
         ("Welcome to the Fiscal Year 2021 Earnings Call.", None),
+        ("Welcome to Acme Energy Corp.s First Quarter 2021 Earnings Call.", "Acme Energy"),
+        ("This is John Doe, Chief Investor Relations Officer. Today's 2021 first quarter call is recorded.", None),
+        ("Welcome to the Acme Industries Investor Relations Third Quarter 2021 Call.", "Acme Industries"),
+        ("Welcome to the Quarter Two 2021 Acme Inc. Earnings Conference Call.", None),
         # a name does not run across a line break
         ("Our fiscal second quarter ended on October 31.\nNorthwind's second quarter sales increased 17%.",
          "Northwind"),
@@ -99,9 +103,11 @@ def test_names_of_different_companies_stay_apart():
 
 def test_read_transcripts_gives_a_ticker_only_call_its_companys_name(tmp_path):
     (tmp_path / "ACME_q1_2021.txt").write_text(
-        "Operator: Good morning and welcome to the Acme Industries First Quarter 2021 Earnings Call.\n" + RESULTS,
+        "Operator: Good morning and welcome to the Acme Industries First Quarter 2021 Earnings Call.\n"
+        + RESULTS,
         encoding="utf-8")
-    (tmp_path / "ACME_q2_2021.txt").write_text("Operator: Good morning, and thank you for standing by.\n" + RESULTS, encoding="utf-8")
+    (tmp_path / "ACME_q2_2021.txt").write_text(
+        "Operator: Good morning, and thank you for standing by.\n" + RESULTS, encoding="utf-8")
     (tmp_path / "ACME_q3_2021.txt").write_text(
         "Operator: Welcome to the Acme Industries Inc. Third Quarter 2021 Earnings Call.\n" + RESULTS,
         encoding="utf-8")
@@ -115,3 +121,14 @@ def test_read_transcripts_joins_suffix_variants_without_tickers(tmp_path):
             f"Operator: Welcome to the {name} First Quarter 2021 Earnings Call.\n" + RESULTS, encoding="utf-8")
     result = read_transcripts(tmp_path)
     assert [c.company for c in result.calls] == ["First Horizon National"] * 2
+
+
+def test_a_close_spelling_of_another_tickers_company_is_kept(tmp_path):
+    names = {"CBU_q1_2021": "Community Bank System", "CBU_q2_2021": "Community Bank System",
+             "CYH_q1_2021": "Community Health Systems"}
+    for stem, name in names.items():
+        (tmp_path / f"{stem}.txt").write_text(
+            f"Operator: Welcome to the {name} {stem[-7:-5].upper()} 2021 Earnings Call.\n" + RESULTS,
+            encoding="utf-8")
+    result = read_transcripts(tmp_path)
+    assert [c.company for c in result.calls] == list(names.values())

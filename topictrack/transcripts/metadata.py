@@ -245,21 +245,25 @@ _NOT_COMPANY = re.compile(
 )
 
 
-# Quarter and year labels, numbers and a leading "the" / "and" before a name ("Q3 AMETEK", "Fiscal Year").
+# Quarter and year labels, numbers and a leading "the" / "and" before a name ("Q3 AMETEK", "Fiscal Year",
+# "Quarter Two 2021 Cummins").
 _LEADING_NOISE = re.compile(
-    r"^(?:(?:the|and|Q[1-4]|[1-4]Q|FY\S*|fiscal|year|full[- ]year|\d[\d.,/:]*)(?:[\s,.]+|$))+", re.I
+    r"^(?:(?:the|and|quarter(?: one| two| three| four)?|Q[1-4]|[1-4]Q|FY\S*|fiscal|year|full[- ]year|"
+    r"\d[\d.,/:]*)(?:[\s,.]+|$))+",
+    re.I,
 )
 # A capitalised function word opening the sentence a name was found in ("On AT&T's earnings call").
 _SENTENCE_OPENER = re.compile(
     r"^(?:On|In|At|For|With|And|But|So|Also|As|From|By|To|Of|Our|This|Now|Today|Then|Specifically|"
     r"Including|Please|Thank)\s+(?=\S)"
 )
-# A reporting verb or an event word ends the name: "ATI Announces First Quarter",
+# A reporting verb, an event word or "Investor Relations" ends the name: "ATI Announces First Quarter",
 # "Oshkosh Corporation Reports", "the SYNNEX Merger Discussion and First Quarter".
 _NAME_END = re.compile(
-    r"\s+(?:Announces|Announced|Reports|Reported|Releases|Released|Posts|Merger|Discussion|Webcast|"
-    r"Business Update)\b.*$"
+    r"(?:\s+(?:Announces|Announced|Reports|Reported|Releases|Released|Posts|Merger|Discussion|Webcast|"
+    r"Business Update)\b|\s*\S*Investor Relations).*$"
 )
+_POSSESSIVE_END = re.compile(r"(?:['’]|(?<=\.))s$")  # "Acme Corp.s" with its apostrophe lost
 _TRAILING_JOINER = re.compile(r"(?:\s+(?:and|&|of|de|the))+\s*$", re.I)
 
 
@@ -267,10 +271,13 @@ def clean_company(name: str) -> str | None:
     """Company name without legal suffixes and stray punctuation, or None if it is not a name.
 
     Quarter labels and numbers before the name are dropped, so are a reporting verb or
-    event word and what follows it ("ATI Announces"), and a trailing "and" / "of".
+    event word and what follows it ("ATI Announces"), a possessive "'s" and a trailing
+    "and" / "of".
     """
     name = re.sub(r"\s+", " ", name).strip(" ,.'’\"")
-    name = _NAME_END.sub("", name)
+    if re.search(r"\b(?!Corp\.)[A-Za-z]{4,}\.\s", name):  # "Korea. While Japan": two sentences, not a name
+        return None
+    name = _POSSESSIVE_END.sub("", _NAME_END.sub("", name))
     lead = _LEADING_NOISE.match(name)
     if lead and lead.end() < len(name):
         name = name[lead.end():]
@@ -285,8 +292,6 @@ def clean_company(name: str) -> str | None:
     if not name or _NOT_COMPANY.match(name) or not re.search(r"[A-Za-z]", name) or len(name) > 60:
         return None
     if not _SUFFIX.sub("", " " + name).strip(" ,"):  # a legal suffix alone ("Inc.'s first quarter")
-        return None
-    if re.search(r"[A-Za-z]{4,}\.\s", name):  # "Korea. While Japan": two sentences, not a name
         return None
     return name
 
