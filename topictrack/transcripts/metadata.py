@@ -217,7 +217,8 @@ _TITLE_COMPANY = re.compile(
     r"NYSE American|OTC|OTCQX|TSX|HKEX|HKG|SEHK|LSE|AMEX|TSE)\s*:\s*)?[A-Z0-9.]{1,8}\)"
 )
 _CAP = r"[A-Z0-9][\w&.\-]*"
-_NAME_WORDS = rf"(?:{_CAP}|&)(?:\s+(?:{_CAP}|&|of|de|and)){{0,5}}"
+# a name never spans a line break ("ended on October 31.\nMethode's second quarter")
+_NAME_WORDS = rf"(?:{_CAP}|&)(?:[ \t]+(?:{_CAP}|&|of|de|and)){{0,5}}"
 # "welcome" and the period words match in any case ("Welcome to the Acme First Quarter ...");
 # the name words stay capitalised and the other keywords lower case ("Acme Investors" is a name)
 _WELCOME = re.compile(
@@ -235,7 +236,7 @@ _POSSESSIVE_TAIL = re.compile(
 )
 _SUFFIX = re.compile(
     r"(?:,?\s+(?:Inc|Incorporated|Corp|Corporation|Co|Company|Ltd|Limited|L\.?P|LLC|plc|Plc|PLC|N\.?V|"
-    r"S\.?A|AG|SE|Holdings?|Group Holding|Group|Technology|Technologies)\.?)+\s*$"
+    r"S\.?A|AG|SE|Holdings?|Group Holding|Group|Technology|Technologies|Corporations)\.?)+\s*$"
 )
 _NOT_COMPANY = re.compile(
     r"^(?:the|our|this|today|everyone|all|us|you|fiscal|first|second|third|fourth|full|Q[1-4]|"
@@ -244,10 +245,45 @@ _NOT_COMPANY = re.compile(
 )
 
 
+# Quarter and year labels, numbers and a leading "the" / "and" before a name ("Q3 AMETEK", "Fiscal Year",
+# "Quarter Two 2021 Cummins").
+_LEADING_NOISE = re.compile(
+    r"^(?:(?:the|and|quarter(?: one| two| three| four)?|Q[1-4]|[1-4]Q|FY\S*|fiscal|year|full[- ]year|"
+    r"\d[\d.,/:]*)(?:[\s,.]+|$))+",
+    re.I,
+)
+# A capitalised function word opening the sentence a name was found in ("On AT&T's earnings call").
+_SENTENCE_OPENER = re.compile(
+    r"^(?:On|In|At|For|With|And|But|So|Also|As|From|By|To|Of|Our|This|Now|Today|Then|Specifically|"
+    r"Including|Please|Thank)\s+(?=\S)"
+)
+# A reporting verb, an event word or "Investor Relations" ends the name: "ATI Announces First Quarter",
+# "Oshkosh Corporation Reports", "the SYNNEX Merger Discussion and First Quarter".
+_NAME_END = re.compile(
+    r"(?:\s+(?:Announces|Announced|Reports|Reported|Releases|Released|Posts|Merger|Discussion|Webcast|"
+    r"Business Update)\b|\s*\S*Investor Relations).*$"
+)
+_POSSESSIVE_END = re.compile(r"(?:['’]|(?<=\.))s$")  # "Acme Corp.s" with its apostrophe lost
+_TRAILING_JOINER = re.compile(r"(?:\s+(?:and|&|of|de|the))+\s*$", re.I)
+
+
 def clean_company(name: str) -> str | None:
-    """Company name without legal suffixes and stray punctuation, or None if it is not a name."""
+    """Company name without legal suffixes and stray punctuation, or None if it is not a name.
+
+    Quarter labels and numbers before the name are dropped, so are a reporting verb or
+    event word and what follows it ("ATI Announces"), a possessive "'s" and a trailing
+    "and" / "of".
+    """
     name = re.sub(r"\s+", " ", name).strip(" ,.'’\"")
-    name = re.sub(r"^(?:the)\s+", "", name, flags=re.I)
+    if re.search(r"\b(?!Corp\.)[A-Za-z]{4,}\.\s", name):  # "Korea. While Japan": two sentences, not a name
+        return None
+    name = _POSSESSIVE_END.sub("", _NAME_END.sub("", name))
+    lead = _LEADING_NOISE.match(name)
+    if lead and lead.end() < len(name):
+        name = name[lead.end():]
+    elif lead:
+        return None
+    name = _TRAILING_JOINER.sub("", name).strip(" ,.'’\"")
     for _ in range(3):
         stripped = _SUFFIX.sub("", name).strip(" ,&")
         if stripped == name or not stripped:
@@ -256,8 +292,6 @@ def clean_company(name: str) -> str | None:
     if not name or _NOT_COMPANY.match(name) or not re.search(r"[A-Za-z]", name) or len(name) > 60:
         return None
     if not _SUFFIX.sub("", " " + name).strip(" ,"):  # a legal suffix alone ("Inc.'s first quarter")
-        return None
-    if re.search(r"[A-Za-z]{4,}\.\s", name):  # "Korea. While Japan": two sentences, not a name
         return None
     return name
 
@@ -302,35 +336,67 @@ def _title_company(header: str) -> str | None:
     return None
 
 
-def company_from_text(header: str, body: str, organisations: list[str]) -> str | None:
+def company_from_text(header: str, body: str, organisations: list[str], people=()) -> str | None:
     """Company key of the call: what the call states before a speaker's title.
 
     The name in the title line ("Intel Corporation (NASDAQ:INTC)") is taken as written
     (legal and generic suffixes dropped: "Intel"); else the name the operator welcomes
-    to, repaired against the names the text spells most cleanly (ASR damage); else the
-    company most named in speaker titles.
+    to, or a possessive in a sentence presenting this call ("joining us for Acme's first
+    quarter earnings call"), repaired against the names the text spells most cleanly
+    (ASR damage); else the company most named in speaker titles. A welcome naming one of
+    ``people`` (the call's speakers: "welcome to Kevin Corporation") names no company.
     """
     candidate = _title_company(header)
     if candidate is not None:
         return candidate
-    if candidate is None:
-        opening = body[:6000]
-        # the first welcome may name no company ("Welcome to the Second Quarter 2020 call for Zoetis")
-        # only texts holding "welcome" (in any case) or a possessive's tail can match
-        patterns = (_WELCOME,) if "welcome" in opening.lower() else ()
-        if _POSSESSIVE_TAIL.search(opening):
-            patterns += (_POSSESSIVE,)
-        matches = (m for pattern in patterns for m in pattern.finditer(opening))
-        for m in matches:
-            candidate = clean_company(_AFTER_NAME.sub("", m.group(1)))
-            if candidate:
-                break
+    opening = body[:6000]
+    # the first welcome may name no company ("Welcome to the Second Quarter 2020 call for Zoetis")
+    # only texts holding "welcome" (in any case) or a possessive's tail can match
+    matches = list(_WELCOME.finditer(opening)) if "welcome" in opening.lower() else []
+    if _POSSESSIVE_TAIL.search(opening):
+        matches += [m for m in _POSSESSIVE.finditer(opening) if _presents_call(opening, m)]
+    persons = _person_names(people)
+    for m in matches:
+        candidate = clean_company(_SENTENCE_OPENER.sub("", _AFTER_NAME.sub("", m.group(1))))
+        if candidate and candidate.lower() not in persons:
+            break
+        candidate = None
     known = [c for c in (clean_company(o) for o in organisations) if c]
     if candidate is None:
         if known:
             return Counter(known).most_common(1)[0][0]
         return None
     return repair_company(candidate, known, body)
+
+
+# Words placing a call elsewhere in time ("On AT&T's earnings call last week").
+_ELSEWHEN = re.compile(r"\blast (?:week|month)|\bago\b|\bprevious|\bnext\b|upcoming")
+# The opening of a speaker's remarks, where a possessive names the speaker's own company
+# ("Devon's third quarter results were outstanding"); units and other companies come later.
+_OWN_NAME_SPAN = 500
+
+
+def _presents_call(text: str, match: re.Match) -> bool:
+    """A possessive match names the call's company: it opens the text, or its sentence
+    presents this call or its results ("thank you for joining us for Acme's first quarter
+    earnings call"), not another company's call or a unit's figures ("On AT&T's earnings
+    call last week", "Gulf Power's third quarter earnings per share")."""
+    start = max(text.rfind(". ", 0, match.start()), text.rfind("\n", 0, match.start())) + 1
+    ends = [i for i in (text.find(". ", match.end()), text.find("\n", match.end())) if i >= 0]
+    sentence = text[start:min(ends, default=len(text))].lower()
+    if _ELSEWHEN.search(sentence):
+        return False
+    return match.start() < _OWN_NAME_SPAN or bool(_PRESENTS.search(sentence))
+
+
+def _person_names(people) -> set:
+    """Lower-cased full and first names of ``people``, for telling a person from a company."""
+    names = set()
+    for person in people:
+        words = person.split() if isinstance(person, str) else []
+        if len(words) >= 2:
+            names.update((person.lower(), words[0].lower()))
+    return names
 
 
 def _letters(name: str) -> str:
@@ -370,7 +436,8 @@ def repair_company(candidate: str, known: list[str], body: str = "") -> str:
             best, best_score = name, score
     if best is not None and same_company(candidate, best):
         return best
-    if body:
+    # an acronym ("ADM", "CNO") is written as said, not an ASR slip for a word ("Adam", "No")
+    if body and not candidate.isupper():
         words = len(candidate.split())
         phrase = re.compile(r"\b[A-Z][a-z]+(?:\s[A-Z][a-z]+){%d}\b" % max(words - 1, 0))
         counts = Counter(phrase.findall(body[:100000]))
@@ -378,7 +445,8 @@ def repair_company(candidate: str, known: list[str], body: str = "") -> str:
         # a spelling the call uses three times or more is a name, not a misheard one
         # ("Darden" is not "Garden" however often Olive Garden comes up)
         options = [(n, c) for c, n in counts.items() if c != candidate and n > own and n >= 3
-                   and own < 3 and similar(candidate, c) >= 0.8]
+                   and own < 3 and similar(candidate, c) >= 0.8
+                   and not _letters(candidate).startswith(_letters(c))]  # "Snap" is not "Snap-on"
         if options:
             return max(options)[1]
     return candidate
@@ -435,3 +503,79 @@ def company_keys(names) -> dict:
                 name,
             )
     return canonical
+
+
+_KEY_SUFFIXES = frozenset(
+    "inc incorporated corp corporation corporations co company companies ltd limited lp llc plc nv sa ag se "
+    "holding holdings group national".split()
+)
+
+
+def name_words(name: str) -> tuple:
+    """Lower-case words of a company name without punctuation, a leading "the" and trailing
+    legal or corporate words: "The First Horizon National Corp." -> ("first", "horizon")."""
+    words = re.findall(r"[a-z0-9&]+", re.sub(r"[.'’]", "", name.lower()))
+    if len(words) > 1 and words[0] == "the":
+        words = words[1:]
+    while len(words) > 1 and words[-1] in _KEY_SUFFIXES:
+        words.pop()
+    return tuple(words)
+
+
+def _related(a: tuple, b: tuple) -> bool:
+    """One name's words start the other's ("DiamondRock" / "DiamondRock Hospitality"), or both
+    spell the same letters ("W. R. Berkley" / "W.R. Berkley")."""
+    shorter, longer = sorted((a, b), key=len)
+    return longer[: len(shorter)] == shorter or "".join(a) == "".join(b)
+
+
+def _fullest(names: list) -> str:
+    """The fullest of ``names`` (one entry per call): most letters, then most calls, then not in
+    capitals only ("Maximus" before "MAXIMUS"), then the longest spelling ("H.B. Fuller")."""
+    counts = Counter(names)
+    return max(counts, key=lambda n: (len("".join(name_words(n))), counts[n], not n.isupper(), len(n), n))
+
+
+def ticker_key(names: list, tickers: set) -> str | None:
+    """One key for calls of one ticker, given their names (one entry per call, None allowed).
+
+    Names equal to a ticker (the fallback when a call names no company) count only when no
+    call names the company. Names whose words start one another form one family; the family
+    named by most calls wins, and its fullest spelling is the key.
+    """
+    given = [n for n in names if n]
+    named = [n for n in given if n not in tickers]
+    if not named:
+        return Counter(given).most_common(1)[0][0] if given else None
+    families: list = []
+    for name, _ in sorted(Counter(named).items(), key=lambda kv: (-kv[1], kv[0])):
+        words = name_words(name)
+        family = next((f for f in families if any(_related(words, name_words(m)) for m in f)), None)
+        if family is None:
+            families.append([name])
+        else:
+            family.append(name)
+    counts = Counter(named)
+    best = max(families, key=lambda f: (sum(counts[m] for m in f), max(len("".join(name_words(m))) for m in f)))
+    return _fullest([n for n in named if n in best])
+
+
+def shared_company_keys(calls: list) -> list:
+    """Company key of each call in ``calls`` (``(ticker, company)`` pairs, either None allowed).
+
+    Calls of one file-name ticker share :func:`ticker_key`; then names equal up to case,
+    punctuation and a legal or corporate suffix ("Ameren" / "Ameren Corporation") share
+    their fullest spelling.
+    """
+    by_ticker: dict = {}
+    for ticker, company in calls:
+        if ticker:
+            by_ticker.setdefault(ticker, []).append(company)
+    tickers = set(by_ticker)
+    chosen = {t: ticker_key(names, tickers) for t, names in by_ticker.items()}
+    keys = [chosen[t] if t else company for t, company in calls]
+    spellings: dict = {}
+    for key in keys:
+        if key:
+            spellings.setdefault("".join(name_words(key)), []).append(key)
+    return [_fullest(spellings["".join(name_words(k))]) if k else k for k in keys]

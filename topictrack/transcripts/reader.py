@@ -263,7 +263,8 @@ def _call_of_text(text: str, path: Path, company, manifest, known_companies=()) 
             or _metadata.period_from_name(path.stem)
             or _metadata.most_mentioned_period(body)
         )
-    found = _metadata.company_from_text(parsed.header, body, parsed.organisations + known)
+    people = {t[0] for t in parsed.turns if isinstance(t[0], str)} | set(parsed.participants)
+    found = _metadata.company_from_text(parsed.header, body, parsed.organisations + known, people)
     if found is None:
         found = _metadata.ticker_from_name(path.stem)
     elif known:
@@ -344,12 +345,20 @@ def read_inputs(paths, *, company: str | None = None, manifest=None) -> ReadResu
 
 
 def _harmonise_companies(calls: list) -> None:
-    """Replace each company spelling by a close, more frequent spelling among ``calls``
-    (:func:`topictrack.transcripts.metadata.company_keys`, also used when trends are built)."""
+    """Give the calls of one company one key.
+
+    A call whose file name leads with no ticker takes a close, more frequent ASR-style
+    spelling among ``calls`` (:func:`topictrack.transcripts.metadata.company_keys`, also used
+    when trends are built); calls of one file-name ticker share the fullest name any of them
+    states, never another ticker's; then names equal up to case, punctuation and a legal
+    suffix share one spelling (:func:`topictrack.transcripts.metadata.shared_company_keys`).
+    """
     keys = _metadata.company_keys([call.company for call in calls])
-    for call in calls:
-        if call.company:
-            call.company = keys[call.company]
+    tickers = [_metadata.ticker_from_name(Path(call.path).stem) for call in calls]
+    pairs = [(ticker, call.company if ticker or not call.company else keys[call.company])
+             for call, ticker in zip(calls, tickers)]
+    for call, key in zip(calls, _metadata.shared_company_keys(pairs)):
+        call.company = key
 
 
 def expand_paths(paths) -> list[Path]:
