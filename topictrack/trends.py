@@ -206,14 +206,14 @@ def _quote_penalty(turns: pd.DataFrame, theme: str, themes: list[str]) -> pd.Ser
     return penalty + shared.astype(int) + (~length.between(40, 200)).astype(int)
 
 
-def _company_keys(companies: pd.Series) -> dict:
-    """One key per company across calls scored one by one: the spellings of one company in
-    different calls ("Kingshark Cloud" / "Kingsoft Cloud") are joined as when they are read
-    together (:func:`topictrack.transcripts.read_transcripts`)."""
-    from topictrack.transcripts.metadata import company_keys
+def _company_keys(firsts: pd.DataFrame) -> list:
+    """One key per company across calls scored one by one, as when they are read together
+    (:func:`topictrack.transcripts.read_transcripts`): ASR spellings of one company
+    ("Kingshark Cloud" / "Kingsoft Cloud") joined, the calls of one file-name ticker under one name."""
+    from topictrack.transcripts.metadata import harmonised_companies
 
-    names = [_none(c) for c in companies]
-    return {None: None, **company_keys(names)}
+    paths = firsts["path"] if "path" in firsts else [None] * len(firsts)
+    return harmonised_companies([_none(c) for c in firsts["company"]], [_none(p) for p in paths])
 
 
 def _call_groups(scored: pd.DataFrame) -> tuple[list[tuple], dict, list[int]]:
@@ -221,10 +221,9 @@ def _call_groups(scored: pd.DataFrame) -> tuple[list[tuple], dict, list[int]]:
     keys: dict[tuple, int] = {}
     call_group: dict = {}
     firsts = scored.drop_duplicates("call_id")
-    company_key = _company_keys(firsts["company"])
-    for call_id, company, kind, period in zip(firsts["call_id"], firsts["company"], firsts["kind"],
+    for call_id, company, kind, period in zip(firsts["call_id"], _company_keys(firsts), firsts["kind"],
                                               firsts["period"]):
-        key = (company_key.get(_none(company)), _none(kind) or "transcript", _none(period))
+        key = (company, _none(kind) or "transcript", _none(period))
         call_group[call_id] = keys.setdefault(key, len(keys))
     calls = [0] * len(keys)
     for group in call_group.values():

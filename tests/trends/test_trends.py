@@ -173,6 +173,21 @@ def test_companies_never_compare_with_each_other():
     assert list(dict.fromkeys(table.company)) == ["Acme", "Beta"]
 
 
+def test_calls_of_one_file_name_ticker_trend_under_one_name_and_tickers_never_merge():
+    # scored one by one, a call may name its company only by the ticker; the calls of another
+    # ticker whose name is spelled alike stay apart
+    calls = [dict(Q4, company="AGO", path="/c/AGO_q4_2024.txt", call_id="a4"),
+             dict(Q1, company="Assured Guaranty", path="/c/AGO_q1_2025.txt", call_id="a1"),
+             dict(Q4, company="Community Bank System", path="/c/CBU_q4_2024.txt", call_id="b4"),
+             dict(Q1, company="Community Bank System", path="/c/CBU_q1_2025.txt", call_id="b1"),
+             dict(Q1, company="Community Health Systems", path="/c/CYH_q1_2025.txt", call_id="c1")]
+    table = trends(scored_table(calls))
+    assert list(dict.fromkeys(table.company)) == ["Assured Guaranty", "Community Bank System",
+                                                  "Community Health Systems"]
+    assert row(table, "2025Q1", "ai_demand", company="Assured Guaranty").previous_period == "2024Q4"
+    assert pd.isna(row(table, "2025Q1", "ai_demand", company="Community Health Systems").previous_period)
+
+
 def test_calls_of_unknown_company_are_never_trended():
     # two company-less calls may be of two companies: a Q4 call mentioning AI and a Q1 call
     # that does not must not read as "AI demand gone"

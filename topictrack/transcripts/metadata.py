@@ -12,6 +12,7 @@ import difflib
 import re
 from collections import Counter
 from datetime import date as _date
+from pathlib import PurePath
 
 _ORDINALS = {
     "first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
@@ -579,3 +580,16 @@ def shared_company_keys(calls: list) -> list:
         if key:
             spellings.setdefault("".join(name_words(key)), []).append(key)
     return [_fullest(spellings["".join(name_words(k))]) if k else k for k in keys]
+
+
+def harmonised_companies(companies: list, paths: list) -> list:
+    """One company key per call for calls read or scored together (``companies`` as each call
+    states it, None allowed; ``paths`` their files). A call whose file name leads with no ticker
+    takes a close, more frequent ASR-style spelling (:func:`company_keys`); calls of one
+    file-name ticker share the fullest name any of them states, never another ticker's; then
+    names equal up to case, punctuation and a legal suffix share one spelling
+    (:func:`shared_company_keys`)."""
+    keys = company_keys(companies)
+    tickers = [ticker_from_name(PurePath(path).stem) if path else None for path in paths]
+    return shared_company_keys([(ticker, company if ticker or not company else keys[company])
+                                for company, ticker in zip(companies, tickers)])

@@ -345,19 +345,10 @@ def read_inputs(paths, *, company: str | None = None, manifest=None) -> ReadResu
 
 
 def _harmonise_companies(calls: list) -> None:
-    """Give the calls of one company one key.
-
-    A call whose file name leads with no ticker takes a close, more frequent ASR-style
-    spelling among ``calls`` (:func:`topictrack.transcripts.metadata.company_keys`, also used
-    when trends are built); calls of one file-name ticker share the fullest name any of them
-    states, never another ticker's; then names equal up to case, punctuation and a legal
-    suffix share one spelling (:func:`topictrack.transcripts.metadata.shared_company_keys`).
-    """
-    keys = _metadata.company_keys([call.company for call in calls])
-    tickers = [_metadata.ticker_from_name(Path(call.path).stem) for call in calls]
-    pairs = [(ticker, call.company if ticker or not call.company else keys[call.company])
-             for call, ticker in zip(calls, tickers)]
-    for call, key in zip(calls, _metadata.shared_company_keys(pairs)):
+    """Give the calls of one company one key
+    (:func:`topictrack.transcripts.metadata.harmonised_companies`, also used when trends are built)."""
+    keys = _metadata.harmonised_companies([call.company for call in calls], [call.path for call in calls])
+    for call, key in zip(calls, keys):
         call.company = key
 
 
