@@ -223,6 +223,12 @@ NOT_A_THEME = [
     ("In Gaming, revenue grew on strong demand for AMD Radeon GPUs.", "ai_demand"),
     ("Offsetting these were higher loans held for sale yields on higher mortgage rates.", "cdn_downsizing"),
     ("We made strategic adjustments to our sales team in the quarter.", "cdn_downsizing"),
+    ("We opened hotels in each of our clusters, and our model lets us staff efficiently in low demand.",
+     "ai_demand"),
+    ("Future office demand will come from life science fields where our markets have a clustering advantage.",
+     "ai_demand"),
+    ("Before the ban, Australia was exporting about 10% of the softwood logs imported by China.", "chip_supply"),
+    ("Pork exports set a record in March due to African swine fever outbreaks in China.", "chip_supply"),
 ]
 
 # Sentences of other companies' calls that do discuss a theme in their own words.
@@ -235,6 +241,8 @@ THEME_IN_OTHER_WORDS = [
     ("Small amounts of H200 products for China-based customers were approved.", "chip_supply"),
     ("Supply is unable to keep up with demand for all of these components globally.", "chip_supply"),
     ("We expect the delivery revenue to decline in mid-single digits.", "cdn_downsizing"),
+    ("We delivered several large GPU clusters to model developers this quarter.", "ai_demand"),
+    ("New export controls on shipments to China require a licence for our H20.", "chip_supply"),
 ]
 
 
