@@ -19,7 +19,7 @@ def scored_table(calls, themes=("ai_demand", "seasonality")):
     for c, call in enumerate(calls):
         for t, (speaker, role, section, n_sent, n_words, counted, tagged) in enumerate(call["turns"]):
             row = {"call_id": call.get("call_id", f"call{c:02d}"), "path": call.get("path", f"/calls/{c}.txt"),
-                   "company": call["company"], "period": call["period"], "date": None,
+                   "company": call["company"], "period": call["period"], "date": call.get("date"),
                    "kind": call.get("kind", "transcript"), "source_format": "speaker_blocks",
                    "turn": t, "speaker": speaker, "role": role, "section": section, "text": "...",
                    "language": "en", "boilerplate": not counted, "duplicate_of": None,

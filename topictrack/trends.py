@@ -16,6 +16,11 @@ Columns of :func:`trends` (see the README, section "Trends and reports", for the
     The key. ``period`` is ``"2025Q1"`` style; rows sort chronologically within a company.
     Calls of unknown company (null) are added up per period but never trended: they may be
     of several companies.
+``calendar_quarter``
+    The calendar quarter the row's calls report on, from the latest call date (the quarter end
+    nearest the day 30 days before the call: a call on 2025-05-28 reports on 2025Q1, whatever the
+    company's fiscal year); null when no call date is known. :func:`corpus_overview` lines
+    companies up by it.
 ``calls``
     Number of calls aggregated into the row (several calls of one company in one period add up).
 ``sentences``, ``words``
@@ -73,7 +78,7 @@ from topictrack.text import CJK_CHARACTER, INTERPRETING_REMARK
 from topictrack.transcripts.metadata import parse_period
 
 COLUMNS = [
-    "company", "kind", "period", "theme", "calls", "sentences", "words", "mentions", "share",
+    "company", "kind", "period", "calendar_quarter", "theme", "calls", "sentences", "words", "mentions", "share",
     "per_1k_words", "tone", "toned", "mgmt_share", "analyst_share", "prepared_share", "qa_share",
     "previous_period", "delta_share", "delta_share_low", "delta_share_high", "delta_tone", "trend",
     "quote", "quote_speaker", "quote_role", "quote_section",
@@ -216,19 +221,41 @@ def _company_keys(firsts: pd.DataFrame) -> list:
     return harmonised_companies([_none(c) for c in firsts["company"]], [_none(p) for p in paths])
 
 
-def _call_groups(scored: pd.DataFrame) -> tuple[list[tuple], dict, list[int]]:
-    """Group keys (company, kind, period) in first-seen order, call_id -> group, calls per group."""
+def calendar_quarter(date) -> str | None:
+    """The calendar quarter (``"2025Q1"``) a call held on ``date`` (ISO ``YYYY-MM-DD``) reports on:
+    the quarter whose end is nearest the day 30 days before the call (calls come 2-8 weeks after
+    the quarter they report). None for a missing or unreadable date."""
+    from datetime import date as _date, timedelta
+
+    try:
+        day = _date.fromisoformat(str(date)[:10]) - timedelta(days=30)
+    except ValueError:
+        return None
+    ends = [(_date(year, month, 30 if month in (6, 9) else 31), year, month // 3)
+            for year in (day.year - 1, day.year) for month in (3, 6, 9, 12)]
+    _, year, quarter = min(ends, key=lambda end: abs((end[0] - day).days))
+    return f"{year}Q{quarter}"
+
+
+def _call_groups(scored: pd.DataFrame) -> tuple[list[tuple], dict, list[int], list]:
+    """Group keys (company, kind, period) in first-seen order, call_id -> group, calls per group,
+    and each group's calendar quarter (of its latest call date)."""
     keys: dict[tuple, int] = {}
     call_group: dict = {}
+    latest: dict[int, str] = {}
     firsts = scored.drop_duplicates("call_id")
-    for call_id, company, kind, period in zip(firsts["call_id"], _company_keys(firsts), firsts["kind"],
-                                              firsts["period"]):
+    dates = firsts["date"] if "date" in firsts else [None] * len(firsts)
+    for call_id, company, kind, period, date in zip(firsts["call_id"], _company_keys(firsts), firsts["kind"],
+                                                    firsts["period"], dates):
         key = (company, _none(kind) or "transcript", _none(period))
-        call_group[call_id] = keys.setdefault(key, len(keys))
+        group = call_group[call_id] = keys.setdefault(key, len(keys))
+        date = _none(date)
+        if date is not None and str(date) > latest.get(group, ""):
+            latest[group] = str(date)
     calls = [0] * len(keys)
     for group in call_group.values():
         calls[group] += 1
-    return list(keys), call_group, calls
+    return list(keys), call_group, calls, [calendar_quarter(latest.get(g)) for g in range(len(keys))]
 
 
 def _sums(counted: pd.DataFrame, group: pd.Series, themes: list[str], n_groups: int) -> pd.DataFrame:
@@ -297,7 +324,7 @@ def theme_trends(scored: pd.DataFrame, *, confidence: float = 0.95) -> pd.DataFr
         empty = pd.DataFrame(columns=COLUMNS)
         empty.attrs["confidence"] = confidence
         return empty
-    keys, call_group, calls = _call_groups(scored)
+    keys, call_group, calls, quarters = _call_groups(scored)
     counted = scored[scored["counted"].fillna(False).astype(bool)]
     group = counted["call_id"].map(call_group)
     sums = {column: values.tolist() for column, values in
@@ -333,7 +360,7 @@ def theme_trends(scored: pd.DataFrame, *, confidence: float = 0.95) -> pd.DataFr
                     delta_tone = tone - tone0
                 label = classify(x, x0, low, high)
             rows.append((
-                company, kind, period, theme, calls[index], n, words, x, share,
+                company, kind, period, quarters[index], theme, calls[index], n, words, x, share,
                 1000 * x / words if words else 0.0, tone, toned, *shares,
                 prior[0] if prior else None, delta, low, high, delta_tone, label, *quote,
             ))
@@ -413,16 +440,20 @@ def corpus_overview(table: pd.DataFrame, *, movers: int = 3) -> tuple[pd.DataFra
     The first has one row per theme x period of the call transcripts (:data:`OVERVIEW_COLUMNS`):
     ``calls`` and ``companies`` with a call that period, ``companies_mentioning`` the theme,
     ``sentences`` and ``mentions`` over all those calls, and ``share`` (mentions / sentences).
-    Periods are the fiscal quarters the calls state, so companies with other fiscal years
-    meet in one column by label, not by date.
+    ``period`` is the calendar quarter the calls report on (``calendar_quarter``) when every call
+    has a date, so companies with other fiscal years meet in the column of the months they report
+    on; else it is the period the calls state. ``overview.attrs["periods"]`` says which:
+    ``"calendar"`` or ``"stated"``.
 
     The second (:data:`MOVER_COLUMNS`) lists per theme the ``movers`` companies whose latest
     change in share rose most (``direction`` "rise", ``delta_share`` > 0) and fell most ("fall",
     < 0), with that period, the period it is compared with and the trend label.
     """
     frame = table[(table["kind"] == "transcript") & table["company"].notna()]
+    calendar = "calendar_quarter" in frame and not frame.empty and bool(frame["calendar_quarter"].notna().all())
     rows = []
-    for (theme, period), cells in frame.groupby(["theme", "period"], sort=False):
+    for (theme, period), cells in frame.groupby(["theme", "calendar_quarter" if calendar else "period"],
+                                                sort=False):
         sentences, mentions = int(cells["sentences"].sum()), int(cells["mentions"].sum())
         rows.append((theme, period, int(cells["calls"].sum()), int(cells["company"].nunique()),
                      int((cells["mentions"] > 0).sum()), sentences, mentions,
@@ -448,6 +479,7 @@ def corpus_overview(table: pd.DataFrame, *, movers: int = 3) -> tuple[pd.DataFra
                               float(row.delta_share), row.trend))
     overview = overview.reset_index(drop=True)
     overview.attrs["companies"] = int(frame["company"].nunique())
+    overview.attrs["periods"] = "calendar" if calendar else "stated"
     return (overview,
             pd.DataFrame(moves, columns=MOVER_COLUMNS).astype({"rank": "int64"}))
 

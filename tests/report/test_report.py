@@ -141,7 +141,7 @@ def test_empty_trends_render_without_error():
     empty = trends(scored_table(CALLS).iloc[0:0])
     assert "No calls to report on." in to_markdown(empty)
     assert json.loads(to_json(empty)) == {"trends": [], "new_phrases": [],
-                                          "overview": {"periods": [], "movers": []}}
+                                          "overview": {"periods": [], "movers": [], "period_basis": None}}
     assert "No calls to report on." in render(empty, "html")
 
 

@@ -13,7 +13,9 @@ from scored_tables import scored_table
 from topictrack.errors import ConfigError
 from topictrack.trends import (
     COLUMNS,
+    calendar_quarter,
     classify,
+    corpus_overview,
     period_key,
     share_difference_interval,
     wilson_interval,
@@ -284,3 +286,34 @@ def test_shares_add_up_and_intervals_hold_the_difference(spec):
             assert r.delta_share_low <= r.delta_share + 1e-12 <= r.delta_share_high + 2e-12
             assert r.trend in {"new", "rising", "steady", "falling", "gone", "absent"}
     assert table.sentences.groupby([table.period, table.kind]).nunique().max() == 1
+
+
+@pytest.mark.parametrize("date,quarter", [
+    ("2025-05-28", "2025Q1"),  # NVIDIA's first quarter of fiscal 2026 ended in late April
+    ("2025-08-29", "2025Q2"),  # Alibaba's first quarter of fiscal 2026 ended in June
+    ("2025-02-26", "2024Q4"), ("2025-04-24", "2025Q1"), ("2025-03-05", "2024Q4"), ("2025-11-19", "2025Q3"),
+    (None, None), ("", None), ("not a date", None),
+])
+def test_the_calendar_quarter_is_the_one_a_call_reports_on(date, quarter):
+    assert calendar_quarter(date) == quarter
+
+
+def test_the_overview_lines_companies_up_by_the_calendar_quarters_they_report_on():
+    # two companies whose fiscal "2026Q1" are different months: the overview must not put them together
+    nvidia = [dict(Q4, company="NVIDIA", period="2026Q1", date="2025-05-28", call_id="n1"),
+              dict(Q1, company="NVIDIA", period="2026Q2", date="2025-08-27", call_id="n2")]
+    alibaba = [dict(Q4, company="Alibaba", period="2025Q4", date="2025-05-15", call_id="a1"),
+               dict(Q1, company="Alibaba", period="2026Q1", date="2025-08-29", call_id="a2")]
+    table = trends(scored_table(nvidia + alibaba))
+    assert set(zip(table.company, table.period, table.calendar_quarter)) == {
+        ("NVIDIA", "2026Q1", "2025Q1"), ("NVIDIA", "2026Q2", "2025Q2"),
+        ("Alibaba", "2025Q4", "2025Q1"), ("Alibaba", "2026Q1", "2025Q2")}
+    overview, _ = corpus_overview(table)
+    assert overview.attrs["periods"] == "calendar"
+    assert list(overview[overview.theme == "ai_demand"].period) == ["2025Q1", "2025Q2"]
+    assert set(overview.companies) == {2}
+    # without a date for every call, the overview keeps the quarters the calls state
+    undated = trends(scored_table(nvidia + [dict(alibaba[0], date=None), alibaba[1]]))
+    overview, _ = corpus_overview(undated)
+    assert overview.attrs["periods"] == "stated"
+    assert list(overview[overview.theme == "ai_demand"].period) == ["2025Q4", "2026Q1", "2026Q2"]

@@ -157,3 +157,11 @@ def compared_with(record: dict) -> str:
 
 def overview_span(overview: pd.DataFrame) -> list:
     return sorted(overview["period"].unique(), key=period_key)
+
+
+def overview_periods(overview: pd.DataFrame) -> str:
+    """What the overview's periods are, for its caption."""
+    if overview.attrs.get("periods") == "calendar":
+        return ("Periods are the calendar quarters the calls report on (from the call dates), so "
+                "companies with other fiscal years meet in one column.")
+    return "Periods are the quarters the calls state (fiscal years may differ between companies)."

@@ -37,7 +37,9 @@ def to_json(table: pd.DataFrame, *, phrases: pd.DataFrame | None = None,
     """A JSON object: ``trends``, a list of records, one per trends row with every column of
     :data:`topictrack.trends.COLUMNS`; ``new_phrases``, the records of :func:`topictrack.new_phrases`
     (empty without ``phrases``); ``overview`` with ``periods`` and ``movers``, the two tables of
-    :func:`topictrack.trends.corpus_overview` (empty lists without ``overview``).
+    :func:`topictrack.trends.corpus_overview` (empty lists without ``overview``), and
+    ``period_basis``: ``"calendar"`` when the overview's periods are calendar quarters from the call
+    dates, ``"stated"`` when they are the quarters the calls state (null without ``overview``).
 
     Floats are rounded to 6 decimals and nulls are ``null``, so equal inputs give byte-identical text.
     """
@@ -45,7 +47,8 @@ def to_json(table: pd.DataFrame, *, phrases: pd.DataFrame | None = None,
         "trends": records(check(table), COLUMNS),
         "new_phrases": records(phrases, PHRASE_COLUMNS),
         "overview": {"periods": records(overview[0], OVERVIEW_COLUMNS) if overview else [],
-                     "movers": records(overview[1], MOVER_COLUMNS) if overview else []},
+                     "movers": records(overview[1], MOVER_COLUMNS) if overview else [],
+                     "period_basis": overview[0].attrs.get("periods") if overview else None},
     }
     return json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
 

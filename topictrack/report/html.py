@@ -11,7 +11,7 @@ import pandas as pd
 from topictrack.trends import MIN_TONED
 
 from topictrack.report.common import (
-    KIND_LABELS, TREND_SYMBOLS, check, company_label, compared_with, level, overview_span,
+    KIND_LABELS, TREND_SYMBOLS, check, company_label, compared_with, level, overview_periods, overview_span,
     pct, period_label, phrases_of, pts, series, shorten, signed, tone_text, weak_tone, who,
 )
 
@@ -243,8 +243,8 @@ def _overview_html(overview: pd.DataFrame, movers: pd.DataFrame) -> str:
     out = [f'<section class="series overview"><h2>All companies <span class="kind">{calls} call '
            f'transcripts of {overview.attrs.get("companies", "")} companies</span></h2>'
            '<p class="meta">Per period: companies mentioning the theme / companies with a call that '
-           "period, and the theme's share of all their sentences. Periods are fiscal quarters as the "
-           'calls state them.</p><div class="scroll"><table class="heatmap"><thead><tr><th>Theme</th>']
+           f"period, and the theme's share of all their sentences. {e(overview_periods(overview))}"
+           '</p><div class="scroll"><table class="heatmap"><thead><tr><th>Theme</th>']
     out += [f"<th>{e(period_label(p))}</th>" for p in periods]
     out.append("</tr></thead><tbody>")
     for theme in themes:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import pandas as pd
 
 from topictrack import escape
 from topictrack.report.common import (
     KIND_LABELS, TREND_MARKS, TREND_SYMBOLS, WEAK_NOTE, check, company_label, compared_with, level,
-    overview_span, pct, period_label, phrases_of, pts, series, shorten, tone_text, untrended, who,
+    overview_periods, overview_span, pct, period_label, phrases_of, pts, series, shorten, tone_text, untrended, who,
 )
 
 _CELL = 16  # "  12.3% +0.41* ↑" in the terminal table
@@ -42,7 +44,7 @@ def _overview_lines(overview: pd.DataFrame, movers: pd.DataFrame, width: int) ->
     lines = [f"All companies · call transcripts · {int(calls['calls'].sum())} calls of "
              f"{_n_companies(overview)} companies",
              "Per period: companies mentioning the theme / companies with a call (cos),",
-             "and the theme's share of all their sentences.", ""]
+             "and the theme's share of all their sentences.", *textwrap.wrap(overview_periods(overview), width), ""]
 
     def cell(theme, period):
         row = cells.get((theme, period))
@@ -162,7 +164,7 @@ def _md_overview(overview: pd.DataFrame, movers: pd.DataFrame) -> list[str]:
     out = [f"## All companies — {int(first['calls'].sum())} call transcripts of "
            f"{_n_companies(overview)} companies", "",
            "Per period: companies mentioning the theme / companies with a call that period, and the "
-           "theme's share of all their sentences. Periods are fiscal quarters as the calls state them.", "",
+           f"theme's share of all their sentences. {overview_periods(overview)}", "",
            "| Theme | " + " | ".join(period_label(p) for p in periods) + " |",
            "|---|" + "---|" * len(periods)]
     for theme in themes:
