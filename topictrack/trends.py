@@ -68,6 +68,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from datetime import date as _date, timedelta
 
 import pandas as pd
 
@@ -225,8 +226,6 @@ def calendar_quarter(date) -> str | None:
     """The calendar quarter (``"2025Q1"``) a call held on ``date`` (ISO ``YYYY-MM-DD``) reports on:
     the quarter whose end is nearest the day 30 days before the call (calls come 2-8 weeks after
     the quarter they report). None for a missing or unreadable date."""
-    from datetime import date as _date, timedelta
-
     try:
         day = _date.fromisoformat(str(date)[:10]) - timedelta(days=30)
     except ValueError:
